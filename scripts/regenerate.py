@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Rebuild everything in generated/ from the catalog.
+
+    python scripts/regenerate.py            # write generated/
+    python scripts/regenerate.py --check    # exit 1 naming the stale files
+    python scripts/regenerate.py --only derivation   # steps whose title contains the word
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from symacts.outputs import steps  # noqa: E402
+
+GENERATED = ROOT / "generated"
+
+
+def run(out: Path, only: str | None) -> list[Path]:
+    written: list[Path] = []
+    total = time.perf_counter()
+    chosen = [s for s in steps() if not only or only in s.STEP[1]]
+    for i, step in enumerate(chosen, 1):
+        t0 = time.perf_counter()
+        print(f"[{i}/{len(chosen)}] {step.STEP[1]} ...", end="", flush=True)
+        files = step.build(out)
+        written += files
+        print(f" {len(files)} file(s), {time.perf_counter() - t0:.1f} s", flush=True)
+    print(f"total {time.perf_counter() - total:.1f} s")
+    return written
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--check", action="store_true", help="compare with generated/, write nothing")
+    ap.add_argument("--only", help="run only steps whose title contains this word")
+    args = ap.parse_args()
+    if not args.check:
+        GENERATED.mkdir(exist_ok=True)
+        run(GENERATED, args.only)
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        files = run(out, args.only)
+        stale = []
+        for f in files:
+            rel = f.relative_to(out)
+            target = GENERATED / rel
+            if not target.exists() or not filecmp.cmp(f, target, shallow=False):
+                stale.append(str(Path("generated") / rel))
+        if stale:
+            print("generated/ is stale; run `python scripts/regenerate.py`. Differs:")
+            for s in stale:
+                print("  " + s)
+            return 1
+    print("generated/ is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

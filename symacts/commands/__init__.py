@@ -1,0 +1,1 @@
+"""Subcommands of the ``symacts`` CLI, one module each (discovered automatically)."""

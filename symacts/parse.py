@@ -1,0 +1,316 @@
+"""Safe parser for user-written formulas, built on Python's ``ast`` — never ``eval``.
+
+Accepted: numbers, ``x``, declared parameter names, ``e``, ``pi``, ``+ - * / **`` (``^`` is a
+power), parentheses, and calls with positional arguments to a whitelist: elementary functions,
+erf/erfc, the building blocks (sigmoid, softplus, Phi, phi) and every registered activation.
+Everything else — attributes, subscripts, keywords, lambdas, strings, comprehensions — is
+rejected with the column of the problem. Input size, nesting, node count and numeric
+exponents are bounded so hostile input is refused quickly.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Iterable, Mapping
+
+import sympy as sp
+
+from .errors import FormulaError, UnknownActivationError
+from .functions import Phi, phi, sigmoid, softplus
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 40
+MAX_NODES = 600
+MAX_EXPONENT = 1000
+MAX_LITERAL_DIGITS = 40
+
+#: plain-Unicode operators people paste from documents
+_UNICODE_OPERATORS = {"−": "-", "×": "*", "·": "*", "⋅": "*"}
+
+
+def _one(fn: Callable) -> Callable:
+    return lambda args: fn(*args)
+
+
+FUNCTIONS: dict[str, tuple[int | None, Callable]] = {
+    "exp": (1, _one(sp.exp)),
+    "log": (1, _one(sp.log)),
+    "ln": (1, _one(sp.log)),
+    "log10": (1, _one(lambda u: sp.log(u) / sp.log(10))),
+    "log2": (1, _one(lambda u: sp.log(u) / sp.log(2))),
+    "log1p": (1, _one(lambda u: sp.log(1 + u))),
+    "expm1": (1, _one(lambda u: sp.exp(u) - 1)),
+    "sqrt": (1, _one(sp.sqrt)),
+    "abs": (1, _one(sp.Abs)),
+    "sin": (1, _one(sp.sin)),
+    "cos": (1, _one(sp.cos)),
+    "tan": (1, _one(sp.tan)),
+    "sinh": (1, _one(sp.sinh)),
+    "cosh": (1, _one(sp.cosh)),
+    "tanh": (1, _one(sp.tanh)),
+    "sech": (1, _one(sp.sech)),
+    "csch": (1, _one(sp.csch)),
+    "coth": (1, _one(sp.coth)),
+    "asin": (1, _one(sp.asin)),
+    "acos": (1, _one(sp.acos)),
+    "atan": (1, _one(sp.atan)),
+    "arcsin": (1, _one(sp.asin)),
+    "arccos": (1, _one(sp.acos)),
+    "arctan": (1, _one(sp.atan)),
+    "asinh": (1, _one(sp.asinh)),
+    "arcsinh": (1, _one(sp.asinh)),
+    "erf": (1, _one(sp.erf)),
+    "erfc": (1, _one(sp.erfc)),
+    "sigmoid": (1, _one(sigmoid)),
+    "softplus": (1, _one(softplus)),
+    "Phi": (1, _one(Phi)),
+    "phi": (1, _one(phi)),
+    "max": (None, lambda args: sp.Max(*args)),
+    "min": (None, lambda args: sp.Min(*args)),
+}
+FUNCTIONS["Abs"] = FUNCTIONS["abs"]
+
+CONSTANTS = {"e": sp.E, "E": sp.E, "pi": sp.pi}
+
+_BINOPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+
+_NODE_WORDS = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "boolean operators",
+    ast.IfExp: "conditional expressions",
+    ast.Starred: "starred arguments",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Dict: "dicts",
+    ast.Set: "sets",
+    ast.JoinedStr: "f-strings",
+    ast.NamedExpr: "assignment expressions",
+    ast.Await: "await",
+}
+
+
+def _col(node: ast.AST) -> int:
+    return getattr(node, "col_offset", 0) + 1
+
+
+def prepare(text: str) -> str:
+    """Check size and characters; map ``^`` to ``**`` and Unicode operators to ASCII."""
+    if not isinstance(text, str):
+        raise FormulaError(f"a formula must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"formula too long: {len(text)} characters (limit {MAX_LENGTH})")
+    if not text.strip():
+        raise FormulaError("empty formula")
+    for old, new in _UNICODE_OPERATORS.items():
+        text = text.replace(old, new)
+    for i, ch in enumerate(text):
+        if ch == "\x00":
+            raise FormulaError("NUL byte in formula", text.replace("\x00", "?"), i + 1)
+        if not (ch.isascii() and (ch.isprintable() or ch in " \t")):
+            raise FormulaError(
+                f"character {ch!r} (U+{ord(ch):04X}) is not allowed; "
+                "write formulas in ASCII (letters, digits, + - * / ^ ( ) , .)",
+                text, i + 1,
+            )
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth > MAX_DEPTH:
+            raise FormulaError(f"formula nested too deeply (limit {MAX_DEPTH})", text, i + 1)
+    return text.replace("^", "**")
+
+
+class FormulaParser:
+    """Turns a formula string into a SymPy expression, allowing only whitelisted names."""
+
+    def __init__(
+        self,
+        x: sp.Symbol,
+        params: Mapping[str, sp.Symbol] | None = None,
+        *,
+        activations: Callable[[str], Callable] | None = None,
+        extra_functions: Mapping[str, tuple[int | None, Callable]] | None = None,
+        preprocessors: Iterable[Callable[[str], str]] = (),
+    ):
+        self.x = x
+        self.params = dict(params or {})
+        self.activations = activations
+        self.functions = {**FUNCTIONS, **(extra_functions or {})}
+        self.preprocessors = tuple(preprocessors)
+
+    def parse(self, text: str) -> sp.Expr:
+        source = prepare(text)
+        for step in self.preprocessors:
+            source = step(source)
+        try:
+            tree = ast.parse(source, mode="eval")
+        except SyntaxError as exc:
+            col = exc.offset or 1
+            raise FormulaError(f"syntax error: {exc.msg}", source, col) from None
+        except (ValueError, MemoryError, RecursionError) as exc:
+            raise FormulaError(f"cannot parse formula: {exc}") from None
+        count = sum(1 for _ in ast.walk(tree))
+        if count > MAX_NODES:
+            raise FormulaError(f"formula too large: {count} syntax nodes (limit {MAX_NODES})")
+        self._source = source
+        try:
+            expr = self._build(tree.body)
+        except RecursionError:
+            raise FormulaError("formula nested too deeply") from None
+        if not isinstance(expr, sp.Expr):
+            raise FormulaError("formula is not a mathematical expression")
+        if expr.has(sp.zoo, sp.nan) or expr.has(sp.S.ComplexInfinity):
+            raise FormulaError("formula is undefined everywhere (e.g. division by zero)")
+        return expr
+
+    # -- tree walk ----------------------------------------------------------------------------
+    def _fail(self, message: str, node: ast.AST) -> FormulaError:
+        return FormulaError(message, self._source, _col(node))
+
+    def _build(self, node: ast.AST) -> sp.Expr:
+        if isinstance(node, ast.Constant):
+            return self._number(node)
+        if isinstance(node, ast.Name):
+            return self._name(node)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return -self._build(node.operand)
+            if isinstance(node.op, ast.UAdd):
+                return self._build(node.operand)
+            raise self._fail(f"operator {type(node.op).__name__} is not allowed", node)
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Pow):
+                return self._power(node)
+            op = _BINOPS.get(type(node.op))
+            if op is None:
+                raise self._fail(
+                    f"operator {type(node.op).__name__} is not allowed (use + - * / ^)", node
+                )
+            return op(self._build(node.left), self._build(node.right))
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        word = _NODE_WORDS.get(type(node), type(node).__name__)
+        raise self._fail(f"{word} not allowed in a formula", node)
+
+    def _number(self, node: ast.Constant) -> sp.Expr:
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            kind = "strings" if isinstance(v, str | bytes) else type(v).__name__
+            raise self._fail(f"{kind} not allowed in a formula", node)
+        if isinstance(v, int):
+            if v.bit_length() > MAX_LITERAL_DIGITS * 4:
+                raise self._fail("integer literal too large", node)
+            return sp.Integer(v)
+        if not math.isfinite(v):
+            raise self._fail("number out of range", node)
+        segment = ast.get_source_segment(self._source, node)
+        try:
+            return sp.Rational(segment) if segment else sp.Float(v)
+        except (TypeError, ValueError):
+            return sp.Float(v)
+
+    def _name(self, node: ast.Name) -> sp.Expr:
+        name = node.id
+        if name.startswith("_"):
+            raise self._fail(f"name {name!r} is not allowed", node)
+        if name == "x":
+            return self.x
+        if name in self.params:
+            return self.params[name]
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in self.functions or self._activation(name) is not None:
+            raise self._fail(f"{name!r} is a function; call it, e.g. {name}(x)", node)
+        allowed = ", ".join(["x", *self.params, "e", "pi"])
+        raise self._fail(f"unknown name {name!r}; names allowed here: {allowed}", node)
+
+    def _power(self, node: ast.BinOp) -> sp.Expr:
+        base = self._build(node.left)
+        expo = self._build(node.right)
+        if expo.is_number:
+            try:
+                mag = abs(float(expo))
+            except (TypeError, ValueError):
+                raise self._fail("exponent is not a real number", node) from None
+            if mag > MAX_EXPONENT:
+                raise self._fail(f"exponent too large (|exponent| <= {MAX_EXPONENT})", node)
+            if base.is_number:
+                try:
+                    size = mag * math.log10(max(abs(float(base)), 1e-300))
+                except (TypeError, ValueError, OverflowError):
+                    size = math.inf
+                if abs(size) > 4000:
+                    raise self._fail("number too large", node)
+        elif base.is_number and expo.has(sp.Pow) and any(
+            a.exp.is_number and abs(float(a.exp)) > 64 for a in expo.atoms(sp.Pow)
+        ):
+            raise self._fail("exponent grows too fast", node)
+        return sp.Pow(base, expo)
+
+    def _activation(self, name: str):
+        if self.activations is None:
+            return None
+        try:
+            return self.activations(name)
+        except UnknownActivationError:
+            return None
+
+    def _call(self, node: ast.Call) -> sp.Expr:
+        if not isinstance(node.func, ast.Name):
+            word = _NODE_WORDS.get(type(node.func), "this kind of call")
+            raise self._fail(f"{word} not allowed in a formula", node.func)
+        if node.keywords:
+            raise self._fail("keyword arguments are not allowed", node)
+        name = node.func.id
+        args = [self._build(a) for a in node.args]
+        if name in self.functions:
+            arity, fn = self.functions[name]
+            if arity is not None and len(args) != arity:
+                raise self._fail(f"{name} takes {arity} argument(s), got {len(args)}", node)
+            if arity is None and len(args) < 2:
+                raise self._fail(f"{name} takes at least 2 arguments", node)
+            return fn(args)
+        act = self._activation(name)
+        if act is not None:
+            if len(args) != 1:
+                raise self._fail(f"{name} takes 1 argument, got {len(args)}", node)
+            return act(args[0])
+        if name.startswith("_"):
+            raise self._fail(f"name {name!r} is not allowed", node.func)
+        raise self._fail(f"unknown function {name!r}", node.func)
+
+
+def activation_caller(name: str):
+    """Calling a registered activation inside a formula: its definition at the argument."""
+    from . import registry
+
+    act = registry.get(name)
+
+    def call(arg: sp.Expr) -> sp.Expr:
+        return act.expr.subs(act.defaults()).subs(act.x, arg)
+
+    return call
+
+
+def parse_formula(
+    text: str,
+    x: sp.Symbol,
+    params: Mapping[str, sp.Symbol] | None = None,
+    **options,
+) -> sp.Expr:
+    """Parse ``text`` with ``x``, ``params`` and calls to registered activations."""
+    return FormulaParser(x, params, activations=activation_caller, **options).parse(text)
