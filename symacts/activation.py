@@ -209,6 +209,19 @@ class Activation:
             return tuple(self.kinks)
         return derive.detect_kinks(self.expr, X)
 
+    # -- products derived elsewhere -------------------------------------------------------
+    def properties(self):
+        """Derived properties: range, limits, monotonicity, smoothness, extrema, f(0), f'(0)."""
+        from .analyse import properties
+
+        return properties(self)
+
+    def kernel(self):
+        """NumPy kernels (forward, grad, value_and_grad) for this activation."""
+        from .kernels import kernel_for
+
+        return kernel_for(self)
+
     # -- printing -----------------------------------------------------------------------------
     def latex(self) -> str:
         from .latex import to_latex

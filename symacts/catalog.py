@@ -79,7 +79,8 @@ def _tanh(x):
 
 
 @entry("relu", aliases=("rectifier", "rectified_linear_unit"), kinks=lambda: {0: 0},
-       paper=("Nair & Hinton", 2010, "Rectified Linear Units Improve Restricted Boltzmann Machines"),
+       paper=("Nair & Hinton", 2010,
+              "Rectified Linear Units Improve Restricted Boltzmann Machines"),
        families=("relu",))
 def _relu(x):
     """Rectified linear unit max(0, x)."""
@@ -173,7 +174,8 @@ def _relu6(x):
 
 
 @entry("selu", aliases=("scaled_elu",), kinks=lambda: {0: SELU_SCALE * SELU_ALPHA},
-       paper=("Klambauer, Unterthiner, Mayr & Hochreiter", 2017, "Self-Normalizing Neural Networks"),
+       paper=("Klambauer, Unterthiner, Mayr & Hochreiter", 2017,
+              "Self-Normalizing Neural Networks"),
        families=("relu", "exponential"))
 def _selu(x):
     """Scaled ELU: λ·(x for x > 0, α(eˣ − 1) otherwise), fixed α₀₁ and λ₀₁."""

@@ -118,7 +118,7 @@ def _same(a: sp.Expr, b: sp.Expr) -> bool:
         return True
     try:
         return sp.simplify(diff) == 0
-    except Exception:  # noqa: BLE001 - undecided means "not known equal"
+    except Exception:
         return False
 
 

@@ -52,7 +52,7 @@ def _collect_blocks(e: sp.Expr) -> list:
     for b in _blocks(e):
         try:
             out.append(sp.collect(sp.expand(e), b))
-        except Exception:  # noqa: BLE001
+        except Exception:
             continue
     return out
 
@@ -63,7 +63,7 @@ def _self_form(e: sp.Expr, f_def: sp.Expr | None, f_ref: sp.Expr | None) -> list
     replaced = sp.expand(e).subs(f_def, f_ref)
     if not replaced.has(f_ref):
         return []
-    return [replaced] + _collect_blocks(replaced)
+    return [replaced, *_collect_blocks(replaced)]
 
 
 def candidates(e: sp.Expr, f_def=None, f_ref=None) -> list:
@@ -71,7 +71,7 @@ def candidates(e: sp.Expr, f_def=None, f_ref=None) -> list:
     if not e.has(sp.Piecewise):
         try:
             base.append(sp.factor_terms(sp.together(e)))
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
     out = list(base)
     for c in base:
@@ -121,7 +121,7 @@ def compact(
         return sp.Piecewise(
             *[(compact(b, x, values, f_def, f_ref), c) for b, c in expr.args]
         )
-    if expr.is_number or not expr.has(x) and not expr.free_symbols:
+    if expr.is_number or (not expr.has(x) and not expr.free_symbols):
         return expr
     start = time.perf_counter()
     best, best_ops = expr, ops(expr)

@@ -13,10 +13,10 @@ import sympy as sp
 
 __all__ = [
     "BUILDING_BLOCKS",
-    "NamedConstant",
-    "Phi",
     "SELU_ALPHA",
     "SELU_SCALE",
+    "NamedConstant",
+    "Phi",
     "expand_blocks",
     "phi",
     "sigmoid",

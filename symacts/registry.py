@@ -13,6 +13,24 @@ _lock = threading.Lock()
 _by_name: dict[str, Activation] = {}
 _alias: dict[str, str] = {}  # normalised spelling -> canonical name
 
+_catalog_loaded = False
+
+
+def _ensure_catalog() -> None:
+    """Register the built-in catalog on first use."""
+    global _catalog_loaded
+    if _catalog_loaded:
+        return
+    from . import catalog
+
+    with _lock:
+        if _catalog_loaded:
+            return
+        _catalog_loaded = True
+    for act in catalog.ENTRIES:
+        register(act)
+
+
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -31,6 +49,7 @@ def _keys(act: Activation) -> list[str]:
 
 def register(act: Activation, *, replace: bool = False) -> Activation:
     """Add ``act``; an existing name or alias is replaced only with ``replace=True``."""
+    _ensure_catalog()
     with _lock:
         for key in _keys(act):
             owner = _alias.get(key)
@@ -65,6 +84,7 @@ def get(name: str) -> Activation:
     """The activation called ``name`` (aliases and spellings like 'Leaky-ReLU' resolve)."""
     if not isinstance(name, str):
         raise TypeError(f"activation name must be a string, got {type(name).__name__}")
+    _ensure_catalog()
     key = normalise(name)
     canonical = _alias.get(key) or _alias.get(key.replace("_", ""))
     if canonical is None:
@@ -74,6 +94,7 @@ def get(name: str) -> Activation:
 
 def close_matches(name: str, n: int = 3) -> list[str]:
     """Up to ``n`` canonical names close to ``name``."""
+    _ensure_catalog()
     key = normalise(name)
     spellings = list(_alias)
     found = difflib.get_close_matches(key, spellings, n=3 * n, cutoff=0.6)
@@ -94,6 +115,7 @@ def unknown_message(name: str) -> str:
 
 def names() -> list[str]:
     """Sorted canonical names of all registered activations."""
+    _ensure_catalog()
     return sorted(_by_name)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import sympy as sp
 
 from . import registry
-from .activation import X, Activation, Paper
+from .activation import Activation, Paper, X
 from .errors import FormulaError, ParameterError
 from .params import ParamSpec
 from .parse import CONSTANTS, FUNCTIONS, parse_formula
@@ -68,7 +68,9 @@ def define(
     elif isinstance(expr, sp.Basic):
         parsed = _adopt(expr, specs)
     else:
-        raise FormulaError(f"expr must be a string or a SymPy expression, got {type(expr).__name__}")
+        raise FormulaError(
+            f"expr must be a string or a SymPy expression, got {type(expr).__name__}"
+        )
     if not parsed.has(X):
         raise FormulaError("the definition does not depend on x")
     act = Activation(

@@ -16,9 +16,9 @@ def run(args) -> int:
     for act in all_activations():
         params = ", ".join(f"{k}={v:g}" for k, v in act.params.items())
         rows.append((act.name, ", ".join(act.aliases), params, act.formula()))
-    widths = [max(len(r[i]) for r in rows + [("name", "aliases", "parameters", "")])
+    widths = [max(len(r[i]) for r in [*rows, ("name", "aliases", "parameters", "")])
               for i in range(3)]
     head = ("name", "aliases", "parameters", "f(x)")
     for r in [head, *rows]:
-        print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3])
+        print("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=False)) + "  " + r[3])
     return 0
