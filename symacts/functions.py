@@ -54,7 +54,7 @@ class BuildingBlock(sp.Function):
         return rf"{head}\left({arg}\right)"
 
     def _mpmathcode(self, printer):
-        return printer._print(self.closed_form(self.args[0]))
+        return f"({printer._print(self.closed_form(self.args[0]))})"
 
     def _sympystr(self, printer):
         return f"{type(self).__name__}({printer._print(self.args[0])})"
@@ -220,7 +220,7 @@ class SelfReference(sp.Function):
         return rf"{self._symbol}\left({arg}\right)"
 
     def _mpmathcode(self, printer):
-        return printer._print(self.closed_form(self.args[0]))
+        return f"({printer._print(self.closed_form(self.args[0]))})"
 
     def _sympystr(self, printer):
         return f"{self._symbol}({printer._print(self.args[0])})"
@@ -266,7 +266,7 @@ class NamedConstant(sp.NumberSymbol):
         return self.text_symbol
 
     def _mpmathcode(self, printer):
-        return f"mpmath.mpf('{self.digits}')"
+        return f"{printer._module_format('mpmath.mpf')}('{self.digits}')"
 
     def __hash__(self):
         return hash(type(self).__name__)
