@@ -1,0 +1,72 @@
+"""The ``symacts`` command: list, show, errors and exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from symacts.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "symacts", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_list_shows_every_activation_with_parameters(capsys):
+    import symacts
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in symacts.names():
+        assert f"\n{name} " in out
+    assert "negative_slope=0.01" in out
+
+
+def test_show_mish_prints_definition_and_compact_derivative(capsys):
+    assert main(["show", "mish"]) == 0
+    out = capsys.readouterr().out
+    assert "tanh(softplus(x))" in out
+    assert "sech" in out and "sigmoid(x)" in out
+    assert "f'(x)" in out
+
+
+def test_show_options(capsys):
+    assert main(["show", "swish", "--wrt", "beta", "--latex"]) == 0
+    out = capsys.readouterr().out
+    assert r"\sigma" in out and r"\beta" in out
+    assert main(["show", "leaky_relu", "--param", "negative_slope=0.2"]) == 0
+    out = capsys.readouterr().out
+    assert "f'(0) = 1/5" in out
+    assert main(["show", "relu", "--order", "2"]) == 0
+    assert "f''(x)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["show", "relu7"], ["relu6", "relu"]),
+    (["show", "mish", "--order", "0"], ["order"]),
+    (["show", "elu", "--param", "alpha"], ["NAME=VALUE"]),
+    (["show", "celu", "--param", "alpha=0"], ["alpha", "different from 0"]),
+    (["show", "elu", "--wrt", "beta"], ["beta"]),
+])
+def test_errors_exit_2_with_a_clear_message(args, words, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symacts: error:")
+    assert "Traceback" not in err
+    for w in words:
+        assert w in err
+
+
+def test_help_and_console_entry_point():
+    out = run("--help")
+    assert out.returncode == 0
+    assert "show" in out.stdout and "list" in out.stdout
+    out = run("show", "--help")
+    assert out.returncode == 0 and "--order" in out.stdout
+    out = run("show", "relu7")
+    assert out.returncode == 2 and "relu6" in out.stderr
+    out = run()
+    assert out.returncode == 2
