@@ -29,6 +29,7 @@ class BuildingBlock(sp.Function):
 
     nargs = 1
     latex_name: str = ""
+    pretty_name: str = ""
 
     @classmethod
     def closed_form(cls, u: sp.Expr) -> sp.Expr:  # pragma: no cover - abstract
@@ -59,11 +60,16 @@ class BuildingBlock(sp.Function):
     def _sympystr(self, printer):
         return f"{type(self).__name__}({printer._print(self.args[0])})"
 
+    def _pretty(self, printer):
+        name = self.pretty_name or type(self).__name__
+        return printer._print_Function(self, func_name=name)
+
 
 class sigmoid(BuildingBlock):  # noqa: N801 - mathematical name
     r"""Logistic function σ(u) = 1 / (1 + e^{−u})."""
 
     latex_name = r"\sigma"
+    pretty_name = "σ"
 
     @classmethod
     def eval(cls, u):
@@ -117,6 +123,7 @@ class Phi(BuildingBlock):
     r"""Standard normal CDF Φ(u) = (1 + erf(u/√2)) / 2."""
 
     latex_name = r"\Phi"
+    pretty_name = "Φ"
 
     @classmethod
     def eval(cls, u):
@@ -146,6 +153,7 @@ class phi(BuildingBlock):  # noqa: N801
     r"""Standard normal PDF φ(u) = e^{−u²/2} / √(2π)."""
 
     latex_name = r"\phi"
+    pretty_name = "φ"
 
     @classmethod
     def eval(cls, u):
@@ -224,6 +232,9 @@ class SelfReference(sp.Function):
 
     def _sympystr(self, printer):
         return f"{self._symbol}({printer._print(self.args[0])})"
+
+    def _pretty(self, printer):
+        return printer._print_Function(self, func_name=self._symbol)
 
     def fdiff(self, argindex=1):
         var = self._definition.variables[0]

@@ -29,7 +29,7 @@ def test_show_mish_prints_definition_and_compact_derivative(capsys):
     assert main(["show", "mish"]) == 0
     out = capsys.readouterr().out
     assert "tanh(softplus(x))" in out
-    assert "sech" in out and "sigmoid(x)" in out
+    assert "sech" in out and "σ(x)" in out
     assert "f'(x)" in out
 
 
