@@ -1,0 +1,355 @@
+"""Accuracy of an elementwise implementation against mpmath, measured in ULPs.
+
+Public API (stable; reused by ``symacts verify --numpy FILE.py:FUNC``)::
+
+    pts = sweep_points(np.float64, kinks=(0.0,))          # the issue's point set, sorted
+    ref = reference_values(act, pts, order=0)              # mpmath truth at >= 40 digits
+    rep = check_implementation(fn, act, which="f", dtype=np.float32)   # -> Report
+    rep.max_ulp, rep.p99_ulp, rep.worst_x, rep.nonfinite, rep.warnings, rep.dtype_out
+
+Metric: ``|computed - truth| / ulp(truth)`` in the target dtype, divided by the condition
+number ``|x g'(x) / g(x)|`` of the function ``g`` (f or f') where that exceeds 1. Results whose
+truth lies below the normal range (``|truth| < tiny``, zero included) are scored separately
+(``max_ulp_subnormal``, in units of the smallest subnormal). ``nonfinite`` counts non-finite
+outputs where the truth is finite; ``wrong_special`` counts mismatches at ±inf/NaN inputs and
+wrong infinities.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Reference",
+    "Report",
+    "check_implementation",
+    "evaluate",
+    "kink_floats",
+    "reference_values",
+    "score",
+    "subsample",
+    "sweep_points",
+]
+
+#: exp overflow thresholds ln(max) per dtype
+EXP_LIMITS = {np.dtype(np.float64): 709.782712893384, np.dtype(np.float32): 88.72283935546875}
+
+
+def _float_dtype(dtype: Any) -> np.dtype:
+    dt = np.dtype(dtype)
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"accuracy sweeps are for float32 or float64, got {dt}")
+    return dt
+
+
+def _neighbours(values: Sequence[float], dt: np.dtype, k: int) -> list[float]:
+    out: list[float] = []
+    for v in values:
+        v = dt.type(v)
+        if not np.isfinite(v):
+            continue
+        lo = hi = v
+        out.append(float(v))
+        for _ in range(k):
+            lo = np.nextafter(lo, dt.type(-np.inf))
+            hi = np.nextafter(hi, dt.type(np.inf))
+            out += [float(lo), float(hi)]
+    return out
+
+
+def sweep_points(
+    dtype: Any = np.float64,
+    kinks: Sequence[float] = (),
+    *,
+    grid: int = 4001,
+    per_sign_log: int = 400,
+    ulps: int = 3,
+) -> np.ndarray:
+    """The sweep's points in ``dtype`` (sorted, unique, NaN last).
+
+    A dense grid on [−20, 20]; log-spaced magnitudes from 1e−300 (float32: 1e−45) to the
+    largest finite of both signs; the exp overflow thresholds ±ln(max) and, for float64, the
+    float32 ones, with ``ulps`` neighbours; each kink ± ``ulps`` ULP; ±0; subnormals; ±inf; NaN.
+    """
+    dt = _float_dtype(dtype)
+    fi = np.finfo(dt)
+    pts: list[float] = list(np.linspace(-20.0, 20.0, grid))
+    lo = math.log10(float(fi.smallest_subnormal)) if dt == np.float32 else -300.0
+    mags = np.logspace(lo, math.log10(float(fi.max)) - 1e-12, per_sign_log)
+    pts += list(mags) + list(-mags)
+    specials = [0.0, 1.0, 2.0, 0.5, 20.0, 30.0, 40.0, 100.0, 1e4, 1e8, 1e16, 1e30]
+    thresholds = [EXP_LIMITS[dt], EXP_LIMITS[np.dtype(np.float32)], 745.1332191019411,
+                  103.97207708, 36.7368005696771, 17.0, 15.9423851528787]
+    edges = [t for t in thresholds if t < float(fi.max)]
+    pts += _neighbours([s for e in specials + edges for s in (e, -e)], dt, ulps)
+    pts += _neighbours([float(k) for k in kinks], dt, ulps)
+    sub = float(fi.smallest_subnormal)
+    tiny = float(fi.tiny)
+    pts += [sub, -sub, 2 * sub, -2 * sub, tiny / 2, -tiny / 2, tiny, -tiny, float(fi.max),
+            -float(fi.max)]
+    arr = np.asarray(pts, dtype=np.float64).astype(dt)
+    arr = np.unique(arr[np.isfinite(arr)])
+    arr = arr[arr != 0]
+    return np.concatenate([arr, np.array([0.0, -0.0, np.inf, -np.inf, np.nan], dtype=dt)])
+
+
+def subsample(points: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    """A seeded subsample of ``n`` points that always keeps ±0, ±inf, NaN and the extremes."""
+    points = np.asarray(points)
+    keep = ~np.isfinite(points) | (points == 0)
+    keep |= (points == points[np.isfinite(points)].min()) | (points == points[np.isfinite(
+        points)].max())
+    rest = np.flatnonzero(~keep)
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(rest, size=min(n, rest.size), replace=False)
+    return points[np.sort(np.concatenate([np.flatnonzero(keep), chosen]))]
+
+
+@dataclass
+class Reference:
+    """Truth at ``points`` as a double-double (``hi + lo``) and the condition number."""
+
+    points: np.ndarray
+    hi: np.ndarray
+    lo: np.ndarray
+    cond: np.ndarray
+    order: int
+
+
+def _bound_exprs(act: Any, params: Mapping[str, float] | None, orders: Sequence[int]):
+    import sympy as sp
+
+    from .functions import expand_blocks
+
+    values = dict(params or {})
+    subs = {p.symbol: sp.nsimplify(values[p.name]) if p.name in values else p.default
+            for p in act.param_specs}
+    out = []
+    for k in orders:
+        e = act.expr if k == 0 else act.derivative(k)
+        out.append(expand_blocks(sp.sympify(e).subs(subs)))
+    return out
+
+
+def _limit(fn: Callable, sign: int, mpmath) -> float:
+    """lim f(x) as x → sign·∞, numerically from two huge arguments (NaN if no limit)."""
+    vals = []
+    for e in (300, 600):
+        try:
+            vals.append(fn(sign * mpmath.mpf(10) ** e))
+        except (ZeroDivisionError, ValueError, OverflowError):
+            return math.nan
+    a, b = vals
+    if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
+        if mpmath.isinf(a) and a == b:
+            return float(a)
+        return math.nan
+    if abs(a) > 1e300 and abs(b) > abs(a) and mpmath.sign(a) == mpmath.sign(b):
+        return math.inf if a > 0 else -math.inf
+    if abs(a) < 1e-300 and abs(b) < 1e-300:
+        return 0.0
+    if abs(a - b) <= 1e-25 * max(abs(a), abs(b)):
+        return float(b)
+    return math.nan
+
+
+def reference_values(
+    act: Any,
+    points: np.ndarray,
+    order: int = 0,
+    params: Mapping[str, float] | None = None,
+    dps: int = 40,
+) -> Reference:
+    """mpmath truth of f (``order=0``) or f' (``order=1``) at ``points``, at ``dps`` digits.
+
+    Evaluates the definition ``act.expr`` (building blocks expanded to elementary functions)
+    and ``act.derivative()`` — not any kernel — via ``lambdify(..., "mpmath")``. ±inf get the
+    limits, NaN gives NaN. ``cond`` = |x g'(x)/g(x)| of g = f^(order).
+    """
+    import mpmath
+    import sympy as sp
+
+    g, dg = _bound_exprs(act, params, (order, order + 1))
+    fg = sp.lambdify(act.x, g, "mpmath")
+    fdg = sp.lambdify(act.x, dg, "mpmath")
+    pts = np.asarray(points, dtype=np.float64)
+    hi = np.empty(pts.shape)
+    lo = np.zeros(pts.shape)
+    cond = np.ones(pts.shape)
+    with mpmath.workdps(dps + 10):
+        lim = {1: _limit(fg, 1, mpmath), -1: _limit(fg, -1, mpmath)}
+        for i, p in enumerate(pts.ravel()):
+            if math.isnan(p):
+                hi.flat[i] = math.nan
+                continue
+            if math.isinf(p):
+                hi.flat[i] = lim[1 if p > 0 else -1]
+                continue
+            xm = mpmath.mpf(float(p))
+            try:
+                v = mpmath.mpf(fg(xm))
+            except (ZeroDivisionError, ValueError):
+                v = mpmath.mpf("nan")
+            h = float(v)
+            hi.flat[i] = h
+            if mpmath.isfinite(v) and math.isfinite(h):
+                lo.flat[i] = float(v - h)
+                if v != 0:
+                    try:
+                        c = abs(xm * mpmath.mpf(fdg(xm)) / v)
+                        cond.flat[i] = float(c) if mpmath.isfinite(c) else math.inf
+                    except (ZeroDivisionError, ValueError):
+                        cond.flat[i] = math.inf
+    return Reference(points=pts, hi=hi, lo=lo, cond=cond, order=order)
+
+
+@dataclass
+class Report:
+    """Accuracy of one implementation of f or f' in one dtype (ULPs, see module doc)."""
+
+    name: str
+    which: str
+    dtype: str
+    n_points: int = 0
+    max_ulp: float = 0.0
+    p99_ulp: float = 0.0
+    worst_x: float = math.nan
+    max_ulp_subnormal: float = 0.0
+    nonfinite: int = 0
+    wrong_special: int = 0
+    warnings: list[str] = field(default_factory=list)
+    dtype_out: str = ""
+    error: str = ""
+
+    @property
+    def dtype_preserved(self) -> bool:
+        return self.dtype_out == self.dtype
+
+    def ok(self, max_f: float = 4.0, max_grad: float = 8.0) -> bool:
+        limit = max_f if self.which == "f" else max_grad
+        return (not self.error and self.max_ulp <= limit and self.nonfinite == 0
+                and self.wrong_special == 0 and not self.warnings and self.dtype_preserved)
+
+
+def evaluate(fn: Callable, x: np.ndarray) -> tuple[np.ndarray | None, list[str], str, str]:
+    """Call ``fn`` on the array (elementwise fallback if it rejects arrays).
+
+    Returns (values as float64 or None, warning messages, output dtype, error text).
+    """
+    msgs: list[str] = []
+    err = ""
+    out = None
+    dtype_out = ""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            r = np.asarray(fn(x.copy()))
+            dtype_out = str(r.dtype)
+            out = np.broadcast_to(r, x.shape).astype(np.float64)
+        except Exception as exc:
+            err = f"{type(exc).__name__}: {exc}"
+            vals = []
+            for v in x:
+                try:
+                    r = np.asarray(fn(v))
+                    dtype_out = dtype_out or str(r.dtype)
+                    vals.append(float(r))
+                except Exception:
+                    vals.append(math.nan)
+            out = np.asarray(vals, dtype=np.float64)
+            err += " (evaluated point by point)"
+    for w in caught:
+        text = f"{w.category.__name__}: {w.message}"
+        if text not in msgs:
+            msgs.append(text)
+    return out, msgs, dtype_out, err
+
+
+def score(values: np.ndarray, ref: Reference, dtype: Any) -> dict[str, Any]:
+    """ULP errors of ``values`` (float64 array of computed results) against ``ref``."""
+    dt = _float_dtype(dtype)
+    fi = np.finfo(dt)
+    tiny = float(fi.tiny)
+    sub = float(fi.smallest_subnormal)
+    truth = ref.hi
+    x = ref.points
+    special_in = ~np.isfinite(x)
+    # truth as representable in dt (overflowing truths become inf)
+    with np.errstate(all="ignore"):
+        truth_dt = truth.astype(dt).astype(np.float64)
+    finite_truth = np.isfinite(truth_dt)
+    res: dict[str, Any] = {}
+    both_nan = np.isnan(truth) & np.isnan(values)
+    same_inf = np.isinf(truth_dt) & (values == truth_dt)
+    wrong_special = ~(both_nan | same_inf) & ~finite_truth
+    # at ±inf/NaN inputs with a finite limit, compare the value too (must be within 1 ULP)
+    nonfinite = finite_truth & ~np.isfinite(values)
+    normal = finite_truth & np.isfinite(values) & (np.abs(truth) >= tiny)
+    subn = finite_truth & np.isfinite(values) & (np.abs(truth) < tiny)
+    err = np.zeros(x.shape)
+    with np.errstate(all="ignore"):
+        diff = np.abs((values - truth) - ref.lo)
+        ulp = np.spacing(np.abs(truth).astype(dt)).astype(np.float64)
+        err[normal] = diff[normal] / ulp[normal] / np.maximum(ref.cond[normal], 1.0)
+        err_sub = diff[subn] / sub
+    wrong_special |= special_in & finite_truth & (~np.isfinite(values) | (err > 1))
+    res["err"] = err
+    res["max_ulp"] = float(err.max()) if err.size else 0.0
+    res["p99_ulp"] = float(np.percentile(err[normal], 99)) if normal.any() else 0.0
+    res["worst_x"] = float(x[int(np.argmax(err))]) if err.size else math.nan
+    res["max_ulp_subnormal"] = float(err_sub.max()) if err_sub.size else 0.0
+    res["nonfinite"] = int(nonfinite.sum())
+    res["wrong_special"] = int(wrong_special.sum())
+    return res
+
+
+def check_implementation(
+    fn: Callable,
+    act: Any,
+    which: str = "f",
+    dtype: Any = np.float64,
+    *,
+    points: np.ndarray | None = None,
+    params: Mapping[str, float] | None = None,
+    ref: Reference | None = None,
+) -> Report:
+    """Score ``fn`` (array → array) as f (``which="f"``) or f' (``"grad"``) of ``act``."""
+    if which not in ("f", "grad"):
+        raise ValueError(f"which must be 'f' or 'grad', got {which!r}")
+    dt = _float_dtype(dtype)
+    if points is None:
+        points = sweep_points(dt, kinks=_kink_floats(act, params))
+    x = np.asarray(points, dtype=dt)
+    if ref is None:
+        ref = reference_values(act, x, order=0 if which == "f" else 1, params=params)
+    rep = Report(name=act.name, which=which, dtype=str(dt), n_points=int(x.size))
+    values, msgs, dtype_out, err = evaluate(fn, x)
+    rep.warnings, rep.dtype_out, rep.error = msgs, dtype_out, err
+    s = score(values, ref, dt)
+    for k in ("max_ulp", "p99_ulp", "worst_x", "max_ulp_subnormal", "nonfinite",
+              "wrong_special"):
+        setattr(rep, k, s[k])
+    return rep
+
+
+def _kink_floats(act: Any, params: Mapping[str, float] | None = None) -> list[float]:
+    import sympy as sp
+
+    values = dict(params or {})
+    subs = {p.symbol: values.get(p.name, p.default) for p in act.param_specs}
+    out = []
+    for k in list(act.kink_points()) + list(act.removable):
+        try:
+            out.append(float(sp.sympify(k).subs(subs)))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+kink_floats = _kink_floats
