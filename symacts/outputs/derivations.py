@@ -32,7 +32,7 @@ def listing() -> str:
             lines.append(f"Paper: {act.paper}  ")
         lines += ["", "$$f(x) = " + act.latex() + "$$", ""]
         lines += ["$$f'(x) = " + act.derivative_latex(1) + "$$", ""]
-        lines += ["$$f''(x) = " + to_latex(act.derivative(2), act) + "$$", ""]
+        lines += ["$$f''(x) = " + act.derivative_latex(2) + "$$", ""]
         for p in act.param_specs:
             lines += [
                 rf"$$\frac{{\partial f}}{{\partial {p.latex}}} = "
