@@ -6,12 +6,21 @@ erf/erfc, the building blocks (sigmoid, softplus, Phi, phi) and every registered
 Everything else — attributes, subscripts, keywords, lambdas, strings, comprehensions — is
 rejected with the column of the problem. Input size, nesting, node count and numeric
 exponents are bounded so hostile input is refused quickly.
+
+Notations people write are accepted where they are unambiguous: implicit multiplication
+(``2x``, ``x sigmoid(x)``, ``x(1 - x)``, ``(x + 1)(x - 1)``), braces as parentheses
+(``e^{-x}``), Greek letters for the blocks and common parameters (``σ``, ``Φ``, ``φ``, ``π``,
+``β``, ``α``) and superscripts ``²``/``³``. With ``conditions=True`` a parser also accepts
+piecewise formulas, ``1 if x > 0 else 0.01`` and ``where(x < 0, 0.01*x, x)``, whose conditions
+are comparisons of formulas joined by ``and``/``or``.
 """
 
 from __future__ import annotations
 
 import ast
+import keyword
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 import sympy as sp
@@ -27,6 +36,11 @@ MAX_LITERAL_DIGITS = 40
 
 #: plain-Unicode operators people paste from documents
 _UNICODE_OPERATORS = {"−": "-", "×": "*", "·": "*", "⋅": "*"}
+#: Greek letters and superscripts with an unambiguous meaning in formulas
+_UNICODE_NAMES = {
+    "σ": " sigmoid ", "Φ": " Phi ", "φ": " phi ", "π": " pi ", "β": " beta ", "α": " alpha ",
+    "²": "^2", "³": "^3",
+}
 
 
 def _one(fn: Callable) -> Callable:
@@ -80,6 +94,10 @@ _BINOPS = {
     ast.Div: lambda a, b: a / b,
 }
 
+_COMPARE = {
+    ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne,
+}
+
 _NODE_WORDS = {
     ast.Attribute: "attribute access",
     ast.Subscript: "subscripts",
@@ -114,7 +132,7 @@ def prepare(text: str) -> str:
         raise FormulaError(f"formula too long: {len(text)} characters (limit {MAX_LENGTH})")
     if not text.strip():
         raise FormulaError("empty formula")
-    for old, new in _UNICODE_OPERATORS.items():
+    for old, new in (_UNICODE_OPERATORS | _UNICODE_NAMES).items():
         text = text.replace(old, new)
     for i, ch in enumerate(text):
         if ch == "\x00":
@@ -134,6 +152,54 @@ def prepare(text: str) -> str:
     return text.replace("^", "**")
 
 
+_TOKEN = re.compile(
+    r"(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<space>\s+)|(?P<op>\*\*|[<>=!]=|.)",
+    re.DOTALL,
+)
+
+
+def implicit_multiplication(source: str, is_variable: Callable[[str], bool]) -> str:
+    """Insert ``*`` where a product is written without it and nothing else is meant.
+
+    ``2x``, ``2(x+1)``, ``2 sigmoid(x)``, ``(a)(b)``, ``(a)x``, ``x(1-x)``, ``x sigmoid(x)``.
+    Braces group like parentheses. Keywords, strings and everything else are left untouched,
+    so input that was rejected before stays rejected (by the parser, with its message).
+    """
+    tokens: list[tuple[str, str]] = []
+    for m in _TOKEN.finditer(source):
+        kind = m.lastgroup or "op"
+        text = m.group()
+        if kind == "op" and text in "{}":
+            text = "(" if text == "{" else ")"
+        tokens.append((kind, text))
+    out: list[str] = []
+    prev: tuple[str, str] | None = None
+    for kind, text in tokens:
+        if kind == "space":
+            out.append(text)
+            continue
+        if prev is not None and _implied_product(prev, (kind, text), is_variable):
+            out.append("*")
+        out.append(text)
+        prev = (kind, text)
+    return "".join(out)
+
+
+def _implied_product(left: tuple[str, str], right: tuple[str, str], is_variable) -> bool:
+    lk, lt = left
+    rk, rt = right
+    if (lk == "name" and keyword.iskeyword(lt)) or (rk == "name" and keyword.iskeyword(rt)):
+        return False
+    if lk == "num":
+        return rk == "name" or rt == "("
+    if lt == ")":
+        return rk == "name" or rt == "("
+    if lk == "name" and is_variable(lt):
+        return rk == "name" or rt == "("
+    return False
+
+
 class FormulaParser:
     """Turns a formula string into a SymPy expression, allowing only whitelisted names."""
 
@@ -145,17 +211,27 @@ class FormulaParser:
         activations: Callable[[str], Callable] | None = None,
         extra_functions: Mapping[str, tuple[int | None, Callable]] | None = None,
         preprocessors: Iterable[Callable[[str], str]] = (),
+        conditions: bool = False,
+        implicit: bool = True,
     ):
         self.x = x
         self.params = dict(params or {})
         self.activations = activations
         self.functions = {**FUNCTIONS, **(extra_functions or {})}
         self.preprocessors = tuple(preprocessors)
+        self.conditions = conditions
+        self.implicit = implicit
+
+    def _is_variable(self, name: str) -> bool:
+        return name == "x" or name in self.params or name in CONSTANTS
 
     def parse(self, text: str) -> sp.Expr:
         source = prepare(text)
         for step in self.preprocessors:
             source = step(source)
+        if self.implicit:
+            source = implicit_multiplication(source, self._is_variable)
+        source = source.strip()
         try:
             tree = ast.parse(source, mode="eval")
         except SyntaxError as exc:
@@ -203,6 +279,11 @@ class FormulaParser:
             return op(self._build(node.left), self._build(node.right))
         if isinstance(node, ast.Call):
             return self._call(node)
+        if isinstance(node, ast.IfExp) and self.conditions:
+            cond = self._condition(node.test)
+            return sp.piecewise_fold(
+                sp.Piecewise((self._build(node.body), cond), (self._build(node.orelse), True))
+            )
         word = _NODE_WORDS.get(type(node), type(node).__name__)
         raise self._fail(f"{word} not allowed in a formula", node)
 
@@ -236,7 +317,9 @@ class FormulaParser:
         if name in self.functions or self._activation(name) is not None:
             raise self._fail(f"{name!r} is a function; call it, e.g. {name}(x)", node)
         allowed = ", ".join(["x", *self.params, "e", "pi"])
-        raise self._fail(f"unknown name {name!r}; names allowed here: {allowed}", node)
+        raise self._fail(
+            f"unknown name {name!r}{self._split_hint(name)}; names allowed here: {allowed}", node
+        )
 
     def _power(self, node: ast.BinOp) -> sp.Expr:
         base = self._build(node.left)
@@ -261,6 +344,22 @@ class FormulaParser:
             raise self._fail("exponent grows too fast", node)
         return sp.Pow(base, expo)
 
+    def _condition(self, node: ast.AST):
+        """A condition: comparisons of formulas (chains allowed), ``and``/``or``."""
+        if isinstance(node, ast.BoolOp):
+            parts = [self._condition(v) for v in node.values]
+            return sp.And(*parts) if isinstance(node.op, ast.And) else sp.Or(*parts)
+        if isinstance(node, ast.Compare):
+            terms = [self._build(node.left), *(self._build(c) for c in node.comparators)]
+            rels = []
+            for op, a, b in zip(node.ops, terms, terms[1:], strict=False):
+                rel = _COMPARE.get(type(op))
+                if rel is None:
+                    raise self._fail(f"comparison {type(op).__name__} is not allowed", node)
+                rels.append(rel(a, b))
+            return sp.And(*rels)
+        raise self._fail("a condition must be a comparison such as x > 0", node)
+
     def _activation(self, name: str):
         if self.activations is None:
             return None
@@ -276,6 +375,12 @@ class FormulaParser:
         if node.keywords:
             raise self._fail("keyword arguments are not allowed", node)
         name = node.func.id
+        if name == "where" and self.conditions and "where" not in self.functions:
+            if len(node.args) != 3:
+                raise self._fail("where takes 3 arguments: where(condition, a, b)", node)
+            cond = self._condition(node.args[0])
+            a, b = self._build(node.args[1]), self._build(node.args[2])
+            return sp.piecewise_fold(sp.Piecewise((a, cond), (b, True)))
         args = [self._build(a) for a in node.args]
         if name in self.functions:
             arity, fn = self.functions[name]
@@ -291,7 +396,18 @@ class FormulaParser:
             return act(args[0])
         if name.startswith("_"):
             raise self._fail(f"name {name!r} is not allowed", node.func)
-        raise self._fail(f"unknown function {name!r}", node.func)
+        raise self._fail(f"unknown function {name!r}{self._split_hint(name)}", node.func)
+
+    def _split_hint(self, name: str) -> str:
+        """' (did you mean x*sigmoid?)' when an unknown name is two known names run together."""
+        if len(name) > 40:
+            return ""
+        known = ["x", *self.params, *CONSTANTS, *self.functions]
+        for i in range(1, len(name)):
+            head, tail = name[:i], name[i:]
+            if head in known and (tail in known or self._activation(tail) is not None):
+                return f" (did you mean {head}*{tail}?)"
+        return ""
 
 
 def activation_caller(name: str):
