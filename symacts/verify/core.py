@@ -1,0 +1,567 @@
+"""``verify``: is a hand-written formula equal to the truth? A proof, or where it fails.
+
+Layers, each time-boxed:
+
+1. **symbolic** (:mod:`.symbolic`): targeted rewrites in a killed-at-deadline worker;
+2. **numeric** (:mod:`.evaluate`, :mod:`.sampling`): mpmath at 40 digits (raised to 100 and
+   300 where rounding hides the answer) with a running error bound, on ≥ 500 seeded points —
+   dense near 0, log-spaced to ±10⁶, every kink and singular point exactly and on both sides —
+   for the default parameters and up to three other admissible parameter sets.
+
+Verdicts (exit codes of ``symacts verify``): ``proved`` (0), ``numerically equal`` (0),
+``equal except at points`` (1), ``refuted`` (1), ``unknown`` (3). A point where the two sides
+differ counts against the claim only if the difference exceeds the error bound; a special point
+(kink, singular point, 0) where they differ while they agree everywhere around it is an
+exception, not a refutation. "Could not decide" is ``unknown``, never equal.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import mpmath
+import sympy as sp
+
+from .. import derive
+from ..activation import Activation
+from ..errors import FormulaError, SymactsError
+from ..parse import parse_formula
+from . import sampling, symbolic
+from .evaluate import Undefined, Unresolved, Unsupported, compile_expr
+
+PROVED = "proved"
+NUMERICALLY_EQUAL = "numerically equal"
+EQUAL_EXCEPT = "equal except at points"
+REFUTED = "refuted"
+UNKNOWN = "unknown"
+VERDICTS = (PROVED, NUMERICALLY_EQUAL, EQUAL_EXCEPT, REFUTED, UNKNOWN)
+EXIT_CODES = {PROVED: 0, NUMERICALLY_EQUAL: 0, EQUAL_EXCEPT: 1, REFUTED: 1, UNKNOWN: 3}
+
+#: relative difference below which two resolved values count as equal
+RTOL = mpmath.mpf("1e-25")
+#: working precisions tried in turn at a point the error bound leaves undecided
+PRECISIONS = (40, 100, 300)
+#: seconds allowed to the numeric layer
+NUMERIC_TIME_BOX = 30.0
+
+
+class VerifyUsageError(SymactsError, ValueError):
+    """The request itself is malformed (which formulas to compare, order, ...)."""
+
+
+@dataclass
+class PointReport:
+    """A point where the sides differ or one is undefined."""
+
+    x: str
+    claimed: str | None
+    true: str | None
+    params: dict[str, str] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass
+class VerifyResult:
+    """The outcome of :func:`verify`. ``exit_code`` follows the CLI convention."""
+
+    verdict: str
+    mode: str
+    claim: str
+    truth: str
+    name: str | None = None
+    order: int = 0
+    fixed_params: dict[str, str] = field(default_factory=dict)
+    proof: str | None = None
+    symbolic_note: str = ""
+    points_checked: int = 0
+    points_unresolved: int = 0
+    parameter_sets: list[dict[str, str]] = field(default_factory=list)
+    max_rel_diff: float = 0.0
+    counterexample: PointReport | None = None
+    exceptions: list[PointReport] = field(default_factory=list)
+    singular_points: list[str] = field(default_factory=list)
+    correct_formula: str | None = None
+    correct_latex: str | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.verdict]
+
+    @property
+    def ok(self) -> bool:
+        """True for proved / numerically equal."""
+        return self.exit_code == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["exit_code"] = self.exit_code
+        d["seconds"] = round(self.seconds, 3)
+        return d
+
+    def summary(self) -> str:
+        """A few lines for people."""
+        subject = {
+            "derivative": f"{self.name}" + ("'" * self.order if self.order <= 3
+                                            else f"^({self.order})"),
+            "function": f"{self.name}",
+            "equation": "lhs = rhs",
+        }[self.mode]
+        fixed = ", ".join(f"{k}={v}" for k, v in self.fixed_params.items())
+        lines = [f"claim:   {subject}(x) = {self.claim}" if self.mode != "equation"
+                 else f"claim:   {self.claim}  =  {self.truth}"]
+        if self.mode != "equation":
+            lines.append(f"truth:   {self.truth}")
+        if fixed:
+            lines.append(f"with:    {fixed}")
+        lines.append(f"verdict: {self.verdict.upper()}")
+        sets = len(self.parameter_sets)
+        sampled = (f"{self.points_checked} points agree"
+                   + (f" over {sets} parameter sets" if sets > 1 else "")
+                   + (f" (largest relative difference {self.max_rel_diff:.2g})"
+                      if self.points_checked else "")
+                   + (f"; {self.points_unresolved} points unresolved"
+                      if self.points_unresolved else ""))
+        if self.verdict == PROVED:
+            lines.append(f"  symbolic proof: {self.proof}; {sampled}")
+        elif self.verdict == NUMERICALLY_EQUAL:
+            lines.append(f"  no symbolic proof ({self.symbolic_note}); {sampled}")
+        elif self.verdict == EQUAL_EXCEPT:
+            lines.append(f"  equal elsewhere: {sampled}")
+            for p in self.exceptions:
+                lines.append(f"  at x = {p.x}{_params_text(p.params)}: {p.reason}")
+        elif self.verdict == REFUTED and self.counterexample:
+            c = self.counterexample
+            lines.append(f"  counterexample: x = {c.x}{_params_text(c.params)}")
+            lines.append(f"    claimed: {c.claimed if c.claimed is not None else 'undefined'}")
+            lines.append(f"    true:    {c.true if c.true is not None else 'undefined'}")
+            if c.reason:
+                lines.append(f"    ({c.reason})")
+        elif self.verdict == UNKNOWN:
+            lines.append(f"  could not decide: {self.symbolic_note}; {sampled}")
+        if self.correct_formula and self.verdict in (REFUTED, EQUAL_EXCEPT):
+            lines.append(f"correct: {subject}(x) = {self.correct_formula}")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _params_text(params: Mapping[str, str]) -> str:
+    return (" with " + ", ".join(f"{k}={v}" for k, v in params.items())) if params else ""
+
+
+def one_line(expr: sp.Expr) -> str:
+    """Plain one-line text; piecewise as ``a if x > 0; b otherwise``."""
+    if isinstance(expr, sp.Piecewise):
+        parts = []
+        for b, c in expr.args:
+            if c == sp.true:
+                parts.append(f"{sp.sstr(b)} otherwise")
+            else:
+                parts.append(f"{sp.sstr(b)} if {sp.sstr(c)}")
+        return "; ".join(parts)
+    return sp.sstr(expr)
+
+
+def _num(v: mpmath.mpf | None, digits: int = 17) -> str | None:
+    if v is None:
+        return None
+    if v == int(v) and abs(v) < 10**15:
+        return str(int(v))
+    return mpmath.nstr(v, digits, min_fixed=-6, max_fixed=12)
+
+
+# ---- parsing ---------------------------------------------------------------------------------
+_BARE_F = re.compile(r"\bf\b(?!\s*\()")
+
+
+def _parse_claim(text: Any, act: Activation | None, symbols: dict, what: str) -> sp.Expr:
+    if isinstance(text, sp.Basic):
+        return sp.sympify(text)
+    if not isinstance(text, str):
+        raise FormulaError(f"the {what} must be a formula string, got {type(text).__name__}")
+    options: dict[str, Any] = {"conditions": True}
+    if act is not None:
+        f_cls = act.f
+        options["extra_functions"] = {"f": (1, lambda args: f_cls(args[0]))}
+        options["preprocessors"] = (lambda s: _BARE_F.sub("f(x)", s),)
+    try:
+        expr = parse_formula(text, Activation.x, symbols, **options)
+    except FormulaError as exc:
+        raise FormulaError(f"in the {what}: {exc}") from None
+    return derive.normalise(expr)
+
+
+def _exact_params(act: Activation | None, params: Mapping[str, Any] | None) -> dict:
+    if not params:
+        return {}
+    if act is None:
+        from ..params import to_exact
+
+        return {k: to_exact(v, k) for k, v in params.items()}
+    return act.check_params(dict(params))
+
+
+# ---- the numeric layer -----------------------------------------------------------------------
+AGREE, DIFFER, LEFT_UNDEF, RIGHT_UNDEF, BOTH_UNDEF, UNRESOLVED = range(6)
+
+
+def _side(g, X):
+    try:
+        v, e = g(X)
+        return v, e, None
+    except Undefined as exc:
+        return None, None, str(exc)
+    except ZeroDivisionError as exc:
+        return None, None, f"division by zero ({exc})"
+    except Unresolved:
+        return None, None, "unresolved"
+    except (ValueError, OverflowError) as exc:
+        return None, None, f"unresolved ({exc})"
+
+
+def compare_at(gl, gr, X) -> tuple[int, Any, Any, float, str]:
+    """(status, left, right, relative difference, reason) at the point X."""
+    left = right = None
+    for dps in PRECISIONS:
+        with mpmath.workdps(dps):
+            a, ea, ra = _side(gl, X)
+            b, eb, rb = _side(gr, X)
+            if ra == "unresolved" or (rb == "unresolved"):
+                continue
+            if ra and rb:
+                return BOTH_UNDEF, None, None, 0.0, ra
+            if ra:
+                return LEFT_UNDEF, None, b, 0.0, ra
+            if rb:
+                return RIGHT_UNDEF, a, None, 0.0, rb
+            left, right = a, b
+            diff = abs(a - b)
+            scale = max(abs(a), abs(b))
+            bound = ea + eb
+            if diff > 4 * bound + RTOL * scale:
+                return DIFFER, a, b, float(diff / scale) if scale else 0.0, ""
+            if bound <= mpmath.mpf("1e-20") * scale or (bound == 0 and scale == 0):
+                return AGREE, a, b, float(diff / scale) if scale else 0.0, ""
+    return UNRESOLVED, left, right, 0.0, "not resolved at 300 digits"
+
+
+@dataclass
+class _Sample:
+    x: Any
+    status: int
+    left: Any
+    right: Any
+    rel: float
+    reason: str
+    params: dict
+
+
+def _to_mpf(v) -> Any:
+    try:
+        return mpmath.mpf(sp.Float(sp.N(v, 50), 50)._mpf_)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _special_points(exprs, x, kinks) -> list:
+    pts = [sp.Integer(0), *kinks]
+    for e in exprs:
+        pts += list(derive.detect_kinks(e, x)) if e.has(sp.Piecewise, sp.Abs) else []
+        pts += sampling.singular_candidates(e, x)
+    out, keys = [], set()
+    with mpmath.workdps(50):
+        for p in pts:
+            if getattr(p, "free_symbols", None):
+                continue
+            m = _to_mpf(p)
+            if m is None or not mpmath.isfinite(m):
+                continue
+            key = mpmath.nstr(m, 40)
+            if key not in keys:
+                keys.add(key)
+                out.append(m)
+    return out
+
+
+def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, deadline):
+    samples: list[_Sample] = []
+    specials: list = []
+    compiled: dict = {}
+    for i, values in enumerate(param_sets):
+        subs = {symbols[k]: v for k, v in values.items() if k in symbols}
+        lft = left.xreplace(subs) if subs else left
+        rgt = right.xreplace(subs) if subs else right
+        gl = compile_expr(left, x, subs)
+        gr = compile_expr(right, x, subs)
+        ks = [sp.sympify(k).xreplace(subs) for k in kinks]
+        special = _special_points([lft, rgt], x, ks)
+        if i == 0:
+            specials = special
+        with mpmath.workdps(50):
+            pts = sampling.sample_points(special, n_points if i == 0 else n_points // 3, seed + i)
+        shown = {k: str(v) for k, v in values.items()}
+        compiled[tuple(sorted(shown.items()))] = gl
+        for X in pts:
+            if time.perf_counter() > deadline:
+                return samples, specials, compiled, True
+            status, a, b, rel, reason = compare_at(gl, gr, X)
+            samples.append(_Sample(X, status, a, b, rel, reason, shown))
+    return samples, specials, compiled, False
+
+
+def _is_special(X, specials) -> bool:
+    return any(X == s for s in specials)
+
+
+def _rank(s: _Sample) -> tuple:
+    x = abs(s.x)
+    round_pt = any(s.x == mpmath.mpf(r) for r in sampling.ROUND_POINTS)
+    return (0 if round_pt else 1, 0 if mpmath.mpf("0.1") <= x <= 20 else 1, float(x))
+
+
+# ---- the entry point -------------------------------------------------------------------------
+def verify(
+    name: str | Activation | None = None,
+    *,
+    derivative: str | sp.Expr | None = None,
+    function: str | sp.Expr | None = None,
+    lhs: str | sp.Expr | None = None,
+    rhs: str | sp.Expr | None = None,
+    order: int = 1,
+    params: Mapping[str, Any] | None = None,
+    time_box: float = symbolic.TIME_BOX,
+    numeric_time_box: float = NUMERIC_TIME_BOX,
+    points: int = 500,
+    seed: int = 0,
+) -> VerifyResult:
+    """Check a claimed formula against the truth.
+
+    ``verify("mish", derivative="sech(softplus(x))^2 x sigmoid(x) + f/x")`` compares a claimed
+    derivative (``f`` is the activation itself), ``verify("relu", function="max(0, x)")`` a
+    claimed definition, ``verify(lhs="1 - tanh(x)^2", rhs="sech(x)^2")`` two formulas.
+    ``params`` fixes parameters (others are sampled at their default and other admissible
+    values; the symbolic proof keeps them as symbols).
+    """
+    start = time.perf_counter()
+    act, mode, claim_text, other_text = _request(name, derivative, function, lhs, rhs)
+    if mode == "derivative":
+        order = Activation._check_order(order)
+    fixed = _exact_params(act, params)
+    if act is not None:
+        bound = act.bind(**fixed) if fixed else act
+        symbols = dict(act.symbols)
+        claim = _parse_claim(claim_text, bound, symbols, "claimed formula")
+        truth = bound.derivative(order) if mode == "derivative" else bound.expr
+        truth_text = one_line(bound.display_derivative(order) if mode == "derivative"
+                              else bound.display_definition())
+        kinks = list(bound.kink_points()) + list(bound.removable)
+        param_sets = sampling.parameter_sets(act, fixed)
+    else:
+        symbols = {k: sp.Symbol(k, real=True) for k in fixed}
+        bound = None
+        claim = _parse_claim(claim_text, None, symbols, "left-hand side")
+        truth = _parse_claim(other_text, None, symbols, "right-hand side")
+        truth_text = one_line(truth)
+        kinks = []
+        param_sets = [dict(fixed)]
+    if fixed:
+        subs = {symbols[k]: v for k, v in fixed.items()}
+        claim = claim.xreplace(subs)
+        if act is None:
+            truth = truth.xreplace(subs)
+    _check_symbols(claim, truth, symbols)
+    result = VerifyResult(
+        verdict=UNKNOWN, mode=mode, claim=one_line(claim), truth=truth_text,
+        name=act.name if act is not None else None, order=order if mode == "derivative" else 0,
+        fixed_params={k: str(v) for k, v in fixed.items()},
+        parameter_sets=[{k: str(v) for k, v in s.items()} for s in param_sets],
+    )
+    x = Activation.x
+    result.proof, result.symbolic_note = symbolic.prove_zero(claim - truth, x, time_box)
+    deadline = time.perf_counter() + numeric_time_box
+    try:
+        samples, specials, compiled, timed_out = _run_numeric(
+            claim, truth, x, param_sets, symbols, kinks, points, seed, deadline)
+    except Unsupported as exc:
+        result.notes.append(f"numeric layer unavailable: {exc}")
+        result.verdict = PROVED if result.proof else UNKNOWN
+        result.seconds = time.perf_counter() - start
+        return result
+    if timed_out:
+        result.notes.append(f"numeric layer stopped at its {numeric_time_box:g} s time box")
+    _decide(result, samples, specials, compiled, points, bound, mode, order)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _request(name, derivative, function, lhs, rhs):
+    given = [k for k, v in (("derivative", derivative), ("function", function),
+                            ("lhs", lhs), ("rhs", rhs)) if v is not None]
+    if name is not None:
+        if lhs is not None or rhs is not None:
+            raise VerifyUsageError("with an activation name give --derivative or --function, "
+                                   "not --lhs/--rhs")
+        if (derivative is None) == (function is None):
+            raise VerifyUsageError("give exactly one of derivative=... or function=...")
+        if isinstance(name, Activation):
+            act = name
+        else:
+            from ..registry import get
+
+            act = get(name)
+        mode = "derivative" if derivative is not None else "function"
+        return act, mode, derivative if derivative is not None else function, None
+    if lhs is None or rhs is None or derivative is not None or function is not None:
+        raise VerifyUsageError(
+            "give an activation name with derivative=/function=, or both lhs= and rhs= "
+            f"(got: {', '.join(given) or 'nothing'})")
+    return None, "equation", lhs, rhs
+
+
+def _check_symbols(claim, truth, symbols) -> None:
+    allowed = {Activation.x, *symbols.values()}
+    extra = (claim.free_symbols | truth.free_symbols) - allowed
+    if extra:
+        names = ", ".join(sorted(s.name for s in extra))
+        raise FormulaError(f"unknown symbols {names}")
+
+
+def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mode,
+            order) -> None:
+    agree = [s for s in samples if s.status == AGREE]
+    unresolved = [s for s in samples if s.status == UNRESOLVED]
+    bad = [s for s in samples if s.status in (DIFFER, LEFT_UNDEF, RIGHT_UNDEF)]
+    generic = [s for s in bad if not _is_special(s.x, specials)]
+    special_bad = [s for s in bad if _is_special(s.x, specials)]
+    result.points_checked = len(agree)
+    result.points_unresolved = len(unresolved)
+    result.max_rel_diff = max((s.rel for s in agree), default=0.0)
+    singular = []
+    for s in samples:
+        if s.status in (LEFT_UNDEF, RIGHT_UNDEF, BOTH_UNDEF) and s.params == samples[0].params:
+            singular.append(_num(s.x, 15))
+    result.singular_points = sorted(set(singular), key=lambda t: float(t))
+    if generic:
+        default = [s for s in generic if s.params == samples[0].params]
+        pool = default or generic
+        best = min(pool, key=_rank)
+        result.verdict = REFUTED
+        result.counterexample = _report(best, samples[0].params)
+        if not default:
+            result.notes.append("the claim holds for the default parameters; it fails for "
+                                + _params_text(best.params).removeprefix(" with "))
+        if best.status == DIFFER and best.rel < 1e-6:
+            result.notes.append(f"the difference is tiny (relative {best.rel:.1g}): "
+                                "rounded constants?")
+    elif special_bad:
+        result.verdict = EQUAL_EXCEPT
+        seen = set()
+        for s in special_bad:
+            key = (mpmath.nstr(s.x, 30), tuple(sorted(s.params.items())))
+            if key in seen:
+                continue
+            seen.add(key)
+            rep = _report(s, samples[0].params)
+            gl = compiled.get(tuple(sorted(s.params.items())))
+            rep.reason = _explain_exception(s, act, mode, order, gl)
+            result.exceptions.append(rep)
+    elif result.proof:
+        result.verdict = PROVED
+    elif len(agree) >= min(n_points, 500) and len(unresolved) <= len(samples) // 2:
+        result.verdict = NUMERICALLY_EQUAL
+    else:
+        result.verdict = UNKNOWN
+        if not result.symbolic_note:
+            result.symbolic_note = "no symbolic proof"
+        result.notes.append(f"only {len(agree)} of {len(samples)} points resolved")
+    if act is not None and result.verdict in (REFUTED, EQUAL_EXCEPT):
+        d = act.display_derivative(order) if mode == "derivative" else act.display_definition()
+        result.correct_formula = one_line(d)
+        from ..latex import to_latex
+
+        result.correct_latex = to_latex(d, act)
+
+
+def _report(s: _Sample, default_params: dict) -> PointReport:
+    reason = ""
+    if s.status == LEFT_UNDEF:
+        reason = f"the claim is undefined here: {s.reason}"
+    elif s.status == RIGHT_UNDEF:
+        reason = f"the reference side is undefined here: {s.reason}"
+    params = s.params if s.params != default_params or s.params else {}
+    return PointReport(x=_num(s.x, 17), claimed=_num(s.left), true=_num(s.right),
+                       params=dict(params), reason=reason)
+
+
+def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
+    """Why a special point is an exception: a removable singularity, or a kink convention."""
+    x = Activation.x
+    X = s.x
+    if s.status == LEFT_UNDEF:
+        lim = _limit(claim_fn, s.x)
+        base = f"the claim is undefined here ({s.reason})"
+        if lim is not None and s.right is not None and abs(lim - s.right) <= 1e-12 * max(
+                1, abs(s.right)):
+            return (f"{base}; its limit {_num(lim, 15)} equals the true value "
+                    f"{_num(s.right, 15)} (a removable singularity)")
+        return f"{base}; the true value is {_num(s.right, 15)}"
+    if s.status == RIGHT_UNDEF:
+        return f"the reference side is undefined here ({s.reason}); the claim gives {_num(s.left)}"
+    text = f"the claim gives {_num(s.left, 15)}, the truth {_num(s.right, 15)}"
+    if act is not None and mode == "derivative" and order == 1:
+        kinks = {}
+        with mpmath.workdps(50):
+            for k in act.kink_points():
+                try:
+                    kinks[mpmath.nstr(_to_mpf(sp.sympify(k).subs(
+                        {act.symbol(n): sp.Rational(v) for n, v in s.params.items()
+                         if n in act.symbols})), 30)] = k
+                except (TypeError, ValueError, SymactsError):
+                    continue
+        if mpmath.nstr(X, 30) in kinks:
+            left, right = _one_sided(act, s, x)
+            if left is not None and right is not None:
+                return (f"{text}; x = {_num(X, 15)} is a kink with one-sided derivatives "
+                        f"{left} (left) and {right} (right); symacts uses "
+                        f"f'({_num(X, 15)}) = {_num(s.right, 15)} (PyTorch's convention)")
+    return text
+
+
+def _one_sided(act, s, x):
+    subs = {act.symbol(n): sp.Rational(v) for n, v in s.params.items() if n in act.symbols}
+    d = act.derivative(1).xreplace(subs)
+    g = compile_expr(d, x)
+    out = []
+    with mpmath.workdps(50):
+        for sign in (-1, 1):
+            try:
+                v, _ = g(s.x + sign * mpmath.mpf(10) ** -30)
+                out.append(_num(v, 10))
+            except ArithmeticError:
+                out.append(None)
+    return tuple(out)
+
+
+def _limit(fn, X):
+    """Two-sided limit of ``fn`` at X from X ± 10⁻²⁵ (None if the sides disagree)."""
+    if fn is None:
+        return None
+    vals = []
+    with mpmath.workdps(60):
+        for sign in (-1, 1):
+            try:
+                vals.append(fn(X + sign * mpmath.mpf(10) ** -25)[0])
+            except ArithmeticError:
+                return None
+    a, b = vals
+    if abs(a - b) > 1e-15 * max(1, abs(a)):
+        return None
+    return (a + b) / 2

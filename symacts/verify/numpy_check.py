@@ -1,0 +1,199 @@
+"""``--numpy``: an implementation of f or f' checked against the truth over the float range.
+
+Uses the accuracy sweep of :mod:`symacts.accuracy` (its points, its mpmath reference and its
+ULP metric) and adds what a reader of a tutorial needs: where the result first becomes
+non-finite, the warnings NumPy raised, whether the dtype survives, and the value at each kink.
+:func:`check_numpy` imports the user's file — that runs its code.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import SymactsError
+
+
+class NumpyCheckError(SymactsError, ValueError):
+    """The implementation could not be loaded or called."""
+
+
+@dataclass
+class NumpyReport:
+    """Findings of one sweep. ``exit_code``: 0 clean, 1 defects found."""
+
+    name: str
+    which: str
+    dtype: str
+    source: str
+    n_points: int
+    max_ulp: float
+    worst_x: float
+    nonfinite: int
+    first_nonfinite_x: float | None
+    wrong_special: int
+    warnings: list[str]
+    dtype_out: str
+    error: str
+    kinks: list[dict[str, str]] = field(default_factory=list)
+    params: dict[str, str] = field(default_factory=dict)
+    max_ulp_limit: float = 8.0
+
+    @property
+    def defects(self) -> list[str]:
+        out = []
+        if self.error:
+            out.append(f"raised on array input: {self.error}")
+        if self.nonfinite:
+            out.append(f"{self.nonfinite} non-finite results (inf/NaN) where the truth is "
+                       f"finite, first at |x| = {self.first_nonfinite_x:.6g}")
+        if self.warnings:
+            out.append("NumPy warnings: " + "; ".join(self.warnings))
+        if self.dtype_out and self.dtype_out != self.dtype:
+            out.append(f"returns {self.dtype_out} for {self.dtype} input")
+        if self.max_ulp > self.max_ulp_limit:
+            out.append(f"inaccurate: max error {self.max_ulp:.3g} ULP at x = {self.worst_x:.6g}")
+        if self.wrong_special:
+            out.append(f"{self.wrong_special} wrong results at ±inf/NaN or overflow")
+        for k in self.kinks:
+            if k.get("matches") == "no":
+                out.append(f"at the kink x = {k['x']}: returns {k['value']}, "
+                           f"symacts' convention is {k['truth']}")
+        return out
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.defects else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["defects"] = self.defects
+        d["exit_code"] = self.exit_code
+        return _json_safe(d)
+
+    def summary(self) -> str:
+        what = "f" if self.which == "f" else "f'"
+        head = (f"{self.source} as {self.name} {what} ({self.dtype}, {self.n_points} points): "
+                f"max error {self.max_ulp:.3g} ULP at x = {self.worst_x:.6g}")
+        lines = [head]
+        defects = self.defects
+        lines += [f"  - {d}" for d in defects] or ["  no defects found"]
+        return "\n".join(lines)
+
+
+def _json_safe(v):
+    if isinstance(v, dict):
+        return {k: _json_safe(u) for k, u in v.items()}
+    if isinstance(v, list):
+        return [_json_safe(u) for u in v]
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    return v
+
+
+def load_function(spec: str) -> Callable:
+    """``path/to/file.py:func`` → the function (imports the file: its code runs)."""
+    path_text, sep, func = spec.rpartition(":")
+    if not sep or not path_text or not func.isidentifier():
+        raise NumpyCheckError(f"--numpy expects FILE.py:FUNCTION, got {spec!r}")
+    path = Path(path_text)
+    if path.suffix != ".py" or not path.is_file():
+        raise NumpyCheckError(f"no such Python file: {path_text}")
+    mod_name = f"_symacts_user_{abs(hash(str(path.resolve())))}"
+    loader_spec = importlib.util.spec_from_file_location(mod_name, path)
+    if loader_spec is None or loader_spec.loader is None:
+        raise NumpyCheckError(f"cannot import {path_text}")
+    module = importlib.util.module_from_spec(loader_spec)
+    try:
+        loader_spec.loader.exec_module(module)
+    except Exception as exc:
+        raise NumpyCheckError(f"importing {path_text} failed: {type(exc).__name__}: {exc}") \
+            from None
+    finally:
+        sys.modules.pop(mod_name, None)
+    fn = getattr(module, func, None)
+    if not callable(fn):
+        raise NumpyCheckError(f"{path_text} defines no function {func!r}")
+    return fn
+
+
+def check_function(
+    fn: Callable,
+    act: Any,
+    which: str = "f",
+    dtype: Any = np.float64,
+    params: Mapping[str, Any] | None = None,
+    source: str = "",
+    points: np.ndarray | None = None,
+) -> NumpyReport:
+    """Sweep ``fn`` as f or f' of ``act`` (an :class:`Activation` or name)."""
+    from .. import accuracy
+    from ..registry import get
+
+    if isinstance(act, str):
+        act = get(act)
+    exact = act.check_params(dict(params or {}))
+    fparams = {k: float(v) for k, v in exact.items()}
+    dt = np.dtype(dtype)
+    kinks = accuracy.kink_floats(act, fparams)
+    pts = accuracy.sweep_points(dt, kinks=kinks) if points is None else np.asarray(points, dt)
+    order = 0 if which == "f" else 1
+    ref = accuracy.reference_values(act, pts, order=order, params=fparams)
+    values, msgs, dtype_out, err = accuracy.evaluate(fn, pts)
+    s = accuracy.score(values, ref, dt)
+    finite_truth = np.isfinite(ref.hi) & np.isfinite(pts)
+    bad = finite_truth & ~np.isfinite(values)
+    first = float(np.min(np.abs(pts[bad]))) if bad.any() else None
+    report = NumpyReport(
+        name=act.name, which=which, dtype=str(dt), source=source or getattr(
+            fn, "__name__", "function"),
+        n_points=int(pts.size), max_ulp=s["max_ulp"], worst_x=s["worst_x"],
+        nonfinite=s["nonfinite"], first_nonfinite_x=first, wrong_special=s["wrong_special"],
+        warnings=msgs, dtype_out=dtype_out, error=err,
+        params={k: str(v) for k, v in exact.items()},
+        max_ulp_limit=4.0 if which == "f" else 8.0,
+    )
+    if which == "grad":
+        report.kinks = _kink_values(fn, act, exact, kinks, dt)
+    return report
+
+
+def _kink_values(fn, act, exact, kinks, dt) -> list[dict[str, str]]:
+    import sympy as sp
+
+    out = []
+    subs = {p.symbol: exact.get(p.name, p.default) for p in act.param_specs}
+    d = act.derivative(1).subs(subs)
+    for k in kinks:
+        try:
+            got = float(np.asarray(fn(np.array([k], dtype=dt))).ravel()[0])
+        except Exception as exc:  # the user's function failed at the kink
+            out.append({"x": f"{k:g}", "value": f"error {type(exc).__name__}",
+                        "truth": "", "matches": "no"})
+            continue
+        truth = float(sp.piecewise_fold(d.subs(act.x, sp.nsimplify(k))).evalf(30))
+        same = math.isclose(got, truth, rel_tol=1e-6, abs_tol=1e-12)
+        out.append({"x": f"{k:g}", "value": f"{got:g}", "truth": f"{truth:g}",
+                    "matches": "yes" if same else "no"})
+    return out
+
+
+def check_numpy(
+    name: str,
+    spec: str,
+    which: str = "f",
+    dtype: str = "float64",
+    params: Mapping[str, Any] | None = None,
+) -> NumpyReport:
+    """Load ``FILE.py:FUNC`` (running that file) and sweep it as f or f' of ``name``."""
+    if which not in ("f", "grad"):
+        raise NumpyCheckError(f"which must be 'f' or 'grad', got {which!r}")
+    fn = load_function(spec)
+    return check_function(fn, name, which=which, dtype=dtype, params=params, source=spec)
