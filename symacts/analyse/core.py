@@ -1,0 +1,489 @@
+"""Assemble :class:`Properties` from the structure, sign patterns and limits."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from . import timebox
+from .model import LIMIT_KEYS, Properties
+from .numeric import DPS, Fn, SignPattern, limit_at_infinity, piece_points, sign_pattern
+from .structure import Piece, Structure, Unsupported, is_finite_real, split
+
+#: derivative orders compared at breakpoints for the smoothness class
+MAX_ORDER = 6
+#: trigonometric functions that make a definition a candidate for periodicity
+_TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+@dataclass
+class Candidate:
+    """A value f takes or approaches: at a point (``where``) or as a limit."""
+
+    value: mpmath.mpf  # may be ±inf
+    exact: sp.Expr | None
+    attained: bool
+    where: mpmath.mpf | None = None
+    plateau: bool = False
+
+
+def _num(v: sp.Expr | None) -> float | None:
+    if v is None:
+        return None
+    if v is sp.S.Infinity:
+        return math.inf
+    if v is sp.S.NegativeInfinity:
+        return -math.inf
+    if not is_finite_real(v):
+        return None
+    return float(sp.N(v, 30))
+
+
+def _mp(v: sp.Expr) -> mpmath.mpf:
+    with mpmath.workdps(DPS):
+        if v is sp.S.Infinity:
+            return mpmath.inf
+        if v is sp.S.NegativeInfinity:
+            return -mpmath.inf
+        return mpmath.mpf(sp.N(v, DPS + 5))
+
+
+def _equal(a: sp.Expr | None, b: sp.Expr | None) -> bool:
+    """Exact numbers equal (checked at 50 digits); False for None or non-finite values."""
+    if a is None or b is None or not is_finite_real(a) or not is_finite_real(b):
+        return False
+    if a == b:
+        return True
+    d = sp.N(a - b, 50)
+    return bool(abs(d) <= sp.Float("1e-40") * max(1, abs(sp.N(a, 20))))
+
+
+def _side_value(g: sp.Expr, x: sp.Symbol, c: sp.Expr, side: str) -> sp.Expr | None:
+    """lim g(x) as x → c from ``side`` ('-' or '+'); None when undecided, ±oo allowed."""
+    v = g.subs(x, c)
+    if is_finite_real(v):
+        return v
+    lim = timebox.attempt(lambda: sp.limit(g, x, c, dir=side), 3.0)
+    if isinstance(lim, sp.Basic) and (is_finite_real(lim) or lim in (sp.oo, -sp.oo)):
+        return lim
+    return None
+
+
+class Analysis:
+    """Everything derived from one definition, computed once on demand."""
+
+    def __init__(self, act):
+        self.act = act.with_defaults() if act.param_specs else act
+        self.x = self.act.x
+        self.notes: list[str] = []
+        self.st: Structure = split(self.act.expr, self.x)
+        self.derivs: dict[tuple[int, int], sp.Expr] = {}
+        self.period = self._period()
+
+    # -- building blocks -----------------------------------------------------------------------
+    def d(self, i: int, order: int) -> sp.Expr:
+        """order-th derivative of piece i's branch."""
+        key = (i, order)
+        if key not in self.derivs:
+            base = self.st.pieces[i].expr if order == 0 else sp.diff(self.d(i, order - 1), self.x)
+            self.derivs[key] = base
+        return self.derivs[key]
+
+    def _period(self) -> sp.Expr | None:
+        if len(self.st.pieces) != 1 or not self.st.f.has(*_TRIG):
+            return None
+        p = timebox.attempt(lambda: sp.periodicity(self.st.f, self.x), 5.0)
+        if p is None or not is_finite_real(p) or p == 0:
+            return None
+        return p
+
+    def pattern(self, i: int, order: int) -> SignPattern:
+        """Sign pattern of the order-th derivative on piece i (one period if periodic)."""
+        piece = self.st.pieces[i]
+        if self.period is not None:
+            per = float(sp.N(self.period, 30))
+            xs = np.linspace(0.0, per, 4001)
+            return sign_pattern(self.d(i, order), self.x, sp.S.Zero, self.period, xs=xs)
+        return sign_pattern(self.d(i, order), self.x, piece.lo, piece.hi)
+
+    def side(self, i: int, order: int, c: sp.Expr, side: str) -> sp.Expr | None:
+        """lim f^(order) at c from ``side`` along piece i (Taylor series at a removable
+        singularity, SymPy's limit otherwise)."""
+        g = self.d(i, order)
+        v = g.subs(self.x, c)
+        if is_finite_real(v):
+            return v
+        coeffs = self._taylor(i, c)
+        if coeffs is not None and order < len(coeffs):
+            return coeffs[order] * sp.factorial(order)
+        return _side_value(g, self.x, c, side)
+
+    def _taylor(self, i: int, c: sp.Expr) -> list[sp.Expr] | None:
+        """Taylor coefficients of piece i's branch at c, when it is analytic there."""
+        key = ("taylor", i, c)
+        if key not in self.derivs:
+            g, x = self.st.pieces[i].expr, self.x
+            ser = timebox.attempt(
+                lambda: sp.series(g, x, c, MAX_ORDER + 2).removeO(), 3.0)
+            coeffs = None
+            if ser is not None:
+                u = sp.Dummy("u")
+                poly = sp.expand(ser.subs(x, u + c))
+                if poly.is_polynomial(u):
+                    p = sp.Poly(poly, u)
+                    coeffs = [p.coeff_monomial(u**k) for k in range(MAX_ORDER + 2)]
+                    if not all(is_finite_real(q) for q in coeffs):
+                        coeffs = None
+            self.derivs[key] = coeffs
+        return self.derivs[key]
+
+
+def _attempted(fn, note: str, notes: list[str]):
+    try:
+        return fn()
+    except Unsupported as exc:
+        notes.append(f"{note}: {exc}")
+        return None
+
+
+def properties(act) -> Properties:
+    """The derived :class:`Properties` of ``act`` (cached on the activation)."""
+    cache = act._cache
+    if "properties" not in cache:
+        cache["properties"] = compute(act)
+    return cache["properties"]
+
+
+def compute(act) -> Properties:
+    bound = act.with_defaults() if act.param_specs else act
+    x = bound.x
+    values: dict = {"name": act.name, "params": dict(act.params)}
+    notes: list[str] = []
+    f0 = sp.piecewise_fold(bound.expr.subs(x, 0))
+    if is_finite_real(f0):
+        values.update(f0=_num(f0), f0_exact=f0)
+    try:
+        d1 = bound.derivative(1)
+        df0 = sp.piecewise_fold(d1.subs(x, 0))
+        if is_finite_real(df0):
+            values.update(df0=_num(df0), df0_exact=df0)
+    except Exception as exc:
+        notes.append(f"f' could not be derived: {exc}")
+    try:
+        an = Analysis(act)
+    except Unsupported as exc:
+        notes.append(f"not analysed: {exc}")
+        return Properties(**values, notes=tuple(notes))
+    an.notes = notes
+    values["breakpoints"] = tuple(float(sp.N(c, 30)) for c in an.st.points)
+    if an.period is not None:
+        values["period"] = float(sp.N(an.period, 30))
+    patterns = [an.pattern(i, 1) for i in range(len(an.st.pieces))]
+    values.update(_smoothness(an))
+    values.update(_limits(an, patterns))
+    values.update(_range(an, patterns, values))
+    values.update(_monotonic(an, patterns))
+    values.update(_derivative_monotonic(an, values.get("smoothness")))
+    values.update(_flags(an, values))
+    return Properties(**values, notes=tuple(notes))
+
+
+# ---- smoothness ------------------------------------------------------------------------
+def _smoothness(an: Analysis) -> dict:
+    st, _x = an.st, an.x
+    worst: float | None = math.inf
+    undecided = False
+    for i, c in enumerate(st.points):
+        left, right = st.pieces[i].expr, st.pieces[i + 1].expr
+        same = left == right or sp.expand(left - right) == 0
+        lv, rv = an.side(i, 0, c, "-"), an.side(i + 1, 0, c, "+")
+        if not (_equal(lv, st.values[i]) and _equal(rv, st.values[i])):
+            if lv is None or rv is None:
+                undecided = True
+                an.notes.append(f"smoothness: one-sided limits at x = {c} undecided")
+                continue
+            worst = -1
+            continue
+        k: float | None = None
+        for order in range(1, MAX_ORDER + 1):
+            lo, hi = an.side(i, order, c, "-"), an.side(i + 1, order, c, "+")
+            if lo is None or hi is None:
+                if not (lo in (sp.oo, -sp.oo) or hi in (sp.oo, -sp.oo)):
+                    k = None
+                    undecided = True
+                    an.notes.append(f"smoothness: derivative {order} at x = {c} undecided")
+                    break
+            if not _equal(lo, hi):
+                if (lo is None or hi is None) and not (lo in (sp.oo, -sp.oo)
+                                                       or hi in (sp.oo, -sp.oo)):
+                    undecided = True
+                    break
+                k = order - 1
+                break
+        else:
+            if same:
+                continue  # one analytic branch on both sides: a removable point
+            an.notes.append(f"smoothness: branches at x = {c} agree up to order {MAX_ORDER}")
+            undecided = True
+            continue
+        if k is not None:
+            worst = k if worst is None else min(worst, k)
+    if undecided and worst == math.inf:
+        worst = None
+    return {"smoothness": worst}
+
+
+# ---- limits ----------------------------------------------------------------------------
+def _limits(an: Analysis, patterns: list[SignPattern]) -> dict:
+    lim: dict[str, float | None] = dict.fromkeys(LIMIT_KEYS)
+    exact: dict[str, sp.Expr | None] = dict.fromkeys(LIMIT_KEYS)
+    last = len(an.st.pieces) - 1
+    for order, name in ((0, "f"), (1, "df")):
+        for idx, direction, tag in ((0, -1, "-inf"), (last, 1, "+inf")):
+            expr = an.d(idx, order)
+            if an.period is not None and expr.has(an.x):
+                continue  # a non-constant periodic function has no limit
+            v, e = limit_at_infinity(expr, an.x, direction, symbolic=order == 0)
+            lim[f"{name}({tag})"] = v
+            exact[f"{name}({tag})"] = e
+            if v is None:
+                an.notes.append(f"limit of {'f' if order == 0 else 'f′'} at {tag} undecided")
+    return {"limits": lim, "limits_exact": exact}
+
+
+# ---- range -----------------------------------------------------------------------------
+def _candidates(an: Analysis, patterns: list[SignPattern], lims: dict) -> list[Candidate] | None:
+    st, x = an.st, an.x
+    cands: list[Candidate] = []
+    with mpmath.workdps(DPS):
+        for piece, pat in zip(st.pieces, patterns, strict=True):
+            g = Fn(piece.expr, x)
+            if not pat.complete:
+                an.notes.append(f"range: evaluation failed on ({piece.lo}, {piece.hi})")
+                return None
+            if pat.zero:
+                probe = _probe_float(piece)
+                val = sp.N(piece.expr.subs(x, probe), DPS) if piece.expr.has(x) else piece.expr
+                cands.append(Candidate(_mp(sp.sympify(val)), piece.expr if not piece.expr.has(x)
+                                       else None, True, None, plateau=True))
+                continue
+            for root in pat.roots + pat.touches:
+                v = g.mp(root.at)
+                if v is None:
+                    return None
+                ex = None
+                if root.exact is not None:
+                    ex = timebox.attempt(lambda r=root.exact, g=piece.expr: sp.nsimplify(
+                        sp.simplify(g.subs(x, r))), 3.0)
+                    ex = ex if ex is not None and _equal(ex, sp.Float(v, DPS)) else None
+                cands.append(Candidate(v, ex, True, root.at))
+        for i, c in enumerate(st.points):
+            cands.append(Candidate(_mp(st.values[i]), st.values[i], True, _mp(c)))
+            for j, side in ((i, "-"), (i + 1, "+")):
+                v = an.side(j, 0, c, side)
+                if v is None:
+                    return None
+                cands.append(Candidate(_mp(v), v, False))
+    if an.period is None:
+        for tag in ("f(-inf)", "f(+inf)"):
+            v, e = lims["limits"][tag], lims["limits_exact"][tag]
+            if v is None:
+                an.notes.append(f"range: limit {tag} undecided")
+                return None
+            cands.append(Candidate(mpmath.mpf(v) if math.isfinite(v) else
+                                   (mpmath.inf if v > 0 else -mpmath.inf), e, False))
+    return cands
+
+
+def _probe_float(piece: Piece) -> sp.Expr:
+    lo, hi = piece.lo, piece.hi
+    if lo.is_infinite and hi.is_infinite:
+        return sp.S.Zero
+    if lo.is_infinite:
+        return hi - 1
+    if hi.is_infinite:
+        return lo + 1
+    return (lo + hi) / 2
+
+
+def _extreme(an: Analysis, cands: list[Candidate], sign: int) -> dict:
+    """inf (sign = 1) or sup (sign = −1) of f from the candidates."""
+    with mpmath.workdps(DPS):
+        best = min(sign * c.value for c in cands) * sign
+        if mpmath.isinf(best):
+            return {"value": float(best), "exact": sp.oo if best > 0 else -sp.oo,
+                    "attained": False, "arg": None}
+        tol = mpmath.mpf(10) ** (-DPS + 12) * (1 + abs(best))
+        tied = [c for c in cands if abs(c.value - best) <= tol]
+        attained = any(c.attained for c in tied)
+        exact = next((c.exact for c in tied if c.exact is not None), None)
+        arg = None
+        if attained and not any(c.plateau for c in tied if c.attained):
+            pts = [c.where for c in tied if c.attained and c.where is not None]
+            if an.period is not None:
+                per = _mp(an.period)
+                pts = [p + k * per for p in pts for k in (-1, 0, 1)]
+            if pts:
+                arg = float(min(pts, key=lambda p: (abs(p), -p)))
+        return {"value": float(best), "exact": exact, "attained": attained, "arg": arg}
+
+
+def _range(an: Analysis, patterns: list[SignPattern], values: dict) -> dict:
+    cands = _candidates(an, patterns, values)
+    if cands is None:
+        return {}
+    lo, hi = _extreme(an, cands, 1), _extreme(an, cands, -1)
+    # independent sanity check: no sampled value lies outside [inf, sup]
+    for piece in an.st.pieces:
+        if an.period is not None:
+            xs = np.linspace(0.0, float(sp.N(an.period, 30)), 2001)
+        else:
+            xs = piece_points(piece.lo_float, piece.hi_float)
+        ys = Fn(piece.expr, an.x).samples(xs)
+        finite = [float(y) for y in ys if y is not None]
+        if not finite:
+            continue
+        slack_lo = 1e-9 * (1 + abs(lo["value"])) if math.isfinite(lo["value"]) else 0
+        slack_hi = 1e-9 * (1 + abs(hi["value"])) if math.isfinite(hi["value"]) else 0
+        if min(finite) < lo["value"] - slack_lo or max(finite) > hi["value"] + slack_hi:
+            an.notes.append("range: sampled values fall outside the computed range")
+            return {}
+    crit: tuple[float, ...] | None = tuple(
+        float(r.at) for pat in patterns for r in pat.roots
+    )
+    if any(p.far_changes() >= 2 for p in patterns):
+        crit = None
+    out = {
+        "range_min": lo["value"], "range_max": hi["value"],
+        "range_min_exact": lo["exact"], "range_max_exact": hi["exact"],
+        "min_attained": lo["attained"], "max_attained": hi["attained"],
+        "argmin": lo["arg"], "argmax": hi["arg"],
+        "bounded_below": math.isfinite(lo["value"]), "bounded_above": math.isfinite(hi["value"]),
+        "critical_points": crit,
+    }
+    return out
+
+
+# ---- monotonicity ----------------------------------------------------------------------
+def _jumps(an: Analysis, order: int) -> list[tuple[int, int]] | None:
+    """At each breakpoint: (up, down) flags of the one-sided values of f^(order)."""
+    out = []
+    for i, c in enumerate(an.st.points):
+        left, right = an.side(i, order, c, "-"), an.side(i + 1, order, c, "+")
+        if left is None or right is None:
+            return None
+        seq = [left, an.st.values[i], right] if order == 0 else [left, right]
+        nums = [_mp(v) for v in seq]
+        up = any(b > a for a, b in itertools.pairwise(nums))
+        down = any(b < a for a, b in itertools.pairwise(nums))
+        out.append((up, down))
+    return out
+
+
+def _segments(an: Analysis, patterns: list[SignPattern]) -> list[tuple[float, float, int]]:
+    segs = []
+    for piece, pat in zip(an.st.pieces, patterns, strict=False):
+        ends = [piece.lo_float, *[float(r.at) for r in pat.roots], piece.hi_float]
+        segs += [(a, b, s) for a, b, s in zip(ends, ends[1:], pat.signs, strict=False)]
+    return segs
+
+
+def _direction(signs: list[int], jumps: list[tuple[int, int]]) -> tuple[bool, bool]:
+    non_decr = all(s >= 0 for s in signs) and not any(d for _, d in jumps)
+    non_incr = all(s <= 0 for s in signs) and not any(u for u, _ in jumps)
+    return non_decr, non_incr
+
+
+def _monotonic(an: Analysis, patterns: list[SignPattern]) -> dict:
+    signs = [s for p in patterns for s in p.signs]
+    if an.period is not None:
+        if all(s == 0 for s in signs):
+            return {"monotonic": True, "decreasing_on": ()}
+        return {"monotonic": False, "decreasing_on": None}
+    if not all(p.complete for p in patterns):
+        an.notes.append("monotonicity: sign analysis of f′ incomplete")
+        return {}
+    jumps = _jumps(an, 0)
+    if jumps is None:
+        return {}
+    non_decr, non_incr = _direction(signs, jumps)
+    out: dict = {"monotonic": non_decr or non_incr}
+    if non_decr != non_incr:
+        out["increasing"] = non_decr
+    if any(p.far_changes() >= 2 for p in patterns):
+        out["decreasing_on"] = None
+        return out
+    spans: list[list[float]] = []
+    segs = _segments(an, patterns)
+    prev_end = None
+    for a, b, s in segs:
+        if s < 0:
+            if spans and prev_end == a and spans[-1][1] == a and not _up_at(an, jumps, a):
+                spans[-1][1] = b
+            else:
+                spans.append([a, b])
+        prev_end = b
+    out["decreasing_on"] = tuple((a, b) for a, b in spans)
+    return out
+
+
+def _up_at(an: Analysis, jumps: list[tuple[int, int]], at: float) -> bool:
+    for (up, _), c in zip(jumps, an.st.points, strict=False):
+        if abs(float(sp.N(c, 30)) - at) < 1e-12 * (1 + abs(at)):
+            return up
+    return False
+
+
+def _derivative_monotonic(an: Analysis, smoothness) -> dict:
+    if smoothness is None or smoothness < 0:
+        return {}
+    patterns = [an.pattern(i, 2) for i in range(len(an.st.pieces))]
+    signs = [s for p in patterns for s in p.signs]
+    if an.period is not None:
+        flat = all(s == 0 for s in signs)
+        return {"derivative_monotonic": flat, "convex": flat, "concave": flat}
+    if not all(p.complete for p in patterns):
+        an.notes.append("f′ monotonicity: sign analysis of f″ incomplete")
+        return {}
+    jumps = _jumps(an, 1)
+    if jumps is None:
+        return {}
+    non_decr, non_incr = _direction(signs, jumps)
+    return {"derivative_monotonic": non_decr or non_incr, "convex": non_decr,
+            "concave": non_incr}
+
+
+# ---- flags -----------------------------------------------------------------------------
+def _flags(an: Analysis, v: dict) -> dict:
+    out: dict = {}
+    f0, df0 = v.get("f0_exact"), v.get("df0_exact")
+    lo, hi = v.get("range_min"), v.get("range_max")
+    if f0 is not None:
+        if not _equal(f0, sp.S.Zero):
+            out["zero_centered"] = False
+        elif lo is not None and hi is not None:
+            out["zero_centered"] = lo < 0 < hi
+    if f0 is not None and df0 is not None:
+        ident = _equal(f0, sp.S.Zero) and _equal(df0, sp.S.One)
+        for i, c in enumerate(an.st.points):
+            if _equal(c, sp.S.Zero):
+                ident = ident and _equal(an.side(i, 1, c, "-"), sp.S.One) \
+                    and _equal(an.side(i + 1, 1, c, "+"), sp.S.One)
+        out["identity_near_origin"] = ident
+    lim = v.get("limits", {})
+    left, right = lim.get("df(-inf)"), lim.get("df(+inf)")
+    if an.period is not None:
+        flat = not an.d(0, 1).has(an.x) and an.d(0, 1) == 0
+        left = right = 0.0 if flat else math.nan
+    out["saturates_left"] = None if left is None else left == 0
+    out["saturates_right"] = None if right is None else right == 0
+    if out["saturates_left"] or out["saturates_right"]:
+        out["saturating"] = True
+    elif out["saturates_left"] is False and out["saturates_right"] is False:
+        out["saturating"] = False
+    return out
