@@ -1,0 +1,17 @@
+"""``generated/plots/``: f and f' of every activation (PNG and SVG), the gallery, and one
+overlay per family (``act.families``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..registry import all_activations
+
+STEP = (30, "plots")
+
+
+def build(out: Path) -> list[Path]:
+    from ..plots import render_all
+
+    acts = [a for a in all_activations() if not a.user_defined]
+    return render_all(out / "plots", acts)

@@ -1,0 +1,142 @@
+r"""The LaTeX formula sheet: one section per activation, a properties table up front.
+
+The source needs only packages from Debian's texlive-latex-base, -recommended and -extra
+(amsmath, graphicx, adjustbox, booktabs, longtable, hyperref, geometry). Long formulas are
+scaled to the line width (``adjustbox``) instead of overflowing. The PDF is made byte-stable by
+``\pdftrailerid{}``, ``\pdfinfoomitdate`` and ``\pdfsuppressptexinfo`` plus a fixed
+``SOURCE_DATE_EPOCH`` (see :mod:`symacts.sheets.pdf`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .content import Entry
+from .texttools import tex_text
+
+PREAMBLE = r"""\pdftrailerid{}
+\pdfinfoomitdate=1
+\pdfsuppressptexinfo=-1
+\documentclass[10pt,a4paper]{article}
+\usepackage[utf8]{inputenc}
+\usepackage[margin=1.8cm]{geometry}
+\usepackage{amsmath,amssymb}
+\usepackage{graphicx}
+\usepackage{adjustbox}
+\usepackage{booktabs}
+\usepackage{longtable}
+\usepackage{multicol}
+\usepackage{xcolor}
+\usepackage[hidelinks,pdfcreator={symacts},pdftitle={symacts formula sheet}]{hyperref}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{3pt}
+\newcommand{\formula}[1]{\par\smallskip\noindent\hfill%
+  \adjustbox{max width=0.96\linewidth}{$\displaystyle #1$}\hfill\null\par\smallskip}
+\newcommand{\field}[1]{\textbf{#1}\quad}
+"""
+
+INTRO = r"""\begin{center}
+{\LARGE symacts formula sheet}\\[4pt]
+{\small Generated from the catalog by \texttt{python scripts/regenerate.py}; do not edit.}
+\end{center}
+
+Every formula below is derived from a single SymPy definition per activation: the definition,
+the derivative $f'$ in a compact form, the gradients with respect to the parameters, and the
+properties are computed, never typed. Notation: $\sigma(u) = 1/(1 + e^{-u})$,
+$\operatorname{softplus}(u) = \ln(1 + e^{u})$, $\Phi$ and $\phi$ the standard normal CDF and
+density, $\operatorname{sech} = 1/\cosh$; inside derivatives, $f(x)$ stands for the activation
+itself. Piecewise functions are differentiated branch by branch; at a kink $f'$ takes the value
+stated under \emph{At the kinks} (PyTorch's backward where PyTorch has the activation, else JAX's).
+Properties marked \emph{unknown} could not be decided by the engine. Plots show $f$ (blue) and
+$f'$ (red) on each activation's plot range; dots mark the kinks and the values taken there.
+"""
+
+
+def _section(e: Entry, plot_dir: str) -> str:
+    name = tex_text(e.name)
+    lines = [
+        r"\bigskip",
+        r"\section{\texorpdfstring{\texttt{" + name + "}}{" + name + "}}",
+        r"\label{act:" + e.name + "}",
+    ]
+    if e.aliases:
+        lines.append(r"{\small Aliases: " + ", ".join(
+            r"\texttt{" + tex_text(a) + "}" for a in e.aliases) + r"}\par")
+    if e.summary:
+        lines.append(r"\emph{" + tex_text(e.summary) + r"}\par")
+    lines.append(r"\field{Definition}")
+    lines.append(r"\formula{f(x) = " + e.definition + "}")
+    if e.params:
+        lines.append(r"\field{Parameters}\par")
+        lines.append(r"{\small\begin{tabular}{@{}llll@{}}")
+        lines.append(r"\toprule symbol & name & default & domain \\ \midrule")
+        for p in e.params:
+            lines.append(
+                f"${p.tex}$ & \\texttt{{{tex_text(p.name)}}} & ${p.default_tex}$ & "
+                f"{tex_text(p.domain)}"
+                + (f" --- {tex_text(p.doc)}" if p.doc else "") + r" \\"
+            )
+        lines.append(r"\bottomrule\end{tabular}}\par")
+    if e.constants:
+        lines.append(r"\field{Constants}" + "; ".join(
+            f"${sym} = {digits}\\ldots$" for sym, digits in e.constants) + r"\par")
+    lines.append(r"\field{Derivative}")
+    lines.append(r"\formula{f'(x) = " + e.derivative + "}")
+    if e.gradients:
+        lines.append(r"\field{Parameter gradients}")
+        for sym, grad in e.gradients:
+            lines.append(r"\formula{\frac{\partial f}{\partial " + sym + "} = " + grad + "}")
+    if e.kinks:
+        shown = "; ".join(
+            f"$f'({p}) = {v}$" + (f" ($\\approx {num}$)" if num and num != v else "")
+            for p, v, num in e.kinks
+        )
+        lines.append(r"\field{At the kinks}" + shown + r"\par")
+    lines.append(r"\par\medskip\noindent")
+    lines.append(r"\begin{minipage}[t]{0.40\linewidth}\vspace{0pt}\small")
+    lines.append(r"\textbf{Properties}\\[2pt]")
+    lines.append(r"\begin{tabular}{@{}ll@{}}")
+    for row in e.properties:
+        lines.append(f"{row.label} & ${row.tex}$ \\\\")
+    lines.append(r"\end{tabular}")
+    lines.append(r"\end{minipage}\hfill")
+    lines.append(r"\begin{minipage}[t]{0.58\linewidth}\vspace{0pt}")
+    lines.append(r"\includegraphics[width=\linewidth]{" + plot_dir + "/" + e.name + ".png}")
+    lines.append(r"\end{minipage}\par")
+    if e.paper:
+        lines.append(r"\field{Paper}" + tex_text(e.paper) + r"\par")
+    return "\n".join(lines)
+
+
+def _overview(entries: Sequence[Entry]) -> str:
+    keys = ("range", "monotonic", "smoothness", "zero_centered", "f0", "df0",
+            "identity_near_origin", "saturating")
+    heads = ("activation", "range", "monotonic", "smoothness", "zero-centred", "$f(0)$",
+             "$f'(0)$", "$\\approx$ identity at 0", "saturating")
+    lines = [
+        r"\section*{Properties at a glance}",
+        r"{\small\begin{longtable}{@{}l" + "l" * (len(heads) - 1) + "@{}}",
+        r"\toprule " + " & ".join(heads) + r" \\ \midrule\endhead",
+    ]
+    for e in entries:
+        cells = [r"\hyperref[act:" + e.name + r"]{\texttt{" + tex_text(e.name) + "}}"]
+        for k in keys:
+            cells.append(f"${e.cells[k]}$" if k in e.cells else "")
+        lines.append(" & ".join(cells) + r" \\")
+    lines.append(r"\bottomrule\end{longtable}}")
+    return "\n".join(lines)
+
+
+def render(entries: Sequence[Entry], plot_dir: str = "plots") -> str:
+    """The complete LaTeX source; figures are read from ``<plot_dir>/<name>.png``."""
+    parts = [
+        PREAMBLE,
+        r"\begin{document}",
+        INTRO,
+        r"\begin{multicols}{3}\small\tableofcontents\end{multicols}",
+        _overview(entries),
+        r"\clearpage",
+    ]
+    parts += [_section(e, plot_dir) for e in entries]
+    parts.append(r"\end{document}")
+    return "\n".join(parts) + "\n"
