@@ -150,7 +150,7 @@ def _limit(fn: Callable, sign: int, mpmath) -> float:
         if mpmath.isinf(a) and a == b:
             return float(a)
         return math.nan
-    if abs(a) > 1e300 and abs(b) > abs(a) and mpmath.sign(a) == mpmath.sign(b):
+    if abs(a) > 1e250 and abs(b) > abs(a) and mpmath.sign(a) == mpmath.sign(b):
         return math.inf if a > 0 else -math.inf
     if abs(a) < 1e-300 and abs(b) < 1e-300:
         return 0.0
@@ -184,29 +184,54 @@ def reference_values(
     cond = np.ones(pts.shape)
     with mpmath.workdps(dps + 10):
         lim = {1: _limit(fg, 1, mpmath), -1: _limit(fg, -1, mpmath)}
-        for i, p in enumerate(pts.ravel()):
-            if math.isnan(p):
-                hi.flat[i] = math.nan
-                continue
-            if math.isinf(p):
-                hi.flat[i] = lim[1 if p > 0 else -1]
-                continue
-            xm = mpmath.mpf(float(p))
-            try:
-                v = mpmath.mpf(fg(xm))
-            except (ZeroDivisionError, ValueError):
-                v = mpmath.mpf("nan")
-            h = float(v)
-            hi.flat[i] = h
-            if mpmath.isfinite(v) and math.isfinite(h):
+    for i, p in enumerate(pts.ravel()):
+        if math.isnan(p):
+            hi.flat[i] = math.nan
+            continue
+        if math.isinf(p):
+            hi.flat[i] = lim[1 if p > 0 else -1]
+            continue
+        v, c = _adaptive(fg, fdg, float(p), dps, mpmath)
+        h = float(v)
+        hi.flat[i] = h
+        if mpmath.isfinite(v) and math.isfinite(h):
+            with mpmath.workdps(dps + 10):
                 lo.flat[i] = float(v - h)
-                if v != 0:
-                    try:
-                        c = abs(xm * mpmath.mpf(fdg(xm)) / v)
-                        cond.flat[i] = float(c) if mpmath.isfinite(c) else math.inf
-                    except (ZeroDivisionError, ValueError):
-                        cond.flat[i] = math.inf
+            cond.flat[i] = c
     return Reference(points=pts, hi=hi, lo=lo, cond=cond, order=order)
+
+
+def _eval_at(fg, fdg, p: float, dps: int, mpmath):
+    with mpmath.workdps(dps):
+        xm = mpmath.mpf(p)
+        try:
+            v = mpmath.mpf(fg(xm))
+        except (ZeroDivisionError, ValueError):
+            return mpmath.mpf("nan"), math.inf
+        c = 1.0
+        if mpmath.isfinite(v) and v != 0:
+            try:
+                cm = abs(xm * mpmath.mpf(fdg(xm)) / v)
+                c = float(cm) if mpmath.isfinite(cm) else math.inf
+            except (ZeroDivisionError, ValueError):
+                c = math.inf
+        return v, c
+
+
+def _adaptive(fg, fdg, p: float, dps: int, mpmath):
+    """Evaluate at dps, 2·dps, ... until two precisions agree to dps − 10 digits (≤ 1600)."""
+    prev, _ = _eval_at(fg, fdg, p, dps + 10, mpmath)
+    d = 2 * dps
+    while True:
+        v, c = _eval_at(fg, fdg, p, d + 10, mpmath)
+        if not mpmath.isfinite(v) or v == prev:
+            return v, c
+        with mpmath.workdps(d + 10):
+            if abs(v - prev) <= abs(v) * mpmath.mpf(10) ** (-(dps - 10)):
+                return v, c
+        if d >= 1600:
+            return v, c
+        prev, d = v, 2 * d
 
 
 @dataclass

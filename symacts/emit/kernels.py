@@ -1,0 +1,321 @@
+"""Print NumPy kernel source (f, f', fused f and f', parameter gradients) for activations.
+
+Pipeline per output: ``act.expr`` / ``act.derivative(wrt=...)`` (kink conventions applied)
+→ :func:`symacts.stabilise.stabilise` → :class:`~symacts.emit.printer.NumpyPrinter`.
+Branches are evaluated masked: a costly branch sees only the elements it owns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..stabilise import Horner, stabilise
+from .printer import EmitError, NumpyPrinter, float_literal
+from .runtime import PRELUDE
+
+__all__ = ["KernelSpec", "kernel_source", "kernel_spec", "module_source"]
+
+_CHEAP = (sp.Add, sp.Mul, sp.Symbol, sp.Number, sp.Abs, sp.NumberSymbol)
+
+
+@dataclass
+class KernelSpec:
+    """The stabilised outputs of one activation: ``outputs['f'|'df'|'d_<param>']``."""
+
+    name: str
+    aliases: tuple[str, ...]
+    params: list[tuple[str, float, str]]  # (name, default, domain)
+    outputs: dict[str, sp.Expr] = field(default_factory=dict)
+    #: output key -> (limit at +inf or None, limit at -inf or None), where the form alone
+    #: would give NaN (∞/∞, sin(∞)/∞)
+    limits: dict[str, tuple] = field(default_factory=dict)
+    summary: str = ""
+    formula: str = ""
+    derivative: str = ""
+
+
+def kernel_spec(act, params: bool = True) -> KernelSpec:
+    """Stabilise f, f' and (if ``params``) ∂f/∂p for every parameter of ``act``."""
+    x = act.x
+    spec = KernelSpec(
+        name=act.name, aliases=tuple(act.aliases),
+        params=[(p.name, p.default_float, p.domain) for p in act.param_specs],
+        summary=act.summary, formula=str(act.expr), derivative=str(act.derivative()),
+    )
+    spec.outputs["f"] = stabilise(act.expr, x)
+    spec.outputs["df"] = stabilise(act.derivative(), x)
+    if params:
+        for p in act.param_specs:
+            spec.outputs["d_" + p.name] = stabilise(act.derivative(wrt=p.name), x)
+    return spec
+
+
+def _branches(e):
+    if isinstance(e, sp.Piecewise):
+        return list(e.args)
+    return [(e, sp.true)]
+
+
+def _is_cheap(e) -> bool:
+    for n in sp.preorder_traversal(e):
+        if isinstance(n, sp.Pow):
+            if not (n.exp.is_Integer and n.exp >= 0):
+                return False
+        elif not isinstance(n, _CHEAP) and not n.is_number:
+            return False
+    return True
+
+
+class _Body:
+    """Lines of one kernel function."""
+
+    def __init__(self, x, pnames: list[str], psyms: dict):
+        self.x = x
+        self.pnames = pnames
+        self.psyms = psyms
+        self.lines: list[str] = []
+        self.n = 0
+
+    def tmp(self) -> str:
+        self.n += 1
+        return f"t{self.n}"
+
+    def values(self, exprs: list[sp.Expr], xname: str, pmap: dict[str, str],
+               indent: str) -> list[str]:
+        """Emit common subexpressions; return printed expressions."""
+        names = {self.x: xname, **{self.psyms[p]: pmap[p] for p in self.pnames}}
+        # Horner polynomials are printed whole, before CSE can split them
+        hreps = {}
+        for e in exprs:
+            for h in e.atoms(Horner):
+                if h not in hreps:
+                    s = sp.Symbol(self.tmp())
+                    hreps[h] = s
+                    pr = NumpyPrinter(self.x, names)
+                    self.lines.append(f"{indent}{s} = {pr(h)}")
+                    names[s] = str(s)
+        exprs = [e.xreplace(hreps) for e in exprs]
+        reps, reduced = sp.cse(exprs, symbols=_Tmp(self), order="none")
+        for s, _ in reps:
+            names[s] = str(s)
+        pr = NumpyPrinter(self.x, names)
+        for s, v in reps:
+            self.lines.append(f"{indent}{s} = {pr(v)}")
+        return [pr(e) for e in reduced]
+
+
+class _Tmp:
+    def __init__(self, body: _Body):
+        self.body = body
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return sp.Symbol(self.body.tmp())
+
+
+def _limit_fix(pr, lim) -> str:
+    if not lim or all(v is None for v in lim):
+        return ""
+    return ", ".join("None" if v is None else pr(v) for v in lim)
+
+
+def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
+          limits: list | None = None) -> str:
+    """Source of ``fname(x, *params) -> value or tuple``, x already in the working dtype."""
+    limits = limits or [None] * len(exprs)
+    b = _Body(x, pnames, psyms)
+    pr0 = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}})
+    fixes = [_limit_fix(pr0, lim) for lim in limits]
+    sig = ", ".join(["x", *pnames])
+    head = f"def {fname}({sig}):"
+    ident = {p: p for p in pnames}
+    piecewise = any(isinstance(e, sp.Piecewise) for e in exprs)
+    if not piecewise:
+        vals = b.values(exprs, "x", ident, "    ")
+        outs = []
+        for e, v, fx in zip(exprs, vals, fixes, strict=True):
+            v = f"_full(x, {v})" if not e.has(x) else ("x.copy()" if v == "x" else v)
+            outs.append(f"_atinf({v}, x, {fx})" if fx else v)
+        return "\n".join([head, *b.lines, f"    return {', '.join(outs)}"])
+    conds = [[c for _, c in _branches(e)] for e in exprs]
+    shared = all(c == conds[0] for c in conds)
+    if not shared:
+        lines = [head]
+        outs = []
+        for i, e in enumerate(exprs):
+            inner = _core(f"_{fname}_{i}", [e], x, pnames, psyms, [limits[i]])
+            lines.append("    " + inner.replace("\n", "\n    "))
+            outs.append(f"_{fname}_{i}({sig})")
+        lines.append(f"    return {', '.join(outs)}")
+        return "\n".join(lines)
+    rs = [f"r{i}" for i in range(len(exprs))]
+    for r in rs:
+        b.lines.append(f"    {r} = np.empty(x.shape, x.dtype)")
+    branch_lists = [_branches(e) for e in exprs]
+    pr_full = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}})
+    n_br = len(conds[0])
+    for k in range(n_br):
+        cond = conds[0][k]
+        if k == 0:
+            mexpr = pr_cond(pr_full, cond)
+            b.lines.append(f"    m = {mexpr}")
+            if n_br > 2:
+                b.lines.append("    done = m.copy()")
+        elif cond == sp.true or k == n_br - 1 and cond == sp.true:
+            b.lines.append("    m = ~done" if n_br > 2 else "    m = ~m")
+        else:
+            prev = "done" if n_br > 2 else "m"
+            b.lines.append(f"    m = ~{prev} & {pr_cond(pr_full, cond)}")
+            if n_br > 2:
+                b.lines.append("    done |= m")
+        branch = [bl[k][0] for bl in branch_lists]
+        costly = [e for e in branch if not (_is_cheap(e))]
+        if costly:
+            b.lines.append("    xm = x[m]")
+            used = [p for p in pnames if any(e.has(psyms[p]) for e in branch)]
+            pmap = {p: f"{p}_m" for p in pnames}
+            for p in used:
+                b.lines.append(f"    {p}_m = _sel({p}, m)")
+            vals = b.values(branch, "xm", pmap, "    ")
+            for r, e, v in zip(rs, branch, vals, strict=True):
+                if e.is_number:
+                    b.lines.append(f"    {r}[m] = {v}")
+                else:
+                    b.lines.append(f"    {r}[m] = {v}" if e.has(x) else f"    {r}[m] = _full(xm, {v})")
+        else:
+            for r, e in zip(rs, branch, strict=True):
+                v = pr_full(e)
+                if e.is_number:
+                    b.lines.append(f"    {r}[m] = {v}")
+                else:
+                    b.lines.append(f"    np.copyto({r}, {v}, where=m)")
+    for r, fx in zip(rs, fixes, strict=True):
+        b.lines.append(f"    np.copyto({r}, x, where=np.isnan(x))")
+        if fx:
+            b.lines.append(f"    _atinf({r}, x, {fx})")
+    return "\n".join([head, *b.lines, f"    return {', '.join(rs)}"])
+
+
+def pr_cond(pr: NumpyPrinter, c) -> str:
+    """Print a branch condition as a boolean array expression."""
+    from .printer import RELATIONS
+
+    if c == sp.true:
+        return "np.ones(x.shape, bool)"
+    if isinstance(c, sp.Or):
+        return " | ".join(f"({pr_cond(pr, a)})" for a in c.args)
+    if isinstance(c, sp.And):
+        return " & ".join(f"({pr_cond(pr, a)})" for a in c.args)
+    if isinstance(c, sp.Not):
+        return f"~({pr_cond(pr, c.args[0])})"
+    if type(c) in RELATIONS:
+        return f"({pr(c.lhs)} {RELATIONS[type(c)]} {pr(c.rhs)})"
+    raise EmitError(f"cannot print condition {c}")
+
+
+_DOMAIN_CHECK = {
+    "positive": ("> 0", "greater than 0"),
+    "nonnegative": (">= 0", "at least 0"),
+    "nonzero": ("!= 0", "different from 0"),
+}
+
+
+def kernel_source(spec: KernelSpec, x: sp.Symbol, psyms: dict) -> str:
+    """Core functions and public wrappers NAME, NAME_grad, NAME_value_and_grad."""
+    n = spec.name
+    pnames = [p for p, _, _ in spec.params]
+    out = [f"# ---- {n} " + "-" * max(0, 92 - len(n))]
+    lim = spec.limits
+    out.append(_core(f"_f_{n}", [spec.outputs["f"]], x, pnames, psyms, [lim.get("f")]))
+    out.append(_core(f"_df_{n}", [spec.outputs["df"]], x, pnames, psyms, [lim.get("df")]))
+    out.append(_core(f"_vg_{n}", [spec.outputs["f"], spec.outputs["df"]], x, pnames, psyms,
+                     [lim.get("f"), lim.get("df")]))
+    for p in pnames:
+        k = "d_" + p
+        out.append(_core(f"_dp_{n}_{p}", [spec.outputs[k]], x, pnames, psyms, [lim.get(k)]))
+    kw = "".join(f", {p}={float_literal(sp.Float(d))}" for p, d, _ in spec.params)
+    call = ", ".join(["x", *pnames])
+    prep = ["    x, dt = _arg(x)"]
+    for p, _, dom in spec.params:
+        prep.append(f"    {p} = _par({p}, {p!r}, x.dtype)")
+        if dom in _DOMAIN_CHECK:
+            op, words = _DOMAIN_CHECK[dom]
+            prep.append(f"    _check({p}, np.all(np.asarray({p}) {op}), {p!r}, {words!r})")
+    if pnames:
+        prep.append(f"    x = _bcast(x, {', '.join(pnames)})")
+    doc_f = f'    """{spec.summary}\n\n    f(x) = {spec.formula}\n    """'
+    doc_g = (f'    """f\'(x) of {n} (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).\n\n'
+             f'    f\'(x) = {spec.derivative}\n    """')
+    doc_vg = f'    """(f(x), f\'(x)) of {n} in one pass."""'
+    train = n == "rrelu"
+    extra_kw = ", training=False, rng=None" if train else ""
+    out.append(f"def {n}(x, *{kw}{extra_kw}, out=None):\n{doc_f}\n" + "\n".join(prep)
+               + ("\n    if training:\n        return _ret(_rrelu_train(x, lower, upper, rng)[0],"
+                  " dt, out)" if train else "")
+               + f"\n    with np.errstate(all='ignore'):\n        r = _f_{n}({call})"
+               + "\n    return _ret(r, dt, out)")
+    wrt_lines = ["    if wrt == 'x':", f"        core = _df_{n}"]
+    for p in pnames:
+        wrt_lines += [f"    elif wrt == {p!r}:", f"        core = _dp_{n}_{p}"]
+    names = ", ".join(["x", *pnames])
+    wrt_lines += ["    else:", f"        raise ValueError(f\"{n}_grad: wrt must be one of {names}; "
+                  "got {wrt!r}\")"]
+    out.append(f"def {n}_grad(x, *{kw}{extra_kw}, wrt='x', out=None):\n{doc_g}\n"
+               + "\n".join(wrt_lines) + "\n" + "\n".join(prep)
+               + ("\n    if training:\n        return _ret(_rrelu_train(x, lower, upper, rng)[1],"
+                  " dt, out)" if train else "")
+               + f"\n    with np.errstate(all='ignore'):\n        r = core({call})"
+               + "\n    return _ret(r, dt, out)")
+    out.append(f"def {n}_value_and_grad(x, *{kw}{extra_kw}, out=None):\n{doc_vg}\n"
+               + "\n".join(prep)
+               + ("\n    if training:\n        return _ret2(_rrelu_train(x, lower, upper, rng),"
+                  " dt, out)" if train else "")
+               + f"\n    with np.errstate(all='ignore'):\n        r = _vg_{n}({call})"
+               + "\n    return _ret2(r, dt, out)")
+    return "\n\n\n".join(out)
+
+
+HEADER = '''"""NumPy kernels for every symacts activation: NAME(x), NAME_grad(x), NAME_value_and_grad(x).
+
+GENERATED FILE - do not edit. Generated by `python scripts/regenerate.py` (step "kernels",
+symacts/outputs/kernels.py) from the catalog (symacts/catalog.py) through the stabilisation
+rules (symacts/stabilise.py) and the strict printer (symacts/emit/). Needs numpy and scipy only.
+
+Semantics: any shape (0-d and empty included), Python scalars and lists; float32 and float64 are
+computed and returned in their own precision, float16 is computed in float32 and cast back,
+integers and bools give float64, complex input raises TypeError. Parameters are keyword
+arguments; ``out=`` writes into a given array; inputs are never modified; no floating-point
+warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
+"""
+'''
+
+
+def module_source(specs: list[KernelSpec], x: sp.Symbol, psyms: dict[str, dict]) -> str:
+    """The whole generated module."""
+    parts = [HEADER.rstrip(), PRELUDE.strip()]
+    table = []
+    aliases = []
+    for s in specs:
+        parts.append(kernel_source(s, x, psyms[s.name]))
+        table.append(f"    {s.name!r}: ({s.name}, {s.name}_grad, {s.name}_value_and_grad),")
+        for a in s.aliases:
+            if not a.isidentifier():
+                continue
+            aliases.append(f"{a} = {s.name}\n{a}_grad = {s.name}_grad\n"
+                           f"{a}_value_and_grad = {s.name}_value_and_grad")
+    parts.append("# ---- aliases " + "-" * 86 + "\n" + "\n".join(aliases))
+    parts.append("#: canonical name -> (f, f', (f, f'))\nKERNELS = {\n" + "\n".join(table) + "\n}")
+    alias_map = ", ".join(f"{a!r}: {s.name!r}" for s in specs for a in s.aliases)
+    parts.append(f"#: alias -> canonical name\nALIASES = {{{alias_map}}}")
+    src = "\n\n\n".join(parts) + "\n"
+    compile(src, "symacts_kernels.py", "exec")
+    return src
+
+
+def _finite(v: float) -> bool:
+    return math.isfinite(v)

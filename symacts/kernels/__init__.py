@@ -1,0 +1,98 @@
+"""Runtime access to the generated NumPy kernels (imports NumPy and SciPy only, never SymPy).
+
+    import symacts.kernels as K
+    K.mish(x); K.mish_grad(x); f, df = K.mish_value_and_grad(x)
+    K.swish(x, beta=2.0); K.swish_grad(x, beta=2.0, wrt="beta")
+    K.kernel_for(symacts.get("gelu"))          # the same functions, as a Kernel
+    K.kernel_for(symacts.define("my", "x*tanh(x)"))   # compiled at run time (uses SymPy)
+
+Every catalog name and alias NAME gives ``NAME``, ``NAME_grad`` and ``NAME_value_and_grad``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from ._load import load_generated
+
+__all__ = ["Kernel", "kernel_for", "names"]
+
+_mod = load_generated()
+KERNELS = _mod.KERNELS
+ALIASES = _mod.ALIASES
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """The three kernels of one activation: ``f``, ``grad`` (f' or ∂f/∂p), ``value_and_grad``."""
+
+    name: str
+    f: Any
+    grad: Any
+    value_and_grad: Any
+    source: str = ""
+
+    def __call__(self, x, **params):
+        return self.f(x, **params)
+
+
+def names() -> list[str]:
+    """Canonical names with generated kernels."""
+    return sorted(KERNELS)
+
+
+def kernel_for(act: Any) -> Kernel:
+    """Kernels for an :class:`~symacts.Activation` or a catalog name.
+
+    Catalog activations (also with bound parameters) use the generated module; user-defined
+    or modified ones are compiled at run time by the same pipeline (needs SymPy).
+    """
+    if isinstance(act, str):
+        name = ALIASES.get(act, act)
+        if name not in KERNELS:
+            raise KeyError(f"no kernel named {act!r}")
+        return Kernel(name, *KERNELS[name])
+    name = getattr(act, "name", None)
+    if name in KERNELS and not getattr(act, "user_defined", False) and _is_catalog(act):
+        f, g, vg = KERNELS[name]
+        bound = {k: float(v) for k, v in dict(getattr(act, "bound", {})).items()}
+        if bound:
+            return Kernel(name, functools.partial(f, **bound), functools.partial(g, **bound),
+                          functools.partial(vg, **bound))
+        return Kernel(name, f, g, vg)
+    return _compile(act)
+
+
+def _is_catalog(act: Any) -> bool:
+    from ..registry import get
+
+    try:
+        base = get(act.name)
+    except Exception:  # noqa: BLE001 - unknown name: not from the catalog
+        return False
+    if not getattr(act, "bound", None):
+        return base.expr == act.expr
+    subs = {base.symbol(k): v for k, v in act.bound.items()}
+    return base.expr.subs(subs) == act.expr
+
+
+def _compile(act: Any) -> Kernel:
+    from ..emit import compile_activation
+
+    mod = compile_activation(act)
+    name = next(iter(mod.KERNELS))
+    return Kernel(act.name, *mod.KERNELS[name], source=mod.__source__)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        return getattr(_mod, name)
+    except AttributeError:
+        raise AttributeError(f"symacts.kernels has no kernel {name!r}") from None
+
+
+def __dir__() -> list[str]:
+    public = [n for n in vars(_mod) if not n.startswith("_") and n not in ("np",)]
+    return sorted(set(__all__) | set(public))
