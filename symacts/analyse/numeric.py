@@ -76,6 +76,22 @@ class Fn:
             return None
         return r
 
+    def certain(self, value) -> mpmath.mpf | None:
+        """f(value) with SymPy's adaptive precision (correct sign guaranteed), or None when
+        cancellation exhausts the precision or the value is not real."""
+        try:
+            v = self.expr.evalf(20, subs={self.x: sp.Float(mpmath.mpf(value), 60)},
+                                strict=True, maxn=600)
+        except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError, ZeroDivisionError):
+            return None
+        if not v.is_number or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return None
+        re, im = v.as_real_imag()
+        if im != 0 and abs(im) > 1e-15 * (1 + abs(re)):
+            return None
+        with mpmath.workdps(DPS):
+            return mpmath.mpf(sp.Float(re, 20))
+
     def floats(self, xs: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             try:
@@ -253,6 +269,15 @@ def _golden_min(h: Fn, a, b, sign: int):
     return (c, hc) if hc < hd else (d, hd)
 
 
+def _compact(expr: sp.Expr) -> sp.Expr:
+    """A form with less cancellation when one is cheap to get (σ'' = σ(1 − σ)(1 − 2σ) comes
+    out of differentiation as a difference of nearly equal terms)."""
+    alt = timebox.attempt(lambda: sp.together(expr), 2.0)
+    if alt is None or sp.count_ops(alt) > 1.5 * sp.count_ops(expr):
+        return expr
+    return alt
+
+
 def _resolve_zeros(h: Fn, seq: list[tuple]) -> list[tuple]:
     """Recompute samples that are exactly 0 with 100 digits; a zero that persists counts only
     for |x| <= FAR (further out it is the cancellation of a decaying term: no information)."""
@@ -270,12 +295,12 @@ def _resolve_zeros(h: Fn, seq: list[tuple]) -> list[tuple]:
 def _flips(h: Fn, seq: list[tuple]) -> tuple[int, list[tuple], list]:
     """First sign, brackets (a, b | None, sign at a) of sign changes, and touching zeros.
 
-    Every apparent sign change is re-checked with both ends at twice the precision.
+    Every apparent sign change is re-checked with SymPy's adaptive precision at both ends;
+    a sample whose sign cannot be certified is dropped.
     """
 
     def precise(p):
-        with mpmath.workdps(2 * DPS):
-            return h.mp(p)
+        return h.certain(p)
 
     first = 0
     brackets: list[tuple] = []
@@ -295,8 +320,10 @@ def _flips(h: Fn, seq: list[tuple]) -> tuple[int, list[tuple], list]:
         else:
             if not last[2]:
                 lv = precise(last[0])
-                if lv is not None and lv != 0:
-                    last = [last[0], lv, True]
+                if lv is None or lv == 0:
+                    last, zeros = [p, v, False], []
+                    continue
+                last = [last[0], lv, True]
             cv = precise(p)
             if cv is None or cv == 0:
                 continue
@@ -308,6 +335,10 @@ def _flips(h: Fn, seq: list[tuple]) -> tuple[int, list[tuple], list]:
                 brackets.append((last[0], p, _sgn(last[1])))
             last = [p, cv, True]
         zeros = []
+    if brackets:
+        first = brackets[0][2]  # the sign before the first verified change
+    elif last is not None:
+        first = _sgn(last[1])
     return first, brackets, touches
 
 
@@ -322,7 +353,7 @@ def sign_pattern(h_expr: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
         pat = timebox.attempt(lambda: _exact_pattern(h_expr, x, lo, hi), 5.0)
         if pat is not None:
             return pat
-    h = Fn(h_expr, x)
+    h = Fn(_compact(h_expr), x)
     pts = piece_points(float(lo), float(hi)) if xs is None else xs
     vals = h.samples(pts)
     pat = SignPattern()
