@@ -81,6 +81,7 @@ class VerifyResult:
     points_unresolved: int = 0
     parameter_sets: list[dict[str, str]] = field(default_factory=list)
     max_rel_diff: float = 0.0
+    parameter_outcomes: list[dict[str, Any]] = field(default_factory=list)
     counterexample: PointReport | None = None
     exceptions: list[PointReport] = field(default_factory=list)
     singular_points: list[str] = field(default_factory=list)
@@ -449,6 +450,14 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
         if s.status in (LEFT_UNDEF, RIGHT_UNDEF, BOTH_UNDEF) and s.params == samples[0].params:
             singular.append(_num(s.x, 15))
     result.singular_points = sorted(set(singular), key=lambda t: float(t))
+    for values in result.parameter_sets:
+        shown = {k: str(v) for k, v in values.items()}
+        mine = [s for s in samples if s.params == shown]
+        result.parameter_outcomes.append({
+            "params": shown,
+            "holds": not any(s in generic for s in mine),
+            "exceptions": sum(1 for s in mine if s in special_bad),
+        })
     if generic:
         default = [s for s in generic if s.params == samples[0].params]
         pool = default or generic

@@ -43,6 +43,7 @@ class NumpyReport:
     dtype_out: str
     error: str
     kinks: list[dict[str, str]] = field(default_factory=list)
+    special_inputs: list[str] = field(default_factory=list)
     params: dict[str, str] = field(default_factory=dict)
     max_ulp_limit: float = 8.0
 
@@ -52,16 +53,15 @@ class NumpyReport:
         if self.error:
             out.append(f"raised on array input: {self.error}")
         if self.nonfinite:
-            out.append(f"{self.nonfinite} non-finite results (inf/NaN) where the truth is "
-                       f"finite, first at |x| = {self.first_nonfinite_x:.6g}")
+            out.append(f"inf/NaN where the truth is finite at {self.nonfinite} finite inputs, "
+                       f"from |x| = {self.first_nonfinite_x:.6g}")
         if self.warnings:
             out.append("NumPy warnings: " + "; ".join(self.warnings))
         if self.dtype_out and self.dtype_out != self.dtype:
             out.append(f"returns {self.dtype_out} for {self.dtype} input")
         if self.max_ulp > self.max_ulp_limit:
             out.append(f"inaccurate: max error {self.max_ulp:.3g} ULP at x = {self.worst_x:.6g}")
-        if self.wrong_special:
-            out.append(f"{self.wrong_special} wrong results at ±inf/NaN or overflow")
+        out += self.special_inputs
         for k in self.kinks:
             if k.get("matches") == "no":
                 out.append(f"at the kink x = {k['x']}: returns {k['value']}, "
@@ -148,14 +148,28 @@ def check_function(
     ref = accuracy.reference_values(act, pts, order=order, params=fparams)
     values, msgs, dtype_out, err = accuracy.evaluate(fn, pts)
     s = accuracy.score(values, ref, dt)
-    finite_truth = np.isfinite(ref.hi) & np.isfinite(pts)
-    bad = finite_truth & ~np.isfinite(values)
+    with np.errstate(all="ignore"):
+        truth_dt = ref.hi.astype(dt).astype(np.float64)
+    finite_in = np.isfinite(pts)
+    bad = np.isfinite(truth_dt) & ~np.isfinite(values) & finite_in
     first = float(np.min(np.abs(pts[bad]))) if bad.any() else None
+    ulps = np.array(s["err"], dtype=np.float64)
+    at_kink = np.isin(pts, np.asarray(kinks, dtype=dt)) if kinks else np.zeros(pts.shape, bool)
+    ulps[at_kink | ~finite_in] = 0.0
+    max_ulp = float(ulps.max()) if ulps.size else 0.0
+    worst = float(pts[int(np.argmax(ulps))]) if ulps.size else math.nan
+    special = []
+    for xi, got, want in zip(pts[~finite_in], values[~finite_in], truth_dt[~finite_in],
+                             strict=True):
+        same = (got == want) or (np.isnan(got) and np.isnan(want))
+        if not same and not np.isnan(xi):
+            special.append(f"at x = {xi:g} returns {got:g} (the limit is {want:g})")
     report = NumpyReport(
         name=act.name, which=which, dtype=str(dt), source=source or getattr(
             fn, "__name__", "function"),
-        n_points=int(pts.size), max_ulp=s["max_ulp"], worst_x=s["worst_x"],
-        nonfinite=s["nonfinite"], first_nonfinite_x=first, wrong_special=s["wrong_special"],
+        n_points=int(pts.size), max_ulp=max_ulp, worst_x=worst,
+        nonfinite=int(bad.sum()), first_nonfinite_x=first, wrong_special=s["wrong_special"],
+        special_inputs=special,
         warnings=msgs, dtype_out=dtype_out, error=err,
         params={k: str(v) for k, v in exact.items()},
         max_ulp_limit=4.0 if which == "f" else 8.0,

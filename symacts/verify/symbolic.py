@@ -52,10 +52,18 @@ def zero_method(e: sp.Expr, x: sp.Symbol) -> str | None:
         e = sp.piecewise_fold(e)
         if isinstance(e, sp.Piecewise):
             methods = []
+            covered = sp.S.EmptySet
             for branch, cond in e.args:
                 if cond == sp.false:
                     continue
+                where = _effective_set(cond, covered, x)
+                if where is not None:
+                    covered = covered | where
+                if where is not None and where.is_empty:
+                    continue
                 m = zero_method(branch, x)
+                if m is None and isinstance(where, sp.FiniteSet):
+                    m = _zero_on_points(branch, where, x)
                 if m is None:
                     return None
                 methods.append(m)
@@ -73,6 +81,28 @@ def zero_method(e: sp.Expr, x: sp.Symbol) -> str | None:
     if _is_zero(sp.simplify(e)):
         return "simplify"
     return None
+
+
+def _effective_set(cond, covered, x: sp.Symbol):
+    """Where a Piecewise branch applies: its condition minus the earlier ones (None: unknown)."""
+    try:
+        if cond == sp.true:
+            mine = sp.S.Reals
+        elif cond.free_symbols == {x}:
+            mine = cond.as_set()
+        else:
+            return None
+        return mine - covered if covered is not None else mine
+    except (NotImplementedError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _zero_on_points(branch: sp.Expr, where: sp.FiniteSet, x: sp.Symbol) -> str | None:
+    """A branch that applies only at finitely many points, zero at each of them."""
+    for p in where:
+        if not _is_zero(sp.simplify(expand_blocks(branch).subs(x, p))):
+            return None
+    return "equal at the boundary points"
 
 
 def _worker(conn, diff: sp.Expr, x: sp.Symbol) -> None:  # pragma: no cover - child process

@@ -1,0 +1,16 @@
+"""``generated/AUDIT.md``: the tutorial audit (see :mod:`symacts.audit`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STEP = (60, "tutorial audit")
+
+
+def build(out: Path) -> list[Path]:
+    from ..audit import render, run_audit
+
+    source, entries = run_audit()
+    path = out / "AUDIT.md"
+    path.write_text(render(source, entries), encoding="utf-8")
+    return [path]
