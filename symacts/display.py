@@ -13,9 +13,9 @@ Candidates (applied branch by branch for Piecewise):
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
+from collections.abc import Iterator
 
 import mpmath
 import sympy as sp
@@ -66,27 +66,30 @@ def _self_form(e: sp.Expr, f_def: sp.Expr | None, f_ref: sp.Expr | None) -> list
     return [replaced, *_collect_blocks(replaced)]
 
 
-def candidates(e: sp.Expr, f_def=None, f_ref=None) -> list:
-    base = [e, sp.factor_terms(e)]
-    if not e.has(sp.Piecewise):
+def candidates(e: sp.Expr, f_def=None, f_ref=None) -> Iterator[sp.Expr]:
+    """Candidate forms, cheapest first (a generator, so the time box applies between them)."""
+    base = [e]
+    yield e
+    for make in (sp.factor_terms, lambda u: sp.factor_terms(sp.together(u))):
+        if make is not sp.factor_terms and e.has(sp.Piecewise):
+            continue
         try:
-            base.append(sp.factor_terms(sp.together(e)))
+            c = make(e)
         except Exception:
-            pass
-    out = list(base)
+            continue
+        base.append(c)
+        yield c
+    tried = list(base)
     for c in base:
         s = _sech_form(c)
         if s is not c:
-            out += [s, sp.factor_terms(s)]
-    out += _collect_blocks(e)
-    for c in list(out):
-        out += _self_form(c, f_def, f_ref)
-    return out
-
-
-def _sample_points(free: list) -> list:
-    pts = [sp.Rational(-7, 3), sp.Rational(-1, 2), sp.Rational(5, 7), sp.Rational(13, 4)]
-    return [dict.fromkeys(free, p) for p in pts]
+            tried += [s, sp.factor_terms(s)]
+            yield from tried[-2:]
+    for c in _collect_blocks(e):
+        tried.append(c)
+        yield c
+    for c in list(tried):
+        yield from _self_form(c, f_def, f_ref)
 
 
 def _agree(a: sp.Expr, b: sp.Expr, x: sp.Symbol, values: dict) -> bool:
@@ -126,7 +129,7 @@ def compact(
     start = time.perf_counter()
     best, best_ops = expr, ops(expr)
     seen = {expr}
-    for cand in itertools.chain(candidates(expr, f_def, f_ref)):
+    for cand in candidates(expr, f_def, f_ref):
         if time.perf_counter() - start > TIME_BOX:
             break
         if cand in seen:
