@@ -443,3 +443,31 @@ def test_user_defined_singular_definition_is_undecided():
     p = act.properties()
     assert p.range_min is None and p.smoothness is None and p.monotonic is None
     assert p.notes and "x = 0" in p.notes[0]
+
+
+def test_same_result_off_the_main_thread():
+    import threading
+
+    box = {}
+
+    def work():
+        box["p"] = symacts.get("arctan").bind().properties()
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(120)
+    assert box["p"].as_dict() == props("arctan").as_dict()
+    assert box["p"].range_max_exact == sp.pi / 2
+
+
+def test_exact_locations_and_periods():
+    assert props("hardswish").argmin_exact == sp.Rational(-3, 2)
+    assert props("sinusoid").period_exact == 2 * sp.pi
+    sq = symacts.define("props_test_sin2", "sin(x)**2").properties()
+    assert sq.period == pytest.approx(math.pi) and (sq.range_min, sq.range_max) == (0.0, 1.0)
+
+
+def test_non_real_definition_is_undecided():
+    p = symacts.define("props_test_sqrt", "sqrt(x)").properties()
+    assert p.range_min is None and p.smoothness is None
+    assert any("not real" in n for n in p.notes)

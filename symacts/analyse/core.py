@@ -29,6 +29,7 @@ class Candidate:
     exact: sp.Expr | None
     attained: bool
     where: mpmath.mpf | None = None
+    where_exact: sp.Expr | None = None
     plateau: bool = False
 
 
@@ -97,9 +98,15 @@ class Analysis:
     def _period(self) -> sp.Expr | None:
         if len(self.st.pieces) != 1 or not self.st.f.has(*_TRIG):
             return None
-        p = timebox.attempt(lambda: sp.periodicity(self.st.f, self.x), 5.0)
+        f, x = self.st.f, self.x
+        p = timebox.attempt(lambda: sp.periodicity(f, x), 5.0)
         if p is None or not is_finite_real(p) or p == 0:
             return None
+        p = abs(p)
+        for k in (2, 3, 4, 5, 6):  # SymPy's period need not be the smallest (sin² gives 2π)
+            q = p / k
+            if timebox.attempt(lambda q=q: sp.simplify(f.subs(x, x + q) - f) == 0, 2.0):
+                return q
         return p
 
     def pattern(self, i: int, order: int) -> SignPattern:
@@ -182,7 +189,7 @@ def compute(act) -> Properties:
     an.notes = notes
     values["breakpoints"] = tuple(float(sp.N(c, 30)) for c in an.st.points)
     if an.period is not None:
-        values["period"] = float(sp.N(an.period, 30))
+        values.update(period=float(sp.N(an.period, 30)), period_exact=an.period)
     patterns = [an.pattern(i, 1) for i in range(len(an.st.pieces))]
     values.update(_smoothness(an))
     values.update(_limits(an, patterns))
@@ -281,9 +288,9 @@ def _candidates(an: Analysis, patterns: list[SignPattern], lims: dict) -> list[C
                     ex = timebox.attempt(lambda r=root.exact, g=piece.expr: sp.nsimplify(
                         sp.simplify(g.subs(x, r))), 3.0)
                     ex = ex if ex is not None and _equal(ex, sp.Float(v, DPS)) else None
-                cands.append(Candidate(v, ex, True, root.at))
+                cands.append(Candidate(v, ex, True, root.at, root.exact))
         for i, c in enumerate(st.points):
-            cands.append(Candidate(_mp(st.values[i]), st.values[i], True, _mp(c)))
+            cands.append(Candidate(_mp(st.values[i]), st.values[i], True, _mp(c), c))
             for j, side in ((i, "-"), (i + 1, "+")):
                 v = an.side(j, 0, c, side)
                 if v is None:
@@ -317,20 +324,23 @@ def _extreme(an: Analysis, cands: list[Candidate], sign: int) -> dict:
         best = min(sign * c.value for c in cands) * sign
         if mpmath.isinf(best):
             return {"value": float(best), "exact": sp.oo if best > 0 else -sp.oo,
-                    "attained": False, "arg": None}
+                    "attained": False, "arg": None, "arg_exact": None}
         tol = mpmath.mpf(10) ** (-DPS + 12) * (1 + abs(best))
         tied = [c for c in cands if abs(c.value - best) <= tol]
         attained = any(c.attained for c in tied)
         exact = next((c.exact for c in tied if c.exact is not None), None)
-        arg = None
+        arg = arg_exact = None
         if attained and not any(c.plateau for c in tied if c.attained):
-            pts = [c.where for c in tied if c.attained and c.where is not None]
+            pts = [(c.where, c.where_exact) for c in tied if c.attained and c.where is not None]
             if an.period is not None:
                 per = _mp(an.period)
-                pts = [p + k * per for p in pts for k in (-1, 0, 1)]
+                pts = [(p + k * per, None if e is None else e + k * an.period)
+                       for p, e in pts for k in (-1, 0, 1)]
             if pts:
-                arg = float(min(pts, key=lambda p: (abs(p), -p)))
-        return {"value": float(best), "exact": exact, "attained": attained, "arg": arg}
+                at, arg_exact = min(pts, key=lambda t: (abs(t[0]), -t[0]))
+                arg = float(at)
+        return {"value": float(best), "exact": exact, "attained": attained, "arg": arg,
+                "arg_exact": arg_exact}
 
 
 def _range(an: Analysis, patterns: list[SignPattern], values: dict) -> dict:
@@ -363,6 +373,7 @@ def _range(an: Analysis, patterns: list[SignPattern], values: dict) -> dict:
         "range_min_exact": lo["exact"], "range_max_exact": hi["exact"],
         "min_attained": lo["attained"], "max_attained": hi["attained"],
         "argmin": lo["arg"], "argmax": hi["arg"],
+        "argmin_exact": lo["arg_exact"], "argmax_exact": hi["arg_exact"],
         "bounded_below": math.isfinite(lo["value"]), "bounded_above": math.isfinite(hi["value"]),
         "critical_points": crit,
     }

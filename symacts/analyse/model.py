@@ -27,7 +27,8 @@ class Properties:
     * ``range_min``/``range_max``: inf f and sup f over ℝ (±inf when unbounded);
       ``min_attained``/``max_attained`` whether some x reaches them; ``argmin``/``argmax``
       the minimiser nearest to 0 (the positive one on ties), None when not attained or
-      attained on a whole interval (ReLU's minimum 0 on (−∞, 0]).
+      attained on a whole interval (ReLU's minimum 0 on (−∞, 0]); ``*_exact`` when the point
+      has a closed form (a kink, a root of a polynomial f').
     * ``monotonic``: f is non-decreasing on ℝ or non-increasing on ℝ (weak sense, jumps
       included); ``increasing`` True/False gives the direction (None if not monotonic or
       constant). ``decreasing_on``: the maximal open intervals where f' < 0 (None when there
@@ -40,6 +41,10 @@ class Properties:
     * ``zero_centered``: f(0) = 0 and f takes both negative and positive values.
     * ``identity_near_origin``: f(0) = 0 and f'(0) = 1 (both one-sided at a kink).
     * ``saturating``: f' → 0 as x → −∞ or as x → +∞ (``saturates_left``/``_right``).
+    * ``period``: a period of f when SymPy finds one (the smallest among its divisors by 2–6);
+      the range and extrema of a periodic f come from one period.
+    * ``breakpoints``: where the definition switches branch or |u|, √u, log u may not be
+      analytic; ``critical_points``: the sign changes of f' (None when infinitely many).
     * ``limits``: lim f and lim f' at ±∞ (keys :data:`LIMIT_KEYS`), floats with ±inf,
       None when the limit does not exist or is undecided; ``limits_exact`` the SymPy values.
     """
@@ -58,6 +63,8 @@ class Properties:
     max_attained: bool | None = None
     argmin: float | None = None
     argmax: float | None = None
+    argmin_exact: sp.Expr | None = None
+    argmax_exact: sp.Expr | None = None
     bounded_below: bool | None = None
     bounded_above: bool | None = None
     monotonic: bool | None = None
@@ -70,6 +77,7 @@ class Properties:
     smoothness: float | None = None
     breakpoints: tuple[float, ...] = ()
     period: float | None = None
+    period_exact: sp.Expr | None = None
     limits: Mapping[str, float | None] = field(default_factory=dict)
     limits_exact: Mapping[str, sp.Expr | None] = field(default_factory=dict)
     zero_centered: bool | None = None

@@ -172,7 +172,11 @@ def split(expr: sp.Expr, x: sp.Symbol) -> Structure:
             raise Unsupported(f"f is not defined (finite and real) at x = {c}")
         values.append(v)
     edges = [sp.S.NegativeInfinity, *points, sp.S.Infinity]
-    pieces = tuple(
-        Piece(lo, hi, resolve(expr, x, _probe(lo, hi))) for lo, hi in itertools.pairwise(edges)
-    )
-    return Structure(expr, tuple(points), tuple(values), pieces)
+    pieces = []
+    for lo, hi in itertools.pairwise(edges):
+        probe = _probe(lo, hi)
+        branch = resolve(expr, x, probe)
+        if not is_finite_real(sp.N(branch.subs(x, probe), 30)):
+            raise Unsupported(f"f is not real-valued on ({lo}, {hi})")
+        pieces.append(Piece(lo, hi, branch))
+    return Structure(expr, tuple(points), tuple(values), tuple(pieces))
