@@ -8,8 +8,8 @@ and :func:`render` writes the Markdown report ``generated/AUDIT.md``.
 
 from __future__ import annotations
 
-from .checks import AuditEntry, run_audit
+from .checks import AuditEntry, check_claims, run_audit
 from .claims import CLAIMS_PATH, load_claims
 from .report import render
 
-__all__ = ["CLAIMS_PATH", "AuditEntry", "load_claims", "render", "run_audit"]
+__all__ = ["CLAIMS_PATH", "AuditEntry", "check_claims", "load_claims", "render", "run_audit"]

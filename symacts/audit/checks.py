@@ -60,6 +60,8 @@ def _activation(c: dict) -> Activation:
 
 def _command(c: dict) -> str:
     params = "".join(f" --param {k}={v}" for k, v in c.get("params", {}).items())
+    if "where" in c:
+        params += f" --where {shlex.quote(c['where'])}"
     if "expression" in c:
         return (f"symacts verify --lhs {shlex.quote(c['formula'])} "
                 f"--rhs {shlex.quote(c['expression'])}{params}")
@@ -73,6 +75,7 @@ def _check_formula(c: dict, entry: AuditEntry) -> None:
     kw = {"derivative" if c.get("check") == "derivative" else "function": c["formula"]}
     try:
         r = verify(act, params=c.get("params") or None, time_box=AUDIT_TIME_BOX,
+                   where=c.get("where"),
                    numeric_time_box=AUDIT_TIME_BOX * 2, **kw)
     except FormulaError as exc:
         entry.verdict = NOT_VALID if c["kind"].startswith("numpy") else "unparseable"
@@ -190,7 +193,12 @@ def _check_property(c: dict, entry: AuditEntry) -> None:
 def run_audit(path=CLAIMS_PATH) -> tuple[dict, list[AuditEntry]]:
     """Check every claim of the transcription; entries in file order."""
     source, claims = load_claims(path)
-    by_id = {c["id"]: c for c in claims}
+    return source, check_claims(claims, claims)
+
+
+def check_claims(claims: list[dict], context: list[dict] | None = None) -> list[AuditEntry]:
+    """Check ``claims`` (``context``: all claims, for ``pair`` references)."""
+    by_id = {c["id"]: c for c in (context or claims)}
     entries = []
     for c in claims:
         entry = AuditEntry(claim=c, verdict="unknown")
@@ -211,4 +219,4 @@ def run_audit(path=CLAIMS_PATH) -> tuple[dict, list[AuditEntry]]:
                 if clash:
                     entry.code_findings.append("disagrees with the text: " + clash)
         entries.append(entry)
-    return source, entries
+    return entries

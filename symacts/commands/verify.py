@@ -18,6 +18,7 @@ examples:
   symacts verify swish --derivative "beta f + sigmoid(beta x)(1 - beta f)"
   symacts verify mish --derivative "sech(softplus(x))^2 x sigmoid(x) + f/x"
   symacts verify relu --function "max(0, x)"
+  symacts verify elu --derivative "f + alpha" --where "x < 0"
   symacts verify --lhs "1 - tanh(x)^2" --rhs "sech(x)^2"
   symacts verify mish --numpy my_kernels.py:mish_grad --which grad
 
@@ -45,6 +46,8 @@ def register(sub) -> None:
     p.add_argument("--lhs", metavar="EXPR", help="left-hand side of an identity")
     p.add_argument("--rhs", metavar="EXPR", help="right-hand side of an identity")
     p.add_argument("--order", type=int, default=1, help="derivative order (default 1)")
+    p.add_argument("--where", metavar="COND",
+                   help="compare only where COND holds, e.g. --where \"x < 0\"")
     p.add_argument("--which", choices=("f", "grad"), default="f",
                    help="with --numpy: the function implements f or f' (default f)")
     p.add_argument("--dtype", choices=("float64", "float32"), default="float64",
@@ -69,7 +72,7 @@ def run(args) -> int:
     result = verify(
         args.name, derivative=args.derivative, function=args.function,
         lhs=args.lhs, rhs=args.rhs, order=args.order, params=params or None,
-        time_box=args.time_box,
+        time_box=args.time_box, where=args.where,
     )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

@@ -45,6 +45,8 @@ EXIT_CODES = {PROVED: 0, NUMERICALLY_EQUAL: 0, EQUAL_EXCEPT: 1, REFUTED: 1, UNKN
 RTOL = mpmath.mpf("1e-25")
 #: working precisions tried in turn at a point the error bound leaves undecided
 PRECISIONS = (40, 100, 300)
+#: agreeing points needed for "numerically equal"
+MIN_AGREE = 500
 #: seconds allowed to the numeric layer
 NUMERIC_TIME_BOX = 30.0
 
@@ -75,6 +77,7 @@ class VerifyResult:
     name: str | None = None
     order: int = 0
     fixed_params: dict[str, str] = field(default_factory=dict)
+    where: str | None = None
     proof: str | None = None
     symbolic_note: str = ""
     points_checked: int = 0
@@ -120,6 +123,8 @@ class VerifyResult:
             lines.append(f"truth:   {self.truth}")
         if fixed:
             lines.append(f"with:    {fixed}")
+        if self.where:
+            lines.append(f"where:   {self.where}")
         lines.append(f"verdict: {self.verdict.upper()}")
         sets = len(self.parameter_sets)
         sampled = (f"{self.points_checked} points agree"
@@ -292,7 +297,8 @@ def _special_points(exprs, x, kinks) -> list:
     return out
 
 
-def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, deadline):
+def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, deadline,
+                 domain=None):
     samples: list[_Sample] = []
     specials: list = []
     compiled: dict = {}
@@ -306,8 +312,12 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
         special = _special_points([lft, rgt], x, ks)
         if i == 0:
             specials = special
+        n = n_points if i == 0 else n_points // 3
         with mpmath.workdps(50):
-            pts = sampling.sample_points(special, n_points if i == 0 else n_points // 3, seed + i)
+            pts = sampling.sample_points(special, n if domain is None else 2 * n, seed + i)
+        if domain is not None:
+            inside = _compile_domain(domain, x)
+            pts = [p for p in pts if inside(p)]
         shown = {k: str(v) for k, v in values.items()}
         compiled[tuple(sorted(shown.items()))] = gl
         for X in pts:
@@ -316,6 +326,21 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
             status, a, b, rel, reason = compare_at(gl, gr, X)
             samples.append(_Sample(X, status, a, b, rel, reason, shown))
     return samples, specials, compiled, False
+
+
+def _compile_domain(cond, x):
+    from .evaluate import _compile_condition
+
+    test = _compile_condition(cond, x)
+
+    def inside(X) -> bool:
+        try:
+            with mpmath.workdps(50):
+                return bool(test(X))
+        except ArithmeticError:
+            return False
+
+    return inside
 
 
 def _is_special(X, specials) -> bool:
@@ -340,8 +365,9 @@ def verify(
     params: Mapping[str, Any] | None = None,
     time_box: float = symbolic.TIME_BOX,
     numeric_time_box: float = NUMERIC_TIME_BOX,
-    points: int = 500,
+    points: int = 600,
     seed: int = 0,
+    where: str | None = None,
 ) -> VerifyResult:
     """Check a claimed formula against the truth.
 
@@ -349,7 +375,8 @@ def verify(
     derivative (``f`` is the activation itself), ``verify("relu", function="max(0, x)")`` a
     claimed definition, ``verify(lhs="1 - tanh(x)^2", rhs="sech(x)^2")`` two formulas.
     ``params`` fixes parameters (others are sampled at their default and other admissible
-    values; the symbolic proof keeps them as symbols).
+    values; the symbolic proof keeps them as symbols). ``where`` restricts the comparison to a
+    region of x, e.g. ``where="x < 0"`` (a condition on x only).
     """
     start = time.perf_counter()
     act, mode, claim_text, other_text = _request(name, derivative, function, lhs, rhs)
@@ -378,19 +405,25 @@ def verify(
         claim = claim.xreplace(subs)
         if act is None:
             truth = truth.xreplace(subs)
+    shown_claim = one_line(claim)
     _check_symbols(claim, truth, symbols)
+    domain = _parse_domain(where, symbols)
+    if domain is not None:
+        claim = sp.piecewise_fold(sp.Piecewise((claim, domain), (0, True)))
+        truth = sp.piecewise_fold(sp.Piecewise((truth, domain), (0, True)))
     result = VerifyResult(
-        verdict=UNKNOWN, mode=mode, claim=one_line(claim), truth=truth_text,
+        verdict=UNKNOWN, mode=mode, claim=shown_claim, truth=truth_text,
         name=act.name if act is not None else None, order=order if mode == "derivative" else 0,
         fixed_params={k: str(v) for k, v in fixed.items()},
         parameter_sets=[{k: str(v) for k, v in s.items()} for s in param_sets],
+        where=where,
     )
     x = Activation.x
     result.proof, result.symbolic_note = symbolic.prove_zero(claim - truth, x, time_box)
     deadline = time.perf_counter() + numeric_time_box
     try:
         samples, specials, compiled, timed_out = _run_numeric(
-            claim, truth, x, param_sets, symbols, kinks, points, seed, deadline)
+            claim, truth, x, param_sets, symbols, kinks, points, seed, deadline, domain)
     except Unsupported as exc:
         result.notes.append(f"numeric layer unavailable: {exc}")
         result.verdict = PROVED if result.proof else UNKNOWN
@@ -401,6 +434,29 @@ def verify(
     _decide(result, samples, specials, compiled, points, bound, mode, order)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _parse_domain(where, symbols):
+    if where is None:
+        return None
+    if not isinstance(where, str):
+        raise FormulaError("where must be a condition string such as 'x < 0'")
+    marker = sp.Symbol("marker_")
+    try:
+        expr = parse_formula(f"{_MARK} if {where} else 0", Activation.x, {**symbols, _MARK:
+                                                                          marker},
+                             conditions=True)
+    except FormulaError as exc:
+        raise FormulaError(f"in the region: {exc}") from None
+    if not isinstance(expr, sp.Piecewise) or expr.args[0][0] != marker:
+        raise FormulaError(f"the region {where!r} is not a condition on x")
+    cond = expr.args[0][1]
+    if cond.free_symbols - {Activation.x}:
+        raise FormulaError("the region may only depend on x")
+    return cond
+
+
+_MARK = "marker_"
 
 
 def _request(name, derivative, function, lhs, rhs):
@@ -484,7 +540,7 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
             result.exceptions.append(rep)
     elif result.proof:
         result.verdict = PROVED
-    elif len(agree) >= min(n_points, 500) and len(unresolved) <= len(samples) // 2:
+    elif len(agree) >= min(n_points, MIN_AGREE) and len(unresolved) <= len(samples) // 2:
         result.verdict = NUMERICALLY_EQUAL
     else:
         result.verdict = UNKNOWN

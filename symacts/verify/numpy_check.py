@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import sys
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,8 +45,11 @@ class NumpyReport:
     error: str
     kinks: list[dict[str, str]] = field(default_factory=list)
     special_inputs: list[str] = field(default_factory=list)
+    warning_region: str = ""
     params: dict[str, str] = field(default_factory=dict)
     max_ulp_limit: float = 8.0
+    max_ulp_subnormal: float = 0.0
+    subnormal_from: float | None = None
 
     @property
     def defects(self) -> list[str]:
@@ -56,11 +60,16 @@ class NumpyReport:
             out.append(f"inf/NaN where the truth is finite at {self.nonfinite} finite inputs, "
                        f"from |x| = {self.first_nonfinite_x:.6g}")
         if self.warnings:
-            out.append("NumPy warnings: " + "; ".join(self.warnings))
+            where = f" {self.warning_region}" if self.warning_region else ""
+            out.append("NumPy warnings" + where + ": " + "; ".join(self.warnings))
         if self.dtype_out and self.dtype_out != self.dtype:
             out.append(f"returns {self.dtype_out} for {self.dtype} input")
         if self.max_ulp > self.max_ulp_limit:
             out.append(f"inaccurate: max error {self.max_ulp:.3g} ULP at x = {self.worst_x:.6g}")
+        if self.max_ulp_subnormal > 2:
+            out.append(f"results below the normal range are off by up to "
+                       f"{self.max_ulp_subnormal:.3g} units of the smallest subnormal "
+                       f"(from |x| = {self.subnormal_from:.6g})")
         out += self.special_inputs
         for k in self.kinks:
             if k.get("matches") == "no":
@@ -176,7 +185,47 @@ def check_function(
     )
     if which == "grad":
         report.kinks = _kink_values(fn, act, exact, kinks, dt)
+    tiny = float(np.finfo(dt).tiny)
+    sub = float(np.finfo(dt).smallest_subnormal)
+    with np.errstate(all="ignore"):
+        sub_err = np.where(np.isfinite(values) & (np.abs(ref.hi) < tiny) & finite_in,
+                           np.abs(values - ref.hi) / sub, 0.0)
+    report.max_ulp_subnormal = float(np.nanmax(sub_err)) if sub_err.size else 0.0
+    if report.max_ulp_subnormal > 2:
+        report.subnormal_from = float(np.min(np.abs(pts[sub_err > 2])))
+    if msgs:
+        ok = np.isfinite(values) | ~np.isfinite(truth_dt)
+        ok &= (ulps <= report.max_ulp_limit) & (sub_err <= 2)
+        report.warning_region = _warning_region(fn, pts[finite_in], ok[finite_in], dt)
     return report
+
+
+def _warning_region(fn: Callable, pts: np.ndarray, ok: np.ndarray, dt) -> str:
+    """'for |x| ≥ 709.78' — the finite inputs at which ``fn`` warns, called one at a time."""
+    hits = []
+    for i, p in enumerate(pts):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                fn(np.array([p], dtype=dt))
+            except Exception:
+                continue
+        if caught:
+            hits.append(i)
+    if not hits:
+        return ""
+    xs = pts[hits]
+    neg, pos = xs[xs < 0], xs[xs > 0]
+    parts = []
+    if neg.size:
+        parts.append(f"x ≤ {neg.max():.6g}")
+    if pos.size:
+        parts.append(f"x ≥ {pos.min():.6g}")
+    if 0 in xs:
+        parts.append("x = 0")
+    fine = bool(ok[hits].all())
+    text = f"({len(hits)} inputs: {' and '.join(parts)}"
+    return text + ("; the results there are still right)" if fine else ")")
 
 
 def _kink_values(fn, act, exact, kinks, dt) -> list[dict[str, str]]:
