@@ -137,6 +137,9 @@ def _exp_ratio_to_sigmoid(n, x):
             return sigmoid(-v)
     if isinstance(n, sp.Mul):
         for f in n.args:
+            if isinstance(f, sigmoid) and sp.exp(-f.args[0]) in n.args:
+                rest = [a for a in n.args if a not in (f, sp.exp(-f.args[0]))]
+                return sp.Mul(*rest) * sigmoid(-f.args[0])
             if isinstance(f, sp.Pow) and f.exp == -1:
                 v = _one_plus_exp(f.base)
                 if v is not None and sp.exp(v) in n.args:
@@ -428,7 +431,7 @@ def _series_near_zero(e, x, ulps: float = 3.0):
     return sp.Piecewise((_SeriesPoly(ser, x), sp.Abs(x) < float(t_cut)), (e, True))
 
 
-def _SeriesPoly(ser, x):  # noqa: N802 - marks the polynomial for Horner printing
+def _SeriesPoly(ser, x):
     return _Horner(ser, x)
 
 

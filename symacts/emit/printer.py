@@ -125,7 +125,7 @@ class NumpyPrinter:
         terms = sorted(e.args, key=lambda t: (t.is_number, sp.default_sort_key(t)))
         out = ""
         for t in terms:
-            c, rest = t.as_coeff_Mul()
+            c, _ = t.as_coeff_Mul()
             if c.is_negative:
                 s = self._p(-t)
                 out += f" - {self._wrap_add(-t, s)}" if out else f"-{self._wrap_add(-t, s)}"

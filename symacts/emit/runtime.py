@@ -73,9 +73,11 @@ def _full(x, c):
 def _ret(r, dt, out):
     r = np.asarray(r)
     if r.dtype != dt:
-        r = r.astype(dt)
+        with np.errstate(all="ignore"):
+            r = r.astype(dt)
     if out is not None:
-        out[...] = r
+        with np.errstate(all="ignore"):
+            out[...] = r
         return out
     return r[()] if r.ndim == 0 else r
 

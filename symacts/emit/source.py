@@ -20,7 +20,7 @@ def _psyms(act) -> dict:
 
 def _exec(src: str, name: str) -> types.ModuleType:
     mod = types.ModuleType(name)
-    exec(compile(src, f"<{name}>", "exec"), mod.__dict__)  # noqa: S102 - our own printed code
+    exec(compile(src, f"<{name}>", "exec"), mod.__dict__)
     return mod
 
 

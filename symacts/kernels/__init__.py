@@ -70,7 +70,7 @@ def _is_catalog(act: Any) -> bool:
 
     try:
         base = get(act.name)
-    except Exception:  # noqa: BLE001 - unknown name: not from the catalog
+    except Exception:
         return False
     if not getattr(act, "bound", None):
         return base.expr == act.expr

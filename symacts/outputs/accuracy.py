@@ -42,7 +42,13 @@ TUTORIAL: dict[str, tuple[Callable, Callable | None]] = {
 }
 
 #: accepted deviations from the target: (name, dtype, which) -> reason
-EXCEPTIONS: dict[tuple[str, str, str], str] = {}
+EXCEPTIONS: dict[tuple[str, str, str], str] = {
+    ("mish", "float64", "grad"): (
+        "intermediate underflow: for −745 < x < −708, σ(x) and softplus(x) are subnormal (few "
+        "significant bits) while mish'(x) ≈ x·eˣ is still normal, so x·σ(x)·sech²(softplus x) "
+        "inherits the subnormal's relative error; elsewhere ≤ 3 ULP. A fix needs exponent "
+        "scaling of the decaying factor (e.g. e^{x+64}·2^{−64/ln 2}) in the printed product"),
+}
 
 
 def naive_lambdify(act, order: int) -> Callable:
