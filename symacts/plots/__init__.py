@@ -20,17 +20,20 @@ from ..activation import Activation
 from ..registry import all_activations, get
 from .curves import Curve, PlotError, check_order, check_range, sample
 from .figures import describe_params, family_figure, gallery_figure, pair_figure
-from .style import save, style
+from .style import figure_style, save
 
 __all__ = [
     "Curve",
     "PlotError",
     "family_members",
     "family_range",
+    "figure_style",
     "plot",
+    "render_activation",
     "render_all",
     "render_family",
     "render_gallery",
+    "resolve",
     "sample",
 ]
 
@@ -83,7 +86,7 @@ def plot(
         if out.suffix.lower() not in (".png", ".svg", ".pdf"):
             raise PlotError(f"output file must end in .png, .svg or .pdf, got {out.name!r}")
         _refuse_existing([out], force)
-    with style(lang):
+    with figure_style(lang):
         f = sample(a, 0, rng, params)
         df = sample(a, order, rng, params)
         note = describe_params(a, dict(params or {}))
@@ -125,7 +128,7 @@ def render_family(family: str, members: Sequence[Activation], out_dir: Path,
     rng = family_range(members)
     items = [(a.name, *_curves(a, rng)) for a in members]
     title = family.replace("_smooth", " (smooth)")
-    with style(lang):
+    with figure_style(lang):
         fig = family_figure(title, items, rng, lang=lang)
         return [save(fig, Path(out_dir) / f"family_{family}.{ext}") for ext in formats]
 
@@ -138,7 +141,7 @@ def render_gallery(acts: Sequence[Activation], out_dir: Path,
     for a in acts:
         f, df = curves.get(a.name) or _curves(a, a.plot_range)
         items.append((a.name, f, df, a.plot_range))
-    with style("en"):
+    with figure_style("en"):
         fig = gallery_figure(items)
         return [save(fig, Path(out_dir) / f"gallery.{ext}") for ext in formats]
 
@@ -148,7 +151,7 @@ def render_activation(act: Activation, out_dir: Path, formats: Sequence[str] = F
     """``<name>.png`` and ``<name>.svg``: f and f' on the activation's plot range."""
     rng = check_range(act.plot_range)
     f, df = curves or _curves(act, rng)
-    with style("en"):
+    with figure_style("en"):
         fig = pair_figure(act.name, f, df, rng, note=describe_params(act, None))
         return [save(fig, Path(out_dir) / f"{act.name}.{ext}") for ext in formats]
 

@@ -22,13 +22,16 @@ OVERLAY_STYLES = ("-", "--", "-.", ":")
 _ORDINAL_ZH = {2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
 
 
+_SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
+
+
 def derivative_label(order: int) -> str:
-    """Mathtext for f, f', f'', f''', f^(n)."""
+    """f(x), f′(x), f″(x), f‴(x), f⁽ⁿ⁾(x) (plain text: no mathtext parsing)."""
     if order == 0:
-        return "$f(x)$"
+        return "f(x)"
     if order <= 3:
-        return "$f" + "'" * order + "(x)$"
-    return f"$f^{{({order})}}(x)$"
+        return "f" + "′″‴"[order - 1] + "(x)"
+    return "f" + f"({order})".translate(_SUPERSCRIPT) + "(x)"
 
 
 def titles(name: str, order: int, lang: str) -> tuple[str, str]:
@@ -59,8 +62,8 @@ def _panel(ax: Axes, curve: Curve, color: str, x_range, title: str, ylabel: str)
     draw_curve(ax, curve, color)
     y_range = padded(values)
     origin_axes(ax, x_range, y_range)
-    ax.set_title(title, pad=8)
-    ax.set_xlabel("$x$", ha="right", va="bottom")
+    ax.set_title(title, pad=8, y=1.0)  # a fixed y skips matplotlib's costly auto-placement
+    ax.set_xlabel("x", ha="right", va="bottom", fontstyle="italic")
     ax.set_ylabel(ylabel, rotation=0, ha="left", va="top")
     ax.xaxis.set_label_coords(1.0, max(0.0, _fraction(0.0, y_range)) + 0.03)
     ax.yaxis.set_label_coords(max(0.0, _fraction(0.0, x_range)) + 0.015, 1.0)
@@ -107,7 +110,7 @@ def gallery_figure(
         draw_curve(ax, f, F_COLOR, linewidth=1.4)
         draw_curve(ax, df, DF_COLOR, marks=False, linewidth=1.0, linestyle="--")
         origin_axes(ax, x_range, padded(values))
-        ax.set_title(name, fontsize=9, pad=3)
+        ax.set_title(name, fontsize=9, pad=3, y=1.0)
         ax.tick_params(labelsize=6, length=2, pad=1)
     for ax in axes[len(items):]:
         ax.set_visible(False)
@@ -139,8 +142,8 @@ def family_figure(
     origin_axes(ax_f, x_range, padded(f_values))
     origin_axes(ax_d, x_range, padded(d_values))
     t_f, t_d = titles(f"{family} family", 1, lang)
-    ax_f.set_title(t_f, pad=8)
-    ax_d.set_title(t_d, pad=8)
+    ax_f.set_title(t_f, pad=8, y=1.0)
+    ax_d.set_title(t_d, pad=8, y=1.0)
     fig.legend(loc="center right", ncol=1, fontsize=8, handlelength=2.2)
     right = 0.80 if len(members) <= 14 else 0.74
     fig.subplots_adjust(left=0.05, right=right, top=0.88, bottom=0.08, wspace=0.2)

@@ -75,7 +75,7 @@ def cjk_font() -> str:
 
 
 @contextlib.contextmanager
-def style(lang: str = "en") -> Iterator[None]:
+def figure_style(lang: str = "en") -> Iterator[None]:
     """The fixed rcParams (defaults first, so no user matplotlibrc changes the bytes)."""
     rc = dict(RC)
     if lang == "zh":

@@ -13,7 +13,8 @@ derived from one SymPy definition per activation. Notation: $\\sigma(u) = 1/(1 +
 $\\operatorname{softplus}(u) = \\ln(1 + e^{u})$, $\\Phi$ and $\\phi$ the standard normal CDF and
 density; inside derivatives $f(x)$ stands for the activation itself. At a kink $f'$ takes the
 value listed under *At the kinks* (PyTorch's backward where PyTorch has the activation, else
-JAX's). Properties shown as *unknown* could not be decided by the engine. Plots show $f$ (blue)
+JAX's). Properties (for the default parameter values) shown as *unknown* could not be decided
+by the engine. Plots show $f$ (blue)
 and $f'$ (red); dots mark the kinks and the values taken there.
 """
 

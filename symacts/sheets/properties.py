@@ -101,20 +101,22 @@ def smoothness_tex(props: Any) -> str:
     return f"C^{{{int(k)}}}"
 
 
-def monotonic_tex(props: Any, digits: int = 6, detail: bool = True) -> str:
+def monotonic_tex(props: Any) -> str:
     m = _get(props, "monotonic")
     text = yes_no(m)
-    if not detail:
-        return text
     if m and _get(props, "increasing") is not None:
         text += r"\ \text{(non-decreasing)}" if _get(props, "increasing") else \
             r"\ \text{(non-increasing)}"
-    where = _get(props, "decreasing_on")
-    if m is False and where:
-        spans = r" \cup ".join(
-            rf"\left({float_tex(a, digits)}, {float_tex(b, digits)}\right)" for a, b in where)
-        text += r"\ \text{; decreasing on } " + spans
     return text
+
+
+def decreasing_tex(props: Any, digits: int = 6) -> str | None:
+    """The intervals where f decreases (None when monotonic or unknown)."""
+    where = _get(props, "decreasing_on")
+    if _get(props, "monotonic") is not False or not where:
+        return None
+    return r" \cup ".join(
+        rf"\left({float_tex(a, digits)}, {float_tex(b, digits)}\right)" for a, b in where)
 
 
 def saturating_tex(props: Any) -> str:
@@ -155,6 +157,8 @@ def rows(act: Activation, props: Any = None, digits: int = 10) -> list[Row]:
         Row("f0", "$f(0)$", value_tex(_get(props, "f0"), _get(props, "f0_exact"), digits)),
         Row("df0", "$f'(0)$", value_tex(_get(props, "df0"), _get(props, "df0_exact"), digits)),
         Row("monotonic", "Monotonic", monotonic_tex(props)),
+        *([Row("decreasing_on", "Decreasing on", dec)]
+          if (dec := decreasing_tex(props)) is not None else []),
         Row("derivative_monotonic", "$f'$ monotonic", yes_no(_get(props,
                                                                  "derivative_monotonic"))),
         Row("smoothness", "Smoothness", smoothness_tex(props)),
@@ -175,7 +179,7 @@ def summary_rows(act: Activation, props: Any = None) -> dict[str, str]:
         props = get_properties(act)
     return {
         "range": range_tex(props, 6),
-        "monotonic": monotonic_tex(props, detail=False),
+        "monotonic": yes_no(_get(props, "monotonic")),
         "smoothness": smoothness_tex(props),
         "zero_centered": yes_no(_get(props, "zero_centered")),
         "f0": value_tex(_get(props, "f0"), _get(props, "f0_exact"), 6),

@@ -47,21 +47,27 @@ $\operatorname{softplus}(u) = \ln(1 + e^{u})$, $\Phi$ and $\phi$ the standard no
 density, $\operatorname{sech} = 1/\cosh$; inside derivatives, $f(x)$ stands for the activation
 itself. Piecewise functions are differentiated branch by branch; at a kink $f'$ takes the value
 stated under \emph{At the kinks} (PyTorch's backward where PyTorch has the activation, else JAX's).
-Properties marked \emph{unknown} could not be decided by the engine. Plots show $f$ (blue) and
+Properties (for the default parameter values) marked \emph{unknown} could not be decided
+by the engine. Plots show $f$ (blue) and
 $f'$ (red) on each activation's plot range; dots mark the kinks and the values taken there.
 """
+
+
+def tt(name: str) -> str:
+    """Typewriter text with real underscores (glyph 95 of OT1 cmtt, copy-pastable)."""
+    return r"\texttt{" + tex_text(name).replace(r"\_", r"\char95{}") + "}"
 
 
 def _section(e: Entry, plot_dir: str) -> str:
     name = tex_text(e.name)
     lines = [
         r"\bigskip",
-        r"\section{\texorpdfstring{\texttt{" + name + "}}{" + name + "}}",
+        r"\section{\texorpdfstring{" + tt(e.name) + "}{" + name + "}}",
         r"\label{act:" + e.name + "}",
     ]
     if e.aliases:
         lines.append(r"{\small Aliases: " + ", ".join(
-            r"\texttt{" + tex_text(a) + "}" for a in e.aliases) + r"}\par")
+            tt(a) for a in e.aliases) + r"}\par")
     if e.summary:
         lines.append(r"\emph{" + tex_text(e.summary) + r"}\par")
     lines.append(r"\field{Definition}")
@@ -72,7 +78,7 @@ def _section(e: Entry, plot_dir: str) -> str:
         lines.append(r"\toprule symbol & name & default & domain \\ \midrule")
         for p in e.params:
             lines.append(
-                f"${p.tex}$ & \\texttt{{{tex_text(p.name)}}} & ${p.default_tex}$ & "
+                f"${p.tex}$ & {tt(p.name)} & ${p.default_tex}$ & "
                 f"{tex_text(p.domain)}"
                 + (f" --- {tex_text(p.doc)}" if p.doc else "") + r" \\"
             )
@@ -119,7 +125,7 @@ def _overview(entries: Sequence[Entry]) -> str:
         r"\toprule " + " & ".join(heads) + r" \\ \midrule\endhead",
     ]
     for e in entries:
-        cells = [r"\hyperref[act:" + e.name + r"]{\texttt{" + tex_text(e.name) + "}}"]
+        cells = [r"\hyperref[act:" + e.name + r"]{" + tt(e.name) + "}"]
         for k in keys:
             cells.append(f"${e.cells[k]}$" if k in e.cells else "")
         lines.append(" & ".join(cells) + r" \\")
