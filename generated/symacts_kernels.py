@@ -9,11 +9,21 @@ computed and returned in their own precision, float16 is computed in float32 and
 integers and bools give float64, complex input raises TypeError. Parameters are keyword
 arguments; ``out=`` writes into a given array; inputs are never modified; no floating-point
 warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
+Large arrays are evaluated in blocks of BLOCK elements (scratch memory O(BLOCK)), on up to
+``threads`` threads (default: all cores when there are several blocks); the results do not
+depend on the block size or the thread count (every operation is elementwise).
 """
 
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from scipy import special as _sc
+
+#: elements per block: temporaries of a block stay in cache
+BLOCK = 65536
 
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
@@ -77,14 +87,87 @@ def _full(x, c):
     return r
 
 
+_POOL = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool():
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max(os.cpu_count() or 1, 1),
+                                       thread_name_prefix="symacts-kernels")
+        return _POOL
+
+
+def _nthreads(threads, nblocks):
+    if threads is None:
+        threads = os.cpu_count() or 1
+    if not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
+        raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
+    return max(1, min(int(threads), nblocks, os.cpu_count() or 1))
+
+
+def _dest(out, x, k):
+    """A flat view of out (or out[k]) to write into directly, if it fits exactly."""
+    if out is None:
+        return None
+    o = out if k is None else out[k]
+    if (isinstance(o, np.ndarray) and o.dtype == x.dtype and o.shape == x.shape
+            and o.flags.c_contiguous and o.flags.writeable
+            and not np.shares_memory(o, x)):
+        return o.reshape(-1)
+    return None
+
+
+def _run(core, x, ps, threads, n_out, out, dt):
+    """core(x, *ps) evaluated in blocks of BLOCK elements, blocks spread over threads."""
+    n = x.size
+    if n <= BLOCK:
+        _nthreads(threads, 1)
+        with np.errstate(all="ignore"):
+            return core(x, *ps)
+    xf = np.ascontiguousarray(x).reshape(-1)
+    pf = [p if np.ndim(p) == 0 else np.ascontiguousarray(np.broadcast_to(p, x.shape)).reshape(-1)
+          for p in ps]
+    if n_out == 1:
+        d = _dest(out, x, None) if dt == x.dtype else None
+        outs = [d if d is not None else np.empty(n, x.dtype)]
+    else:
+        ds = [_dest(out, x, k) if dt == x.dtype else None for k in range(n_out)]
+        outs = [d if d is not None else np.empty(n, x.dtype) for d in ds]
+    starts = list(range(0, n, BLOCK))
+    nt = _nthreads(threads, len(starts))
+
+    def work(first):
+        with np.errstate(all="ignore"):
+            for s in starts[first::nt]:
+                e = min(s + BLOCK, n)
+                r = core(xf[s:e], *[p if np.ndim(p) == 0 else p[s:e] for p in pf])
+                if n_out == 1:
+                    outs[0][s:e] = r
+                else:
+                    for o, v in zip(outs, r):
+                        o[s:e] = v
+
+    if nt == 1:
+        work(0)
+    else:
+        for f in [_pool().submit(work, k) for k in range(nt)]:
+            f.result()
+    res = [o.reshape(x.shape) for o in outs]
+    return res[0] if n_out == 1 else tuple(res)
+
+
 def _ret(r, dt, out):
     r = np.asarray(r)
     if r.dtype != dt:
         with np.errstate(all="ignore"):
             r = r.astype(dt)
     if out is not None:
-        with np.errstate(all="ignore"):
-            out[...] = r
+        if not np.may_share_memory(r, out):  # else it was written in place by _run
+            with np.errstate(all="ignore"):
+                out[...] = r
         return out
     return r[()] if r.ndim == 0 else r
 
@@ -158,18 +241,17 @@ def _vg_arctan(x):
     return np.arctan(x), (1 / (x**2 + 1))
 
 
-def arctan(x, *, out=None):
+def arctan(x, *, threads=None, out=None):
     """Inverse tangent.
 
     f(x) = atan(x)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_arctan(x)
+    r = _run(_f_arctan, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def arctan_grad(x, *, wrt='x', out=None):
+def arctan_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of arctan (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = 1/(x**2 + 1)
@@ -179,16 +261,14 @@ def arctan_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"arctan_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def arctan_value_and_grad(x, *, out=None):
+def arctan_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of arctan in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_arctan(x)
+    r = _run(_vg_arctan, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -208,18 +288,17 @@ def _vg_bent_identity(x):
     return _atinf((x + (0.5 * x * (x / (t1 + 1)))), x, np.inf, -np.inf), _atinf(((0.5 * x / t1) + 1), x, 1.5, 0.5)
 
 
-def bent_identity(x, *, out=None):
+def bent_identity(x, *, threads=None, out=None):
     """Bent identity (√(x² + 1) − 1)/2 + x.
 
     f(x) = x + sqrt(x**2 + 1)/2 - 1/2
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_bent_identity(x)
+    r = _run(_f_bent_identity, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def bent_identity_grad(x, *, wrt='x', out=None):
+def bent_identity_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of bent_identity (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = x/(2*sqrt(x**2 + 1)) + 1
@@ -229,16 +308,14 @@ def bent_identity_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"bent_identity_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def bent_identity_value_and_grad(x, *, out=None):
+def bent_identity_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of bent_identity in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_bent_identity(x)
+    r = _run(_vg_bent_identity, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -273,18 +350,17 @@ def _vg_binary_step(x):
     return __vg_binary_step_0(x), __vg_binary_step_1(x)
 
 
-def binary_step(x, *, out=None):
+def binary_step(x, *, threads=None, out=None):
     """Unit step: 1 for x ≥ 0, else 0 (derivative 0 wherever it exists).
 
     f(x) = Piecewise((1, x >= 0), (0, True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_binary_step(x)
+    r = _run(_f_binary_step, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def binary_step_grad(x, *, wrt='x', out=None):
+def binary_step_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of binary_step (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = 0
@@ -294,16 +370,14 @@ def binary_step_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"binary_step_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def binary_step_value_and_grad(x, *, out=None):
+def binary_step_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of binary_step in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_binary_step(x)
+    r = _run(_vg_binary_step, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -365,7 +439,7 @@ def _dp_celu_alpha(x, alpha):
     return r0
 
 
-def celu(x, *, alpha=1.0, out=None):
+def celu(x, *, alpha=1.0, threads=None, out=None):
     """Continuously differentiable ELU: max(0, x) + min(0, α(e^{x/α} − 1)).
 
     f(x) = Piecewise((x, x > 0), (alpha*(exp(x/alpha) - 1), True))
@@ -374,12 +448,11 @@ def celu(x, *, alpha=1.0, out=None):
     alpha = _par(alpha, 'alpha', x.dtype)
     _check(alpha, np.all(np.asarray(alpha) != 0), 'alpha', 'different from 0')
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = _f_celu(x, alpha)
+    r = _run(_f_celu, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def celu_grad(x, *, alpha=1.0, wrt='x', out=None):
+def celu_grad(x, *, alpha=1.0, threads=None, wrt='x', out=None):
     """f'(x) of celu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, x > 0), (exp(x/alpha), True))
@@ -394,19 +467,17 @@ def celu_grad(x, *, alpha=1.0, wrt='x', out=None):
     alpha = _par(alpha, 'alpha', x.dtype)
     _check(alpha, np.all(np.asarray(alpha) != 0), 'alpha', 'different from 0')
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = core(x, alpha)
+    r = _run(core, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def celu_value_and_grad(x, *, alpha=1.0, out=None):
+def celu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
     """(f(x), f'(x)) of celu in one pass."""
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
     _check(alpha, np.all(np.asarray(alpha) != 0), 'alpha', 'different from 0')
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = _vg_celu(x, alpha)
+    r = _run(_vg_celu, x, (alpha, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -464,7 +535,7 @@ def _dp_elu_alpha(x, alpha):
     return r0
 
 
-def elu(x, *, alpha=1.0, out=None):
+def elu(x, *, alpha=1.0, threads=None, out=None):
     """Exponential linear unit: x for x > 0, α(eˣ − 1) otherwise.
 
     f(x) = Piecewise((x, x > 0), (alpha*(exp(x) - 1), True))
@@ -472,12 +543,11 @@ def elu(x, *, alpha=1.0, out=None):
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = _f_elu(x, alpha)
+    r = _run(_f_elu, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def elu_grad(x, *, alpha=1.0, wrt='x', out=None):
+def elu_grad(x, *, alpha=1.0, threads=None, wrt='x', out=None):
     """f'(x) of elu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, x > 0), (alpha*exp(x), True))
@@ -491,18 +561,16 @@ def elu_grad(x, *, alpha=1.0, wrt='x', out=None):
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = core(x, alpha)
+    r = _run(core, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def elu_value_and_grad(x, *, alpha=1.0, out=None):
+def elu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
     """(f(x), f'(x)) of elu in one pass."""
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = _vg_elu(x, alpha)
+    r = _run(_vg_elu, x, (alpha, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -522,18 +590,17 @@ def _vg_exponential(x):
     return t1, t1
 
 
-def exponential(x, *, out=None):
+def exponential(x, *, threads=None, out=None):
     """eˣ (Keras' exponential activation).
 
     f(x) = exp(x)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_exponential(x)
+    r = _run(_f_exponential, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def exponential_grad(x, *, wrt='x', out=None):
+def exponential_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of exponential (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = exp(x)
@@ -543,16 +610,14 @@ def exponential_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"exponential_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def exponential_value_and_grad(x, *, out=None):
+def exponential_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of exponential in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_exponential(x)
+    r = _run(_vg_exponential, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -572,18 +637,17 @@ def _vg_gaussian(x):
     return t1, -(2 * _dmul(t1, x))
 
 
-def gaussian(x, *, out=None):
+def gaussian(x, *, threads=None, out=None):
     """Gaussian bump e^{−x²}.
 
     f(x) = exp(-x**2)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_gaussian(x)
+    r = _run(_f_gaussian, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def gaussian_grad(x, *, wrt='x', out=None):
+def gaussian_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of gaussian (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = -2*x*exp(-x**2)
@@ -593,16 +657,14 @@ def gaussian_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"gaussian_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def gaussian_value_and_grad(x, *, out=None):
+def gaussian_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of gaussian in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_gaussian(x)
+    r = _run(_vg_gaussian, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -622,18 +684,17 @@ def _vg_gelu(x):
     return _dmul(t1, x), (t1 + (0.3989422804014327 * _dmul(np.exp(-(0.5 * x**2)), x)))
 
 
-def gelu(x, *, out=None):
+def gelu(x, *, threads=None, out=None):
     """Gaussian error linear unit x·Φ(x) (exact, with erf).
 
     f(x) = x*Phi(x)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_gelu(x)
+    r = _run(_f_gelu, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def gelu_grad(x, *, wrt='x', out=None):
+def gelu_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of gelu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = x*phi(x) + Phi(x)
@@ -643,16 +704,14 @@ def gelu_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"gelu_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def gelu_value_and_grad(x, *, out=None):
+def gelu_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of gelu in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_gelu(x)
+    r = _run(_vg_gelu, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -675,18 +734,17 @@ def _vg_gelu_sigmoid(x):
     return _dmul(t2, x), (t2 + (1.702 * _dmul((t2 * _sigmoid(-(t1))), x)))
 
 
-def gelu_sigmoid(x, *, out=None):
+def gelu_sigmoid(x, *, threads=None, out=None):
     """GELU, sigmoid approximation x·σ(1.702x).
 
     f(x) = x*sigmoid(1.702*x)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_gelu_sigmoid(x)
+    r = _run(_f_gelu_sigmoid, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def gelu_sigmoid_grad(x, *, wrt='x', out=None):
+def gelu_sigmoid_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of gelu_sigmoid (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = 1.702*x*(1 - sigmoid(1.702*x))*sigmoid(1.702*x) + sigmoid(1.702*x)
@@ -696,16 +754,14 @@ def gelu_sigmoid_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"gelu_sigmoid_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def gelu_sigmoid_value_and_grad(x, *, out=None):
+def gelu_sigmoid_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of gelu_sigmoid in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_gelu_sigmoid(x)
+    r = _run(_vg_gelu_sigmoid, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -729,18 +785,17 @@ def _vg_gelu_tanh(x):
     return _dmul(t3, x), (t3 + (0.5 * t1 * _dmul(_sech2(t2), (x * ((0.134145 * x**2) + 1)))))
 
 
-def gelu_tanh(x, *, out=None):
+def gelu_tanh(x, *, threads=None, out=None):
     """GELU, tanh approximation: x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
 
     f(x) = x*(tanh(sqrt(2)*(0.044715*x**3 + x)/sqrt(pi)) + 1)/2
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_gelu_tanh(x)
+    r = _run(_f_gelu_tanh, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def gelu_tanh_grad(x, *, wrt='x', out=None):
+def gelu_tanh_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of gelu_tanh (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = sqrt(2)*x*(1 - tanh(sqrt(2)*(0.044715*x**3 + x)/sqrt(pi))**2)*(0.134145*x**2 + 1)/(2*sqrt(pi)) + tanh(sqrt(2)*(0.044715*x**3 + x)/sqrt(pi))/2 + 1/2
@@ -750,16 +805,14 @@ def gelu_tanh_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"gelu_tanh_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def gelu_tanh_value_and_grad(x, *, out=None):
+def gelu_tanh_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of gelu_tanh in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_gelu_tanh(x)
+    r = _run(_vg_gelu_tanh, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -814,18 +867,17 @@ def _vg_hard_sigmoid_keras2(x):
     return __vg_hard_sigmoid_keras2_0(x), __vg_hard_sigmoid_keras2_1(x)
 
 
-def hard_sigmoid_keras2(x, *, out=None):
+def hard_sigmoid_keras2(x, *, threads=None, out=None):
     """Keras 2's hard sigmoid: clip(0.2x + 0.5, 0, 1), corners at ±2.5.
 
     f(x) = Piecewise((0, x <= -5/2), (1, x >= 5/2), (x/5 + 1/2, True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_hard_sigmoid_keras2(x)
+    r = _run(_f_hard_sigmoid_keras2, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hard_sigmoid_keras2_grad(x, *, wrt='x', out=None):
+def hard_sigmoid_keras2_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of hard_sigmoid_keras2 (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((0, (x >= 5/2) | (x <= -5/2)), (1/5, True))
@@ -835,16 +887,14 @@ def hard_sigmoid_keras2_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"hard_sigmoid_keras2_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hard_sigmoid_keras2_value_and_grad(x, *, out=None):
+def hard_sigmoid_keras2_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of hard_sigmoid_keras2 in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_hard_sigmoid_keras2(x)
+    r = _run(_vg_hard_sigmoid_keras2, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -889,7 +939,7 @@ def _dp_hardshrink_lambd(x, lambd):
     return _full(x, 0)
 
 
-def hardshrink(x, *, lambd=0.5, out=None):
+def hardshrink(x, *, lambd=0.5, threads=None, out=None):
     """Hard shrinkage: x where |x| > λ, else 0.
 
     f(x) = Piecewise((x, (lambd < x) | (lambd < -x)), (0, True))
@@ -898,12 +948,11 @@ def hardshrink(x, *, lambd=0.5, out=None):
     lambd = _par(lambd, 'lambd', x.dtype)
     _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
-    with np.errstate(all='ignore'):
-        r = _f_hardshrink(x, lambd)
+    r = _run(_f_hardshrink, x, (lambd, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hardshrink_grad(x, *, lambd=0.5, wrt='x', out=None):
+def hardshrink_grad(x, *, lambd=0.5, threads=None, wrt='x', out=None):
     """f'(x) of hardshrink (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, (lambd < x) | (lambd < -x)), (0, True))
@@ -918,19 +967,17 @@ def hardshrink_grad(x, *, lambd=0.5, wrt='x', out=None):
     lambd = _par(lambd, 'lambd', x.dtype)
     _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
-    with np.errstate(all='ignore'):
-        r = core(x, lambd)
+    r = _run(core, x, (lambd, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hardshrink_value_and_grad(x, *, lambd=0.5, out=None):
+def hardshrink_value_and_grad(x, *, lambd=0.5, threads=None, out=None):
     """(f(x), f'(x)) of hardshrink in one pass."""
     x, dt = _arg(x)
     lambd = _par(lambd, 'lambd', x.dtype)
     _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
-    with np.errstate(all='ignore'):
-        r = _vg_hardshrink(x, lambd)
+    r = _run(_vg_hardshrink, x, (lambd, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -985,18 +1032,17 @@ def _vg_hardsigmoid(x):
     return __vg_hardsigmoid_0(x), __vg_hardsigmoid_1(x)
 
 
-def hardsigmoid(x, *, out=None):
+def hardsigmoid(x, *, threads=None, out=None):
     """Hard sigmoid relu6(x + 3)/6.
 
     f(x) = Piecewise((0, x <= -3), (1, x >= 3), (x/6 + 1/2, True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_hardsigmoid(x)
+    r = _run(_f_hardsigmoid, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hardsigmoid_grad(x, *, wrt='x', out=None):
+def hardsigmoid_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of hardsigmoid (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((0, (x >= 3) | (x <= -3)), (1/6, True))
@@ -1006,16 +1052,14 @@ def hardsigmoid_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"hardsigmoid_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hardsigmoid_value_and_grad(x, *, out=None):
+def hardsigmoid_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of hardsigmoid in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_hardsigmoid(x)
+    r = _run(_vg_hardsigmoid, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1069,18 +1113,17 @@ def _vg_hardswish(x):
     return r0, r1
 
 
-def hardswish(x, *, out=None):
+def hardswish(x, *, threads=None, out=None):
     """Hard swish x·relu6(x + 3)/6.
 
     f(x) = Piecewise((0, x <= -3), (x, x >= 3), (x*(x + 3)/6, True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_hardswish(x)
+    r = _run(_f_hardswish, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hardswish_grad(x, *, wrt='x', out=None):
+def hardswish_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of hardswish (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((0, x <= -3), (1, x >= 3), (x/3 + 1/2, True))
@@ -1090,16 +1133,14 @@ def hardswish_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"hardswish_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hardswish_value_and_grad(x, *, out=None):
+def hardswish_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of hardswish in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_hardswish(x)
+    r = _run(_vg_hardswish, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1178,7 +1219,7 @@ def _dp_hardtanh_max_val(x, min_val, max_val):
     return r0
 
 
-def hardtanh(x, *, min_val=-1.0, max_val=1.0, out=None):
+def hardtanh(x, *, min_val=-1.0, max_val=1.0, threads=None, out=None):
     """Clamp to [min_val, max_val].
 
     f(x) = Piecewise((min_val, min_val >= x), (max_val, max_val <= x), (x, True))
@@ -1187,12 +1228,11 @@ def hardtanh(x, *, min_val=-1.0, max_val=1.0, out=None):
     min_val = _par(min_val, 'min_val', x.dtype)
     max_val = _par(max_val, 'max_val', x.dtype)
     x = _bcast(x, min_val, max_val)
-    with np.errstate(all='ignore'):
-        r = _f_hardtanh(x, min_val, max_val)
+    r = _run(_f_hardtanh, x, (min_val, max_val, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hardtanh_grad(x, *, min_val=-1.0, max_val=1.0, wrt='x', out=None):
+def hardtanh_grad(x, *, min_val=-1.0, max_val=1.0, threads=None, wrt='x', out=None):
     """f'(x) of hardtanh (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((0, (min_val >= x) | (max_val <= x)), (1, True))
@@ -1209,19 +1249,17 @@ def hardtanh_grad(x, *, min_val=-1.0, max_val=1.0, wrt='x', out=None):
     min_val = _par(min_val, 'min_val', x.dtype)
     max_val = _par(max_val, 'max_val', x.dtype)
     x = _bcast(x, min_val, max_val)
-    with np.errstate(all='ignore'):
-        r = core(x, min_val, max_val)
+    r = _run(core, x, (min_val, max_val, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def hardtanh_value_and_grad(x, *, min_val=-1.0, max_val=1.0, out=None):
+def hardtanh_value_and_grad(x, *, min_val=-1.0, max_val=1.0, threads=None, out=None):
     """(f(x), f'(x)) of hardtanh in one pass."""
     x, dt = _arg(x)
     min_val = _par(min_val, 'min_val', x.dtype)
     max_val = _par(max_val, 'max_val', x.dtype)
     x = _bcast(x, min_val, max_val)
-    with np.errstate(all='ignore'):
-        r = _vg_hardtanh(x, min_val, max_val)
+    r = _run(_vg_hardtanh, x, (min_val, max_val, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1240,18 +1278,17 @@ def _vg_identity(x):
     return x.copy(), _full(x, 1)
 
 
-def identity(x, *, out=None):
+def identity(x, *, threads=None, out=None):
     """The identity x.
 
     f(x) = x
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_identity(x)
+    r = _run(_f_identity, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def identity_grad(x, *, wrt='x', out=None):
+def identity_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of identity (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = 1
@@ -1261,16 +1298,14 @@ def identity_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"identity_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def identity_value_and_grad(x, *, out=None):
+def identity_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of identity in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_identity(x)
+    r = _run(_vg_identity, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1332,7 +1367,7 @@ def _dp_isrlu_alpha(x, alpha):
     return r0
 
 
-def isrlu(x, *, alpha=1.0, out=None):
+def isrlu(x, *, alpha=1.0, threads=None, out=None):
     """Inverse square root linear unit: x for x ≥ 0, x/√(1 + αx²) otherwise.
 
     f(x) = Piecewise((x, x >= 0), (x/sqrt(alpha*x**2 + 1), True))
@@ -1341,12 +1376,11 @@ def isrlu(x, *, alpha=1.0, out=None):
     alpha = _par(alpha, 'alpha', x.dtype)
     _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = _f_isrlu(x, alpha)
+    r = _run(_f_isrlu, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def isrlu_grad(x, *, alpha=1.0, wrt='x', out=None):
+def isrlu_grad(x, *, alpha=1.0, threads=None, wrt='x', out=None):
     """f'(x) of isrlu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, x >= 0), (-alpha*x**2/(alpha*x**2 + 1)**(3/2) + 1/sqrt(alpha*x**2 + 1), True))
@@ -1361,19 +1395,17 @@ def isrlu_grad(x, *, alpha=1.0, wrt='x', out=None):
     alpha = _par(alpha, 'alpha', x.dtype)
     _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = core(x, alpha)
+    r = _run(core, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def isrlu_value_and_grad(x, *, alpha=1.0, out=None):
+def isrlu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
     """(f(x), f'(x)) of isrlu in one pass."""
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
     _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = _vg_isrlu(x, alpha)
+    r = _run(_vg_isrlu, x, (alpha, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1397,7 +1429,7 @@ def _dp_isru_alpha(x, alpha):
     return -(0.5 * x**3 * (1 / np.hypot((x * np.sqrt(alpha)), 1))**3)
 
 
-def isru(x, *, alpha=1.0, out=None):
+def isru(x, *, alpha=1.0, threads=None, out=None):
     """Inverse square root unit x/√(1 + αx²).
 
     f(x) = x/sqrt(alpha*x**2 + 1)
@@ -1406,12 +1438,11 @@ def isru(x, *, alpha=1.0, out=None):
     alpha = _par(alpha, 'alpha', x.dtype)
     _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = _f_isru(x, alpha)
+    r = _run(_f_isru, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def isru_grad(x, *, alpha=1.0, wrt='x', out=None):
+def isru_grad(x, *, alpha=1.0, threads=None, wrt='x', out=None):
     """f'(x) of isru (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = -alpha*x**2/(alpha*x**2 + 1)**(3/2) + 1/sqrt(alpha*x**2 + 1)
@@ -1426,19 +1457,17 @@ def isru_grad(x, *, alpha=1.0, wrt='x', out=None):
     alpha = _par(alpha, 'alpha', x.dtype)
     _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = core(x, alpha)
+    r = _run(core, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def isru_value_and_grad(x, *, alpha=1.0, out=None):
+def isru_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
     """(f(x), f'(x)) of isru in one pass."""
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
     _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
-    with np.errstate(all='ignore'):
-        r = _vg_isru(x, alpha)
+    r = _run(_vg_isru, x, (alpha, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1489,7 +1518,7 @@ def _dp_leaky_relu_negative_slope(x, negative_slope):
     return r0
 
 
-def leaky_relu(x, *, negative_slope=0.01, out=None):
+def leaky_relu(x, *, negative_slope=0.01, threads=None, out=None):
     """Leaky ReLU: x for x > 0, negative_slope·x otherwise.
 
     f(x) = Piecewise((x, x > 0), (negative_slope*x, True))
@@ -1497,12 +1526,11 @@ def leaky_relu(x, *, negative_slope=0.01, out=None):
     x, dt = _arg(x)
     negative_slope = _par(negative_slope, 'negative_slope', x.dtype)
     x = _bcast(x, negative_slope)
-    with np.errstate(all='ignore'):
-        r = _f_leaky_relu(x, negative_slope)
+    r = _run(_f_leaky_relu, x, (negative_slope, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def leaky_relu_grad(x, *, negative_slope=0.01, wrt='x', out=None):
+def leaky_relu_grad(x, *, negative_slope=0.01, threads=None, wrt='x', out=None):
     """f'(x) of leaky_relu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, x > 0), (negative_slope, True))
@@ -1516,18 +1544,16 @@ def leaky_relu_grad(x, *, negative_slope=0.01, wrt='x', out=None):
     x, dt = _arg(x)
     negative_slope = _par(negative_slope, 'negative_slope', x.dtype)
     x = _bcast(x, negative_slope)
-    with np.errstate(all='ignore'):
-        r = core(x, negative_slope)
+    r = _run(core, x, (negative_slope, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def leaky_relu_value_and_grad(x, *, negative_slope=0.01, out=None):
+def leaky_relu_value_and_grad(x, *, negative_slope=0.01, threads=None, out=None):
     """(f(x), f'(x)) of leaky_relu in one pass."""
     x, dt = _arg(x)
     negative_slope = _par(negative_slope, 'negative_slope', x.dtype)
     x = _bcast(x, negative_slope)
-    with np.errstate(all='ignore'):
-        r = _vg_leaky_relu(x, negative_slope)
+    r = _run(_vg_leaky_relu, x, (negative_slope, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1547,18 +1573,17 @@ def _vg_logsigmoid(x):
     return -(_softplus(t1)), _sigmoid(t1)
 
 
-def logsigmoid(x, *, out=None):
+def logsigmoid(x, *, threads=None, out=None):
     """ln σ(x) = −softplus(−x).
 
     f(x) = log(sigmoid(x))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_logsigmoid(x)
+    r = _run(_f_logsigmoid, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def logsigmoid_grad(x, *, wrt='x', out=None):
+def logsigmoid_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of logsigmoid (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = 1 - sigmoid(x)
@@ -1568,16 +1593,14 @@ def logsigmoid_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"logsigmoid_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def logsigmoid_value_and_grad(x, *, out=None):
+def logsigmoid_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of logsigmoid in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_logsigmoid(x)
+    r = _run(_vg_logsigmoid, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1599,18 +1622,17 @@ def _vg_mish(x):
     return _dmul(t2, x), (t2 + _dmul((_sech2(t1) * _sigmoid(x)), x))
 
 
-def mish(x, *, out=None):
+def mish(x, *, threads=None, out=None):
     """Mish: x·tanh(softplus(x)).
 
     f(x) = x*tanh(softplus(x))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_mish(x)
+    r = _run(_f_mish, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def mish_grad(x, *, wrt='x', out=None):
+def mish_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of mish (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = x*(1 - tanh(softplus(x))**2)*sigmoid(x) + tanh(softplus(x))
@@ -1620,16 +1642,14 @@ def mish_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"mish_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def mish_value_and_grad(x, *, out=None):
+def mish_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of mish in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_mish(x)
+    r = _run(_vg_mish, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1680,7 +1700,7 @@ def _dp_prelu_a(x, a):
     return r0
 
 
-def prelu(x, *, a=0.25, out=None):
+def prelu(x, *, a=0.25, threads=None, out=None):
     """Parametric ReLU: x for x > 0, a·x otherwise (a learned).
 
     f(x) = Piecewise((x, x > 0), (a*x, True))
@@ -1688,12 +1708,11 @@ def prelu(x, *, a=0.25, out=None):
     x, dt = _arg(x)
     a = _par(a, 'a', x.dtype)
     x = _bcast(x, a)
-    with np.errstate(all='ignore'):
-        r = _f_prelu(x, a)
+    r = _run(_f_prelu, x, (a, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def prelu_grad(x, *, a=0.25, wrt='x', out=None):
+def prelu_grad(x, *, a=0.25, threads=None, wrt='x', out=None):
     """f'(x) of prelu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, x > 0), (a, True))
@@ -1707,18 +1726,16 @@ def prelu_grad(x, *, a=0.25, wrt='x', out=None):
     x, dt = _arg(x)
     a = _par(a, 'a', x.dtype)
     x = _bcast(x, a)
-    with np.errstate(all='ignore'):
-        r = core(x, a)
+    r = _run(core, x, (a, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def prelu_value_and_grad(x, *, a=0.25, out=None):
+def prelu_value_and_grad(x, *, a=0.25, threads=None, out=None):
     """(f(x), f'(x)) of prelu in one pass."""
     x, dt = _arg(x)
     a = _par(a, 'a', x.dtype)
     x = _bcast(x, a)
-    with np.errstate(all='ignore'):
-        r = _vg_prelu(x, a)
+    r = _run(_vg_prelu, x, (a, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1759,18 +1776,17 @@ def _vg_relu(x):
     return r0, r1
 
 
-def relu(x, *, out=None):
+def relu(x, *, threads=None, out=None):
     """Rectified linear unit max(0, x).
 
     f(x) = Piecewise((x, x > 0), (0, True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_relu(x)
+    r = _run(_f_relu, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def relu_grad(x, *, wrt='x', out=None):
+def relu_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of relu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, x > 0), (0, True))
@@ -1780,16 +1796,14 @@ def relu_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"relu_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def relu_value_and_grad(x, *, out=None):
+def relu_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of relu in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_relu(x)
+    r = _run(_vg_relu, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1844,18 +1858,17 @@ def _vg_relu6(x):
     return __vg_relu6_0(x), __vg_relu6_1(x)
 
 
-def relu6(x, *, out=None):
+def relu6(x, *, threads=None, out=None):
     """ReLU capped at 6: min(max(0, x), 6).
 
     f(x) = Piecewise((0, x <= 0), (6, x >= 6), (x, True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_relu6(x)
+    r = _run(_f_relu6, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def relu6_grad(x, *, wrt='x', out=None):
+def relu6_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of relu6 (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((0, (x >= 6) | (x <= 0)), (1, True))
@@ -1865,16 +1878,14 @@ def relu6_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"relu6_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def relu6_value_and_grad(x, *, out=None):
+def relu6_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of relu6 in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_relu6(x)
+    r = _run(_vg_relu6, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -1935,7 +1946,7 @@ def _dp_rrelu_upper(x, lower, upper):
     return r0
 
 
-def rrelu(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None, out=None):
+def rrelu(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None, threads=None, out=None):
     """Randomized leaky ReLU, deterministic form: slope (lower + upper)/2 for x < 0.
 
     f(x) = Piecewise((x, x > 0), (x*(lower/2 + upper/2), True))
@@ -1946,12 +1957,11 @@ def rrelu(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None,
     x = _bcast(x, lower, upper)
     if training:
         return _ret(_rrelu_train(x, lower, upper, rng)[0], dt, out)
-    with np.errstate(all='ignore'):
-        r = _f_rrelu(x, lower, upper)
+    r = _run(_f_rrelu, x, (lower, upper, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def rrelu_grad(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None, wrt='x', out=None):
+def rrelu_grad(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None, threads=None, wrt='x', out=None):
     """f'(x) of rrelu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, x > 0), (lower/2 + upper/2, True))
@@ -1970,12 +1980,11 @@ def rrelu_grad(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=
     x = _bcast(x, lower, upper)
     if training:
         return _ret(_rrelu_train(x, lower, upper, rng)[1], dt, out)
-    with np.errstate(all='ignore'):
-        r = core(x, lower, upper)
+    r = _run(core, x, (lower, upper, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None, out=None):
+def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None, threads=None, out=None):
     """(f(x), f'(x)) of rrelu in one pass."""
     x, dt = _arg(x)
     lower = _par(lower, 'lower', x.dtype)
@@ -1983,8 +1992,7 @@ def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=F
     x = _bcast(x, lower, upper)
     if training:
         return _ret2(_rrelu_train(x, lower, upper, rng), dt, out)
-    with np.errstate(all='ignore'):
-        r = _vg_rrelu(x, lower, upper)
+    r = _run(_vg_rrelu, x, (lower, upper, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2029,18 +2037,17 @@ def _vg_selu(x):
     return r0, r1
 
 
-def selu(x, *, out=None):
+def selu(x, *, threads=None, out=None):
     """Scaled ELU: λ·(x for x > 0, α(eˣ − 1) otherwise), fixed α₀₁ and λ₀₁.
 
     f(x) = Piecewise((λ*x, x > 0), (α*λ*(exp(x) - 1), True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_selu(x)
+    r = _run(_f_selu, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def selu_grad(x, *, wrt='x', out=None):
+def selu_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of selu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((λ, x > 0), (α*λ*exp(x), True))
@@ -2050,16 +2057,14 @@ def selu_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"selu_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def selu_value_and_grad(x, *, out=None):
+def selu_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of selu in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_selu(x)
+    r = _run(_vg_selu, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2079,18 +2084,17 @@ def _vg_sigmoid(x):
     return t1, (t1 * _sigmoid(-(x)))
 
 
-def sigmoid(x, *, out=None):
+def sigmoid(x, *, threads=None, out=None):
     """Logistic sigmoid σ(x) = 1/(1 + e^{−x}).
 
     f(x) = sigmoid(x)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_sigmoid(x)
+    r = _run(_f_sigmoid, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sigmoid_grad(x, *, wrt='x', out=None):
+def sigmoid_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of sigmoid (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = (1 - sigmoid(x))*sigmoid(x)
@@ -2100,16 +2104,14 @@ def sigmoid_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"sigmoid_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sigmoid_value_and_grad(x, *, out=None):
+def sigmoid_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of sigmoid in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_sigmoid(x)
+    r = _run(_vg_sigmoid, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2130,18 +2132,17 @@ def _vg_silu(x):
     return _dmul(t1, x), (t1 + _dmul((t1 * _sigmoid(-(x))), x))
 
 
-def silu(x, *, out=None):
+def silu(x, *, threads=None, out=None):
     """Sigmoid linear unit x·σ(x).
 
     f(x) = x*sigmoid(x)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_silu(x)
+    r = _run(_f_silu, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def silu_grad(x, *, wrt='x', out=None):
+def silu_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of silu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = x*(1 - sigmoid(x))*sigmoid(x) + sigmoid(x)
@@ -2151,16 +2152,14 @@ def silu_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"silu_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def silu_value_and_grad(x, *, out=None):
+def silu_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of silu in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_silu(x)
+    r = _run(_vg_silu, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2227,18 +2226,17 @@ def _vg_sinc(x):
     return __vg_sinc_0(x), __vg_sinc_1(x)
 
 
-def sinc(x, *, out=None):
+def sinc(x, *, threads=None, out=None):
     """sin(x)/x, with the removable singularity filled: sinc(0) = 1.
 
     f(x) = Piecewise((sin(x)/x, Ne(x, 0)), (1, True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_sinc(x)
+    r = _run(_f_sinc, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sinc_grad(x, *, wrt='x', out=None):
+def sinc_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of sinc (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((0, Eq(x, 0)), (cos(x)/x - sin(x)/x**2, True))
@@ -2248,16 +2246,14 @@ def sinc_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"sinc_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sinc_value_and_grad(x, *, out=None):
+def sinc_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of sinc in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_sinc(x)
+    r = _run(_vg_sinc, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2276,18 +2272,17 @@ def _vg_sinusoid(x):
     return np.sin(x), np.cos(x)
 
 
-def sinusoid(x, *, out=None):
+def sinusoid(x, *, threads=None, out=None):
     """sin(x).
 
     f(x) = sin(x)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_sinusoid(x)
+    r = _run(_f_sinusoid, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sinusoid_grad(x, *, wrt='x', out=None):
+def sinusoid_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of sinusoid (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = cos(x)
@@ -2297,16 +2292,14 @@ def sinusoid_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"sinusoid_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sinusoid_value_and_grad(x, *, out=None):
+def sinusoid_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of sinusoid in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_sinusoid(x)
+    r = _run(_vg_sinusoid, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2331,7 +2324,7 @@ def _dp_softplus_beta(x, beta):
     return (-((1 / beta)**2 * _softplus(t1)) + (_dmul(_sigmoid(t1), x) / beta))
 
 
-def softplus(x, *, beta=1.0, out=None):
+def softplus(x, *, beta=1.0, threads=None, out=None):
     """Softplus: ln(1 + e^{βx})/β.
 
     f(x) = softplus(beta*x)/beta
@@ -2340,12 +2333,11 @@ def softplus(x, *, beta=1.0, out=None):
     beta = _par(beta, 'beta', x.dtype)
     _check(beta, np.all(np.asarray(beta) > 0), 'beta', 'greater than 0')
     x = _bcast(x, beta)
-    with np.errstate(all='ignore'):
-        r = _f_softplus(x, beta)
+    r = _run(_f_softplus, x, (beta, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def softplus_grad(x, *, beta=1.0, wrt='x', out=None):
+def softplus_grad(x, *, beta=1.0, threads=None, wrt='x', out=None):
     """f'(x) of softplus (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = sigmoid(beta*x)
@@ -2360,19 +2352,17 @@ def softplus_grad(x, *, beta=1.0, wrt='x', out=None):
     beta = _par(beta, 'beta', x.dtype)
     _check(beta, np.all(np.asarray(beta) > 0), 'beta', 'greater than 0')
     x = _bcast(x, beta)
-    with np.errstate(all='ignore'):
-        r = core(x, beta)
+    r = _run(core, x, (beta, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def softplus_value_and_grad(x, *, beta=1.0, out=None):
+def softplus_value_and_grad(x, *, beta=1.0, threads=None, out=None):
     """(f(x), f'(x)) of softplus in one pass."""
     x, dt = _arg(x)
     beta = _par(beta, 'beta', x.dtype)
     _check(beta, np.all(np.asarray(beta) > 0), 'beta', 'greater than 0')
     x = _bcast(x, beta)
-    with np.errstate(all='ignore'):
-        r = _vg_softplus(x, beta)
+    r = _run(_vg_softplus, x, (beta, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2441,7 +2431,7 @@ def _dp_softshrink_lambd(x, lambd):
     return r0
 
 
-def softshrink(x, *, lambd=0.5, out=None):
+def softshrink(x, *, lambd=0.5, threads=None, out=None):
     """Soft shrinkage: x − λ for x > λ, x + λ for x < −λ, else 0.
 
     f(x) = Piecewise((-lambd + x, lambd < x), (lambd + x, lambd < -x), (0, True))
@@ -2450,12 +2440,11 @@ def softshrink(x, *, lambd=0.5, out=None):
     lambd = _par(lambd, 'lambd', x.dtype)
     _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
-    with np.errstate(all='ignore'):
-        r = _f_softshrink(x, lambd)
+    r = _run(_f_softshrink, x, (lambd, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def softshrink_grad(x, *, lambd=0.5, wrt='x', out=None):
+def softshrink_grad(x, *, lambd=0.5, threads=None, wrt='x', out=None):
     """f'(x) of softshrink (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, (lambd < x) | (lambd < -x)), (0, True))
@@ -2470,19 +2459,17 @@ def softshrink_grad(x, *, lambd=0.5, wrt='x', out=None):
     lambd = _par(lambd, 'lambd', x.dtype)
     _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
-    with np.errstate(all='ignore'):
-        r = core(x, lambd)
+    r = _run(core, x, (lambd, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def softshrink_value_and_grad(x, *, lambd=0.5, out=None):
+def softshrink_value_and_grad(x, *, lambd=0.5, threads=None, out=None):
     """(f(x), f'(x)) of softshrink in one pass."""
     x, dt = _arg(x)
     lambd = _par(lambd, 'lambd', x.dtype)
     _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
-    with np.errstate(all='ignore'):
-        r = _vg_softshrink(x, lambd)
+    r = _run(_vg_softshrink, x, (lambd, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2502,18 +2489,17 @@ def _vg_softsign(x):
     return _atinf((x / t1), x, 1, -1), (1 / t1)**2
 
 
-def softsign(x, *, out=None):
+def softsign(x, *, threads=None, out=None):
     """Softsign x/(1 + |x|).
 
     f(x) = x/(Abs(x) + 1)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_softsign(x)
+    r = _run(_f_softsign, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def softsign_grad(x, *, wrt='x', out=None):
+def softsign_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of softsign (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = (Abs(x) + 1)**(-2)
@@ -2523,16 +2509,14 @@ def softsign_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"softsign_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def softsign_value_and_grad(x, *, out=None):
+def softsign_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of softsign in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_softsign(x)
+    r = _run(_vg_softsign, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2586,18 +2570,17 @@ def _vg_sparse_plus(x):
     return r0, r1
 
 
-def sparse_plus(x, *, out=None):
+def sparse_plus(x, *, threads=None, out=None):
     """Sparse plus: 0 for x ≤ −1, (x + 1)²/4 for −1 < x < 1, x for x ≥ 1.
 
     f(x) = Piecewise((0, x <= -1), (x, x >= 1), ((x + 1)**2/4, True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_sparse_plus(x)
+    r = _run(_f_sparse_plus, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sparse_plus_grad(x, *, wrt='x', out=None):
+def sparse_plus_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of sparse_plus (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((0, x <= -1), (1, x >= 1), (x/2 + 1/2, True))
@@ -2607,16 +2590,14 @@ def sparse_plus_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"sparse_plus_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sparse_plus_value_and_grad(x, *, out=None):
+def sparse_plus_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of sparse_plus in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_sparse_plus(x)
+    r = _run(_vg_sparse_plus, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2679,18 +2660,17 @@ def _vg_sparse_sigmoid(x):
     return __vg_sparse_sigmoid_0(x), __vg_sparse_sigmoid_1(x)
 
 
-def sparse_sigmoid(x, *, out=None):
+def sparse_sigmoid(x, *, threads=None, out=None):
     """Sparse sigmoid: 0 for x ≤ −1, (x + 1)/2 between, 1 for x ≥ 1 (JAX: f'(±1) = 1/4).
 
     f(x) = Piecewise((0, x <= -1), (1, x >= 1), (x/2 + 1/2, True))
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_sparse_sigmoid(x)
+    r = _run(_f_sparse_sigmoid, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sparse_sigmoid_grad(x, *, wrt='x', out=None):
+def sparse_sigmoid_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of sparse_sigmoid (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1/4, Eq(x, -1) | Eq(x, 1)), (0, (x >= 1) | (x <= -1)), (1/2, True))
@@ -2700,16 +2680,14 @@ def sparse_sigmoid_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"sparse_sigmoid_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def sparse_sigmoid_value_and_grad(x, *, out=None):
+def sparse_sigmoid_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of sparse_sigmoid in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_sparse_sigmoid(x)
+    r = _run(_vg_sparse_sigmoid, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2794,7 +2772,7 @@ def _dp_squareplus_b(x, b):
     return (0.25 / np.hypot(x, np.sqrt(b)))
 
 
-def squareplus(x, *, b=4.0, out=None):
+def squareplus(x, *, b=4.0, threads=None, out=None):
     """Squareplus (x + √(x² + b))/2.
 
     f(x) = x/2 + sqrt(b + x**2)/2
@@ -2803,12 +2781,11 @@ def squareplus(x, *, b=4.0, out=None):
     b = _par(b, 'b', x.dtype)
     _check(b, np.all(np.asarray(b) >= 0), 'b', 'at least 0')
     x = _bcast(x, b)
-    with np.errstate(all='ignore'):
-        r = _f_squareplus(x, b)
+    r = _run(_f_squareplus, x, (b, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def squareplus_grad(x, *, b=4.0, wrt='x', out=None):
+def squareplus_grad(x, *, b=4.0, threads=None, wrt='x', out=None):
     """f'(x) of squareplus (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = x/(2*sqrt(b + x**2)) + 1/2
@@ -2823,19 +2800,17 @@ def squareplus_grad(x, *, b=4.0, wrt='x', out=None):
     b = _par(b, 'b', x.dtype)
     _check(b, np.all(np.asarray(b) >= 0), 'b', 'at least 0')
     x = _bcast(x, b)
-    with np.errstate(all='ignore'):
-        r = core(x, b)
+    r = _run(core, x, (b, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def squareplus_value_and_grad(x, *, b=4.0, out=None):
+def squareplus_value_and_grad(x, *, b=4.0, threads=None, out=None):
     """(f(x), f'(x)) of squareplus in one pass."""
     x, dt = _arg(x)
     b = _par(b, 'b', x.dtype)
     _check(b, np.all(np.asarray(b) >= 0), 'b', 'at least 0')
     x = _bcast(x, b)
-    with np.errstate(all='ignore'):
-        r = _vg_squareplus(x, b)
+    r = _run(_vg_squareplus, x, (b, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2863,7 +2838,7 @@ def _dp_swish_beta(x, beta):
     return _dmul((_sigmoid(t1) * _sigmoid(-(t1))), x**2)
 
 
-def swish(x, *, beta=1.0, out=None):
+def swish(x, *, beta=1.0, threads=None, out=None):
     """Swish: x·σ(βx).
 
     f(x) = x*sigmoid(beta*x)
@@ -2871,12 +2846,11 @@ def swish(x, *, beta=1.0, out=None):
     x, dt = _arg(x)
     beta = _par(beta, 'beta', x.dtype)
     x = _bcast(x, beta)
-    with np.errstate(all='ignore'):
-        r = _f_swish(x, beta)
+    r = _run(_f_swish, x, (beta, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def swish_grad(x, *, beta=1.0, wrt='x', out=None):
+def swish_grad(x, *, beta=1.0, threads=None, wrt='x', out=None):
     """f'(x) of swish (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = beta*x*(1 - sigmoid(beta*x))*sigmoid(beta*x) + sigmoid(beta*x)
@@ -2890,18 +2864,16 @@ def swish_grad(x, *, beta=1.0, wrt='x', out=None):
     x, dt = _arg(x)
     beta = _par(beta, 'beta', x.dtype)
     x = _bcast(x, beta)
-    with np.errstate(all='ignore'):
-        r = core(x, beta)
+    r = _run(core, x, (beta, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def swish_value_and_grad(x, *, beta=1.0, out=None):
+def swish_value_and_grad(x, *, beta=1.0, threads=None, out=None):
     """(f(x), f'(x)) of swish in one pass."""
     x, dt = _arg(x)
     beta = _par(beta, 'beta', x.dtype)
     x = _bcast(x, beta)
-    with np.errstate(all='ignore'):
-        r = _vg_swish(x, beta)
+    r = _run(_vg_swish, x, (beta, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2920,18 +2892,17 @@ def _vg_tanh(x):
     return np.tanh(x), _sech2(x)
 
 
-def tanh(x, *, out=None):
+def tanh(x, *, threads=None, out=None):
     """Hyperbolic tangent.
 
     f(x) = tanh(x)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_tanh(x)
+    r = _run(_f_tanh, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def tanh_grad(x, *, wrt='x', out=None):
+def tanh_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of tanh (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = 1 - tanh(x)**2
@@ -2941,16 +2912,14 @@ def tanh_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"tanh_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def tanh_value_and_grad(x, *, out=None):
+def tanh_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of tanh in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_tanh(x)
+    r = _run(_vg_tanh, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -2991,18 +2960,17 @@ def _vg_tanhshrink(x):
     return __vg_tanhshrink_0(x), __vg_tanhshrink_1(x)
 
 
-def tanhshrink(x, *, out=None):
+def tanhshrink(x, *, threads=None, out=None):
     """x − tanh(x).
 
     f(x) = x - tanh(x)
     """
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _f_tanhshrink(x)
+    r = _run(_f_tanhshrink, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def tanhshrink_grad(x, *, wrt='x', out=None):
+def tanhshrink_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of tanhshrink (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = tanh(x)**2
@@ -3012,16 +2980,14 @@ def tanhshrink_grad(x, *, wrt='x', out=None):
     else:
         raise ValueError(f"tanhshrink_grad: wrt must be one of x; got {wrt!r}")
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = core(x)
+    r = _run(core, x, (), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def tanhshrink_value_and_grad(x, *, out=None):
+def tanhshrink_value_and_grad(x, *, threads=None, out=None):
     """(f(x), f'(x)) of tanhshrink in one pass."""
     x, dt = _arg(x)
-    with np.errstate(all='ignore'):
-        r = _vg_tanhshrink(x)
+    r = _run(_vg_tanhshrink, x, (), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 
@@ -3076,7 +3042,7 @@ def _dp_threshold_value(x, threshold, value):
     return r0
 
 
-def threshold(x, *, threshold=0.0, value=0.0, out=None):
+def threshold(x, *, threshold=0.0, value=0.0, threads=None, out=None):
     """x where x > threshold, else value (PyTorch requires both; defaults give ReLU).
 
     f(x) = Piecewise((x, threshold < x), (value, True))
@@ -3085,12 +3051,11 @@ def threshold(x, *, threshold=0.0, value=0.0, out=None):
     threshold = _par(threshold, 'threshold', x.dtype)
     value = _par(value, 'value', x.dtype)
     x = _bcast(x, threshold, value)
-    with np.errstate(all='ignore'):
-        r = _f_threshold(x, threshold, value)
+    r = _run(_f_threshold, x, (threshold, value, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def threshold_grad(x, *, threshold=0.0, value=0.0, wrt='x', out=None):
+def threshold_grad(x, *, threshold=0.0, value=0.0, threads=None, wrt='x', out=None):
     """f'(x) of threshold (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = Piecewise((1, threshold < x), (0, True))
@@ -3107,19 +3072,17 @@ def threshold_grad(x, *, threshold=0.0, value=0.0, wrt='x', out=None):
     threshold = _par(threshold, 'threshold', x.dtype)
     value = _par(value, 'value', x.dtype)
     x = _bcast(x, threshold, value)
-    with np.errstate(all='ignore'):
-        r = core(x, threshold, value)
+    r = _run(core, x, (threshold, value, ), threads, 1, out, dt)
     return _ret(r, dt, out)
 
 
-def threshold_value_and_grad(x, *, threshold=0.0, value=0.0, out=None):
+def threshold_value_and_grad(x, *, threshold=0.0, value=0.0, threads=None, out=None):
     """(f(x), f'(x)) of threshold in one pass."""
     x, dt = _arg(x)
     threshold = _par(threshold, 'threshold', x.dtype)
     value = _par(value, 'value', x.dtype)
     x = _bcast(x, threshold, value)
-    with np.errstate(all='ignore'):
-        r = _vg_threshold(x, threshold, value)
+    r = _run(_vg_threshold, x, (threshold, value, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
 
 

@@ -218,8 +218,20 @@ def _eval_at(fg, fdg, p: float, dps: int, mpmath):
         return v, c
 
 
+def guard_digits(p: float) -> int:
+    """Extra digits so that 1 ± e^{−2|x|} and 1 ± e^{−x²/2} keep ``dps`` significant digits
+    (definitions such as ln(1 + eˣ), 1 − tanh², 1 + erf cancel exactly at fixed precision)."""
+    a = abs(p)
+    if not 1 < a <= 800:  # beyond, every such term is below the float range anyway
+        return 0
+    square = a * a / 2 if a <= 40 else 0.0
+    return int(min(max(2 * a, square) / 2.302585, 800))
+
+
 def _adaptive(fg, fdg, p: float, dps: int, mpmath):
-    """Evaluate at dps, 2·dps, ... until two precisions agree to dps − 10 digits (≤ 1600)."""
+    """Evaluate at dps + guard digits, then doubling, until two precisions agree to dps − 10
+    digits (at most 1600 digits)."""
+    dps = dps + guard_digits(p)
     prev, _ = _eval_at(fg, fdg, p, dps + 10, mpmath)
     d = 2 * dps
     while True:

@@ -184,3 +184,34 @@ def test_accuracy_subsample(act):
                 continue
             rep = check_implementation(fn, act, which, dt, points=pts)
             assert rep.ok(), rep
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_blocked_and_threaded_results_are_bit_identical(name, monkeypatch):
+    mod = sys.modules["symacts_kernels"]
+    rng = np.random.default_rng(11)
+    kern = K.kernel_for(name)
+    for dt in (np.float64, np.float32):
+        x = (rng.standard_normal(5003) * 25).astype(dt)
+        x[::97] = np.nan
+        x[5::89] = np.inf
+        whole_f, whole_g = kern.f(x), kern.grad(x)
+        whole_vg = kern.value_and_grad(x)
+        monkeypatch.setattr(mod, "BLOCK", 256)
+        for threads in (1, 2, 3):
+            assert kern.f(x, threads=threads).tobytes() == whole_f.tobytes()
+            assert kern.grad(x, threads=threads).tobytes() == whole_g.tobytes()
+            f, g = kern.value_and_grad(x, threads=threads)
+            assert f.tobytes() == whole_vg[0].tobytes() and g.tobytes() == whole_vg[1].tobytes()
+        out = np.empty_like(x)
+        assert kern.f(x, out=out) is out and out.tobytes() == whole_f.tobytes()
+        monkeypatch.undo()
+
+
+def test_threads_argument_checked():
+    with pytest.raises(ValueError, match="threads"):
+        K.relu(np.ones(3), threads=0)
+    x = np.ones((300, 300))
+    o1, o2 = np.empty_like(x), np.empty_like(x)
+    f, g = K.gelu_value_and_grad(x, out=(o1, o2), threads=2)
+    assert f is o1 and g is o2

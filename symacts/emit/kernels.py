@@ -240,7 +240,7 @@ def kernel_source(spec: KernelSpec, x: sp.Symbol, psyms: dict) -> str:
         k = "d_" + p
         out.append(_core(f"_dp_{n}_{p}", [spec.outputs[k]], x, pnames, psyms, [lim.get(k)]))
     kw = "".join(f", {p}={float_literal(sp.Float(d))}" for p, d, _ in spec.params)
-    call = ", ".join(["x", *pnames])
+    ptup = "(" + "".join(f"{p}, " for p in pnames) + ")"
     prep = ["    x, dt = _arg(x)"]
     for p, _, dom in spec.params:
         prep.append(f"    {p} = _par({p}, {p!r}, x.dtype)")
@@ -255,10 +255,11 @@ def kernel_source(spec: KernelSpec, x: sp.Symbol, psyms: dict) -> str:
     doc_vg = f'    """(f(x), f\'(x)) of {n} in one pass."""'
     train = n == "rrelu"
     extra_kw = ", training=False, rng=None" if train else ""
+    extra_kw += ", threads=None"
     out.append(f"def {n}(x, *{kw}{extra_kw}, out=None):\n{doc_f}\n" + "\n".join(prep)
                + ("\n    if training:\n        return _ret(_rrelu_train(x, lower, upper, rng)[0],"
                   " dt, out)" if train else "")
-               + f"\n    with np.errstate(all='ignore'):\n        r = _f_{n}({call})"
+               + f"\n    r = _run(_f_{n}, x, {ptup}, threads, 1, out, dt)"
                + "\n    return _ret(r, dt, out)")
     wrt_lines = ["    if wrt == 'x':", f"        core = _df_{n}"]
     for p in pnames:
@@ -270,13 +271,13 @@ def kernel_source(spec: KernelSpec, x: sp.Symbol, psyms: dict) -> str:
                + "\n".join(wrt_lines) + "\n" + "\n".join(prep)
                + ("\n    if training:\n        return _ret(_rrelu_train(x, lower, upper, rng)[1],"
                   " dt, out)" if train else "")
-               + f"\n    with np.errstate(all='ignore'):\n        r = core({call})"
+               + f"\n    r = _run(core, x, {ptup}, threads, 1, out, dt)"
                + "\n    return _ret(r, dt, out)")
     out.append(f"def {n}_value_and_grad(x, *{kw}{extra_kw}, out=None):\n{doc_vg}\n"
                + "\n".join(prep)
                + ("\n    if training:\n        return _ret2(_rrelu_train(x, lower, upper, rng),"
                   " dt, out)" if train else "")
-               + f"\n    with np.errstate(all='ignore'):\n        r = _vg_{n}({call})"
+               + f"\n    r = _run(_vg_{n}, x, {ptup}, threads, 2, out, dt)"
                + "\n    return _ret2(r, dt, out)")
     return "\n\n\n".join(out)
 
@@ -292,6 +293,9 @@ computed and returned in their own precision, float16 is computed in float32 and
 integers and bools give float64, complex input raises TypeError. Parameters are keyword
 arguments; ``out=`` writes into a given array; inputs are never modified; no floating-point
 warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
+Large arrays are evaluated in blocks of BLOCK elements (scratch memory O(BLOCK)), on up to
+``threads`` threads (default: all cores when there are several blocks); the results do not
+depend on the block size or the thread count (every operation is elementwise).
 """
 '''
 

@@ -5,8 +5,15 @@ their argument (σ, softplus, sech²), the decaying product, and the dtype/shape
 """
 
 PRELUDE = r'''
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from scipy import special as _sc
+
+#: elements per block: temporaries of a block stay in cache
+BLOCK = 65536
 
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
@@ -70,14 +77,87 @@ def _full(x, c):
     return r
 
 
+_POOL = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool():
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max(os.cpu_count() or 1, 1),
+                                       thread_name_prefix="symacts-kernels")
+        return _POOL
+
+
+def _nthreads(threads, nblocks):
+    if threads is None:
+        threads = os.cpu_count() or 1
+    if not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
+        raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
+    return max(1, min(int(threads), nblocks, os.cpu_count() or 1))
+
+
+def _dest(out, x, k):
+    """A flat view of out (or out[k]) to write into directly, if it fits exactly."""
+    if out is None:
+        return None
+    o = out if k is None else out[k]
+    if (isinstance(o, np.ndarray) and o.dtype == x.dtype and o.shape == x.shape
+            and o.flags.c_contiguous and o.flags.writeable
+            and not np.shares_memory(o, x)):
+        return o.reshape(-1)
+    return None
+
+
+def _run(core, x, ps, threads, n_out, out, dt):
+    """core(x, *ps) evaluated in blocks of BLOCK elements, blocks spread over threads."""
+    n = x.size
+    if n <= BLOCK:
+        _nthreads(threads, 1)
+        with np.errstate(all="ignore"):
+            return core(x, *ps)
+    xf = np.ascontiguousarray(x).reshape(-1)
+    pf = [p if np.ndim(p) == 0 else np.ascontiguousarray(np.broadcast_to(p, x.shape)).reshape(-1)
+          for p in ps]
+    if n_out == 1:
+        d = _dest(out, x, None) if dt == x.dtype else None
+        outs = [d if d is not None else np.empty(n, x.dtype)]
+    else:
+        ds = [_dest(out, x, k) if dt == x.dtype else None for k in range(n_out)]
+        outs = [d if d is not None else np.empty(n, x.dtype) for d in ds]
+    starts = list(range(0, n, BLOCK))
+    nt = _nthreads(threads, len(starts))
+
+    def work(first):
+        with np.errstate(all="ignore"):
+            for s in starts[first::nt]:
+                e = min(s + BLOCK, n)
+                r = core(xf[s:e], *[p if np.ndim(p) == 0 else p[s:e] for p in pf])
+                if n_out == 1:
+                    outs[0][s:e] = r
+                else:
+                    for o, v in zip(outs, r):
+                        o[s:e] = v
+
+    if nt == 1:
+        work(0)
+    else:
+        for f in [_pool().submit(work, k) for k in range(nt)]:
+            f.result()
+    res = [o.reshape(x.shape) for o in outs]
+    return res[0] if n_out == 1 else tuple(res)
+
+
 def _ret(r, dt, out):
     r = np.asarray(r)
     if r.dtype != dt:
         with np.errstate(all="ignore"):
             r = r.astype(dt)
     if out is not None:
-        with np.errstate(all="ignore"):
-            out[...] = r
+        if not np.may_share_memory(r, out):  # else it was written in place by _run
+            with np.errstate(all="ignore"):
+                out[...] = r
         return out
     return r[()] if r.ndim == 0 else r
 
