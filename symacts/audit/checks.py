@@ -10,6 +10,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .. import accuracy
 from ..activation import Activation
 from ..errors import FormulaError
 from ..registry import get
@@ -23,6 +24,10 @@ from .snippets import load_snippet
 
 #: generous time boxes, so that the generated report does not depend on machine speed
 AUDIT_TIME_BOX = 60.0
+
+#: the float64 sweep of the audit: accuracy.sweep_points with a lighter grid (same edges)
+AUDIT_GRID = 801
+AUDIT_LOG_POINTS = 200
 
 NOT_VALID = "not valid Python"
 NOT_CHECKABLE = "not checkable"
@@ -38,13 +43,15 @@ class AuditEntry:
     command: str = ""
     details: list[str] = field(default_factory=list)
     code_findings: list[str] = field(default_factory=list)
+    sweep_findings: list[str] = field(default_factory=list)
+    sweep_size: int = 0
     corrected: str | None = None
     corrected_latex: str | None = None
 
     @property
     def wrong(self) -> bool:
         return self.verdict in (REFUTED, "equal except at points", NOT_VALID, "false") or bool(
-            self.code_findings)
+            self.code_findings or self.sweep_findings)
 
 
 def _activation(c: dict) -> Activation:
@@ -151,9 +158,14 @@ def _check_code(c: dict, entry: AuditEntry) -> None:
     entry.code_findings += snip.findings
     act = _activation(c)
     which = "grad" if c["kind"] == "numpy code for f'" else "f"
+    kinks = accuracy.kink_floats(act, {k: float(sp.Rational(v)) for k, v in
+                                       (c.get("code_params") or {}).items()})
+    pts = accuracy.sweep_points(np.float64, kinks=kinks, grid=AUDIT_GRID,
+                                per_sign_log=AUDIT_LOG_POINTS)
     rep = check_function(snip.fn, act, which=which, dtype=np.float64,
-                         params=c.get("code_params"), source=c["function"])
-    entry.code_findings += [f"float64 sweep ({rep.n_points} points): {d}" for d in rep.defects]
+                         params=c.get("code_params"), source=c["function"], points=pts)
+    entry.sweep_size = rep.n_points
+    entry.sweep_findings = list(rep.defects)
     if not rep.defects:
         entry.details.append(f"float64 sweep ({rep.n_points} points): max error "
                              f"{rep.max_ulp:.2g} ULP, no overflow, NaN, warning or dtype change")

@@ -18,12 +18,13 @@ def _one(e: AuditEntry) -> str:
     c = e.claim
     head = f"L{c['line']} ({c['section']}, {c['kind']})"
     if e.verdict == "refuted" or e.verdict == NOT_VALID:
-        return f"{head}: `{c['quote']}` — **{e.verdict}**: {e.summary}"
+        more = [d for d in e.details if d.startswith("holds for")]
+        return f"{head}: `{c['quote']}` — **{e.verdict}**: {'; '.join([e.summary, *more])}"
     if e.verdict == "equal except at points":
         return f"{head}: `{c['quote']}` — **{e.verdict}**: {'; '.join(e.details)}"
     if e.verdict == "false":
         return f"{head}: {c['quote']} — **false**: {e.summary}"
-    return f"{head}: `{c['quote']}` — {'; '.join(e.code_findings)}"
+    return f"{head}: `{c['quote']}` — {'; '.join(e.code_findings + e.sweep_findings)}"
 
 
 def render(source: dict, entries: list[AuditEntry]) -> str:
@@ -60,7 +61,7 @@ def render(source: dict, entries: list[AuditEntry]) -> str:
         if counts.get(v):
             lines.append(f"| {v} | {counts[v]} |")
     lines.append(f"| **total** | {len(entries)} |")
-    code_defects = [e for e in entries if e.code_findings]
+    code_defects = [e for e in entries if e.code_findings or e.sweep_findings]
     lines += ["", f"Code snippets with defects found by running them: {len(code_defects)} of "
               f"{sum(1 for e in entries if e.claim['kind'].startswith('numpy'))}.", ""]
     lines += ["### What is wrong", ""]
@@ -71,6 +72,7 @@ def render(source: dict, entries: list[AuditEntry]) -> str:
     for e in code_defects:
         lines.append(f"* L{e.claim['line']} `{e.claim['function']}` ({e.claim['section']}):")
         lines += [f"  * {f}" for f in e.code_findings]
+        lines += [f"  * float64 sweep: {f}" for f in e.sweep_findings]
     lines += ["", "### What is right", ""]
     for e in entries:
         if e.verdict in ("proved", "numerically equal") and not e.claim["kind"].startswith(
@@ -97,7 +99,10 @@ def render(source: dict, entries: list[AuditEntry]) -> str:
             lines.append(f"* {d}")
         for f in e.code_findings:
             lines.append(f"* code: {f}")
-        if e.details or e.code_findings:
+        if e.sweep_findings:
+            lines.append(f"* running it over the float64 sweep ({e.sweep_size} points):")
+            lines += [f"  * {f}" for f in e.sweep_findings]
+        if e.details or e.code_findings or e.sweep_findings:
             lines.append("")
         if e.command:
             lines += [f"Check: `{e.command}`", ""]
