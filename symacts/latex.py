@@ -178,12 +178,14 @@ def _oriented(rel: sp.core.relational.Relational) -> tuple[str, sp.Expr, sp.Expr
 
 
 def _bound_key(rel: sp.Basic) -> tuple:
+    """Lower tails first (x < a before x > b), then by the bound."""
     if isinstance(rel, sp.core.relational.Relational):
-        _, _, rhs = _oriented(rel)
+        op, _, rhs = _oriented(rel)
+        side = 0 if op in ("<", "<=") else 1
         if rhs.is_number:
-            return (0, float(rhs), "")
-        return (1, 0.0, str(rhs))
-    return (2, 0.0, str(rel))
+            return (side, 0, float(rhs), "")
+        return (side, 1, 0.0, str(rhs))
+    return (2, 2, 0.0, str(rel))
 
 
 def to_latex(expr: sp.Basic, act: Activation | None = None) -> str:

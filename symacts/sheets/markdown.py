@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .content import Entry
@@ -25,9 +26,16 @@ TABLE = (
 )
 
 
+_TEXT_ONLY = re.compile(r"^(?:\\text\{[^{}$]*\}|\\ )+$")
+
+
 def _cell(tex: str | None) -> str:
+    """Plain words stay plain ("yes", "unknown"); anything else is inline math."""
     if tex is None:
         return ""
+    if _TEXT_ONLY.match(tex):
+        words = re.findall(r"\\text\{([^{}]*)\}", tex)
+        return " ".join(w.strip() for w in words).replace("--", "–")
     return "$" + tex.replace("|", r"\vert ") + "$"
 
 

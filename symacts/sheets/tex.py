@@ -64,6 +64,8 @@ def _section(e: Entry, plot_dir: str) -> str:
         r"\bigskip",
         r"\section{\texorpdfstring{" + tt(e.name) + "}{" + name + "}}",
         r"\label{act:" + e.name + "}",
+        r"\noindent\begin{minipage}{\linewidth}",  # one activation never splits across pages
+        r"\setlength{\parskip}{3pt}",
     ]
     if e.aliases:
         lines.append(r"{\small Aliases: " + ", ".join(
@@ -99,7 +101,7 @@ def _section(e: Entry, plot_dir: str) -> str:
         )
         lines.append(r"\field{At the kinks}" + shown + r"\par")
     lines.append(r"\par\medskip\noindent")
-    lines.append(r"\begin{minipage}[t]{0.40\linewidth}\vspace{0pt}\small")
+    lines.append(r"\begin{minipage}[t]{0.40\linewidth}\vspace{0pt}\footnotesize")
     lines.append(r"\textbf{Properties}\\[2pt]")
     lines.append(r"\begin{tabular}{@{}ll@{}}")
     for row in e.properties:
@@ -111,6 +113,7 @@ def _section(e: Entry, plot_dir: str) -> str:
     lines.append(r"\end{minipage}\par")
     if e.paper:
         lines.append(r"\field{Paper}" + tex_text(e.paper) + r"\par")
+    lines.append(r"\end{minipage}")
     return "\n".join(lines)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _TEX_SPECIAL = {
@@ -50,10 +51,22 @@ def _unicode_tex(ch: str) -> str:
     return f"[U+{ord(ch):04X}]"
 
 
+_SUPER = re.compile(r"\^\{([^{}]*)\}")
+
+
 def tex_text(text: str) -> str:
-    """Escape LaTeX specials and map Unicode math characters; others become [U+XXXX]."""
+    """Escape LaTeX specials and map Unicode math characters; others become [U+XXXX].
+
+    ``^{...}`` (as in a summary's ``e^{x/α}``) becomes a superscript.
+    """
+    parts = _SUPER.split(unicodedata.normalize("NFC", text))
+    return "".join(_escape(p) if i % 2 == 0 else r"\textsuperscript{" + _escape(p) + "}"
+                   for i, p in enumerate(parts))
+
+
+def _escape(text: str) -> str:
     out = []
-    for ch in unicodedata.normalize("NFC", text):
+    for ch in text:
         if ch in _TEX_SPECIAL:
             out.append(_TEX_SPECIAL[ch])
         elif ord(ch) < 128:
