@@ -53,6 +53,13 @@ $f'$ (red) on each activation's plot range; dots mark the kinks and the values t
 """
 
 
+def _grouped(digits: str, size: int = 10) -> str:
+    """1.6732632423543772848... with a thin space every ``size`` decimals."""
+    head, _, tail = digits.partition(".")
+    chunks = [tail[i:i + size] for i in range(0, len(tail), size)]
+    return head + "." + r"\,".join(chunks) if tail else head
+
+
 def tt(name: str) -> str:
     """Typewriter text with real underscores (glyph 95 of OT1 cmtt, copy-pastable)."""
     return r"\texttt{" + tex_text(name).replace(r"\_", r"\char95{}") + "}"
@@ -86,8 +93,10 @@ def _section(e: Entry, plot_dir: str) -> str:
             )
         lines.append(r"\bottomrule\end{tabular}}\par")
     if e.constants:
-        lines.append(r"\field{Constants}" + "; ".join(
-            f"${sym} = {digits}\\ldots$" for sym, digits in e.constants) + r"\par")
+        lines.append(r"\field{Constants}\par{\small\begin{tabular}{@{}l@{${}={}$}l@{}}")
+        for sym, digits in e.constants:
+            lines.append(f"${sym}$ & ${_grouped(digits)}\\ldots$ \\\\")
+        lines.append(r"\end{tabular}}\par")
     lines.append(r"\field{Derivative}")
     lines.append(r"\formula{f'(x) = " + e.derivative + "}")
     if e.gradients:
