@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -103,8 +104,14 @@ class Analysis:
         if p is None or not is_finite_real(p) or p == 0:
             return None
         p = abs(p)
+        fn = Fn(f, x)
+        probes = [mpmath.mpf(t) / 7 for t in (-11, 2, 5, 13)]
         for k in (2, 3, 4, 5, 6):  # SymPy's period need not be the smallest (sin² gives 2π)
             q = p / k
+            with mpmath.workdps(DPS):
+                shift = _mp(q)
+                if any(abs(fn.mp(t + shift) - fn.mp(t)) > 1e-30 for t in probes):
+                    continue
             if timebox.attempt(lambda q=q: sp.simplify(f.subs(x, x + q) - f) == 0, 2.0):
                 return q
         return p
@@ -112,10 +119,11 @@ class Analysis:
     def pattern(self, i: int, order: int) -> SignPattern:
         """Sign pattern of the order-th derivative on piece i (one period if periodic)."""
         piece = self.st.pieces[i]
-        if self.period is not None:
+        if self.period is not None:  # a window overlapping one period on both sides
             per = float(sp.N(self.period, 30))
-            xs = np.linspace(0.0, per, 4001)
-            return sign_pattern(self.d(i, order), self.x, sp.S.Zero, self.period, xs=xs)
+            xs = np.linspace(-per / 4, 5 * per / 4, 6001)
+            return sign_pattern(self.d(i, order), self.x, -self.period / 4,
+                                5 * self.period / 4, xs=xs)
         return sign_pattern(self.d(i, order), self.x, piece.lo, piece.hi)
 
     def side(self, i: int, order: int, c: sp.Expr, side: str) -> sp.Expr | None:
@@ -255,7 +263,7 @@ def _limits(an: Analysis, patterns: list[SignPattern]) -> dict:
             expr = an.d(idx, order)
             if an.period is not None and expr.has(an.x):
                 continue  # a non-constant periodic function has no limit
-            v, e = limit_at_infinity(expr, an.x, direction, symbolic=order == 0)
+            v, e = limit_at_infinity(expr, an.x, direction, seconds=4.0)
             lim[f"{name}({tag})"] = v
             exact[f"{name}({tag})"] = e
             if v is None:
@@ -268,7 +276,7 @@ def _candidates(an: Analysis, patterns: list[SignPattern], lims: dict) -> list[C
     st, x = an.st, an.x
     cands: list[Candidate] = []
     with mpmath.workdps(DPS):
-        for piece, pat in zip(st.pieces, patterns, strict=True):
+        for i, (piece, pat) in enumerate(zip(st.pieces, patterns, strict=True)):
             g = Fn(piece.expr, x)
             if not pat.complete:
                 an.notes.append(f"range: evaluation failed on ({piece.lo}, {piece.hi})")
@@ -284,6 +292,11 @@ def _candidates(an: Analysis, patterns: list[SignPattern], lims: dict) -> list[C
                 if v is None:
                     return None
                 ex = None
+                if root.exact is None:
+                    root.exact = _identify_root(an.d(i, 1), x, root.at)
+                    if root.exact is not None:
+                        root.at = _mp(root.exact)
+                        v = g.mp(root.at)
                 if root.exact is not None:
                     ex = timebox.attempt(lambda r=root.exact, g=piece.expr: sp.nsimplify(
                         sp.simplify(g.subs(x, r))), 3.0)
@@ -305,6 +318,20 @@ def _candidates(an: Analysis, patterns: list[SignPattern], lims: dict) -> list[C
             cands.append(Candidate(mpmath.mpf(v) if math.isfinite(v) else
                                    (mpmath.inf if v > 0 else -mpmath.inf), e, False))
     return cands
+
+
+def _identify_root(h: sp.Expr, x: sp.Symbol, at: mpmath.mpf) -> sp.Expr | None:
+    """The exact zero of h at ``at`` when it is a simple rational or rational multiple of π,
+    proven by substitution (h(r) simplifies to 0), else None."""
+    with mpmath.workdps(DPS):
+        for base, base_mp in ((sp.S.One, mpmath.mpf(1)), (sp.pi, mpmath.pi)):
+            q = Fraction(str(at / base_mp)).limit_denominator(1000)
+            cand = sp.Rational(q.numerator, q.denominator) * base
+            if abs(_mp(cand) - at) > mpmath.mpf(10) ** (-DPS + 15) * (1 + abs(at)):
+                continue
+            if timebox.attempt(lambda c=cand: sp.simplify(h.subs(x, c)) == 0, 2.0):
+                return cand
+    return None
 
 
 def _probe_float(piece: Piece) -> sp.Expr:
@@ -339,7 +366,8 @@ def _extreme(an: Analysis, cands: list[Candidate], sign: int) -> dict:
             if pts:
                 at, arg_exact = min(pts, key=lambda t: (abs(t[0]), -t[0]))
                 arg = float(at)
-        return {"value": float(best), "exact": exact, "attained": attained, "arg": arg,
+        value = float(sp.N(exact, 30)) if exact is not None else float(best)
+        return {"value": value, "exact": exact, "attained": attained, "arg": arg,
                 "arg_exact": arg_exact}
 
 
@@ -366,6 +394,13 @@ def _range(an: Analysis, patterns: list[SignPattern], values: dict) -> dict:
     crit: tuple[float, ...] | None = tuple(
         float(r.at) for pat in patterns for r in pat.roots
     )
+    if an.period is not None:  # one representative per class, in [0, period)
+        per = float(sp.N(an.period, 30))
+        reps: list[float] = []
+        for c in sorted(c % per for c in crit):
+            if not any(abs(c - r) < 1e-9 * per or abs(c - r) > per * (1 - 1e-9) for r in reps):
+                reps.append(0.0 if abs(c) < 1e-12 * per else c)
+        crit = tuple(sorted(reps))
     if any(p.far_changes() >= 2 for p in patterns):
         crit = None
     out = {

@@ -76,21 +76,21 @@ class Fn:
             return None
         return r
 
-    def certain(self, value) -> mpmath.mpf | None:
-        """f(value) with SymPy's adaptive precision (correct sign guaranteed), or None when
-        cancellation exhausts the precision or the value is not real."""
-        try:
-            v = self.expr.evalf(20, subs={self.x: sp.Float(mpmath.mpf(value), 60)},
-                                strict=True, maxn=600)
-        except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError, ZeroDivisionError):
-            return None
-        if not v.is_number or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-            return None
-        re, im = v.as_real_imag()
-        if im != 0 and abs(im) > 1e-15 * (1 + abs(re)):
-            return None
-        with mpmath.workdps(DPS):
-            return mpmath.mpf(sp.Float(re, 20))
+    def certain(self, value, precisions: tuple[int, ...] = (60, 120, 300)) -> mpmath.mpf | None:
+        """f(value) with a trustworthy sign: mpmath at 60 and 120 digits (then 300) must
+        agree to 6 digits; None when they do not (cancellation beyond the precision)."""
+        prev = None
+        for dps in precisions:
+            with mpmath.workdps(dps):
+                cur = self.mp(value)
+            if cur is None:
+                return None
+            if prev is not None and prev != 0 and cur != 0 and _sgn(prev) == _sgn(cur) \
+                    and abs(prev - cur) <= 1e-6 * abs(cur):
+                with mpmath.workdps(DPS):
+                    return +cur
+            prev = cur
+        return None
 
     def floats(self, xs: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
@@ -279,14 +279,16 @@ def _compact(expr: sp.Expr) -> sp.Expr:
 
 
 def _resolve_zeros(h: Fn, seq: list[tuple]) -> list[tuple]:
-    """Recompute samples that are exactly 0 with 100 digits; a zero that persists counts only
-    for |x| <= FAR (further out it is the cancellation of a decaying term: no information)."""
+    """Samples that came out exactly 0 are recomputed at higher precision and dropped when
+    they stay 0: a zero sample carries no sign, a sign change through it is still bracketed
+    by its neighbours, and a zero without a sign change is no extremum."""
     out = []
     for p, v in seq:
         if v == 0:
-            with mpmath.workdps(100):
-                v = h.mp(p)
-            if v is None or (v == 0 and abs(p) > FAR):
+            if abs(p) > FAR:
+                continue
+            v = h.certain(p, (60, 120))
+            if v is None or v == 0:
                 continue
         out.append((p, v))
     return out
@@ -387,6 +389,9 @@ def sign_pattern(h_expr: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
                 pat.touches.append(Root(at))
         seq = sorted([(mpmath.mpf(float(p)), v) for p, v in keep] + extra, key=lambda t: t[0])
         seq = _resolve_zeros(h, seq)
+        if not seq:
+            pat.complete = False
+            return pat
         first, brackets, touches = _flips(h, seq)
         pat.touches += [Root(z) for z in touches]
         if first == 0:
