@@ -158,14 +158,6 @@ class Analysis:
         return self.derivs[key]
 
 
-def _attempted(fn, note: str, notes: list[str]):
-    try:
-        return fn()
-    except Unsupported as exc:
-        notes.append(f"{note}: {exc}")
-        return None
-
-
 def properties(act) -> Properties:
     """The derived :class:`Properties` of ``act`` (cached on the activation)."""
     cache = act._cache
@@ -209,47 +201,47 @@ def compute(act) -> Properties:
 
 
 # ---- smoothness ------------------------------------------------------------------------
+_INF = (sp.oo, -sp.oo)
+
+
+def _point_class(an: Analysis, i: int, c: sp.Expr) -> tuple[float | None, float]:
+    """(k, lower bound) at breakpoint c between pieces i and i + 1: k the largest order with
+    matching one-sided derivatives (−1: f jumps, inf: one analytic branch), or None with the
+    lower bound k is known to reach."""
+    value = an.st.values[i]
+    lv, rv = an.side(i, 0, c, "-"), an.side(i + 1, 0, c, "+")
+    if (lv is None and rv is None) or (lv is None and _equal(rv, value)) \
+            or (rv is None and _equal(lv, value)):
+        an.notes.append(f"smoothness: one-sided limits at x = {c} undecided")
+        return None, -1
+    if not (_equal(lv, value) and _equal(rv, value)):
+        return -1, -1
+    for order in range(1, MAX_ORDER + 1):
+        lo, hi = an.side(i, order, c, "-"), an.side(i + 1, order, c, "+")
+        if (lo is None or hi is None) and lo not in _INF and hi not in _INF:
+            an.notes.append(f"smoothness: derivative {order} at x = {c} undecided")
+            return None, order - 1
+        if not _equal(lo, hi):
+            return order - 1, order - 1
+    left, right = an.st.pieces[i].expr, an.st.pieces[i + 1].expr
+    if left == right or sp.expand(left - right) == 0:
+        return math.inf, math.inf  # one analytic branch on both sides: a removable point
+    an.notes.append(f"smoothness: branches at x = {c} agree up to order {MAX_ORDER}")
+    return None, MAX_ORDER
+
+
 def _smoothness(an: Analysis) -> dict:
-    st, _x = an.st, an.x
-    worst: float | None = math.inf
-    undecided = False
-    for i, c in enumerate(st.points):
-        left, right = st.pieces[i].expr, st.pieces[i + 1].expr
-        same = left == right or sp.expand(left - right) == 0
-        lv, rv = an.side(i, 0, c, "-"), an.side(i + 1, 0, c, "+")
-        if not (_equal(lv, st.values[i]) and _equal(rv, st.values[i])):
-            if lv is None or rv is None:
-                undecided = True
-                an.notes.append(f"smoothness: one-sided limits at x = {c} undecided")
-                continue
-            worst = -1
-            continue
-        k: float | None = None
-        for order in range(1, MAX_ORDER + 1):
-            lo, hi = an.side(i, order, c, "-"), an.side(i + 1, order, c, "+")
-            if lo is None or hi is None:
-                if not (lo in (sp.oo, -sp.oo) or hi in (sp.oo, -sp.oo)):
-                    k = None
-                    undecided = True
-                    an.notes.append(f"smoothness: derivative {order} at x = {c} undecided")
-                    break
-            if not _equal(lo, hi):
-                if (lo is None or hi is None) and not (lo in (sp.oo, -sp.oo)
-                                                       or hi in (sp.oo, -sp.oo)):
-                    undecided = True
-                    break
-                k = order - 1
-                break
+    """min over breakpoints of the class there; None when an undecided point might be lower."""
+    worst: float = math.inf
+    floor: float = math.inf  # the least lower bound among undecided points
+    for i, c in enumerate(an.st.points):
+        k, bound = _point_class(an, i, c)
+        if k is None:
+            floor = min(floor, bound)
         else:
-            if same:
-                continue  # one analytic branch on both sides: a removable point
-            an.notes.append(f"smoothness: branches at x = {c} agree up to order {MAX_ORDER}")
-            undecided = True
-            continue
-        if k is not None:
-            worst = k if worst is None else min(worst, k)
-    if undecided and worst == math.inf:
-        worst = None
+            worst = min(worst, k)
+    if floor < worst:
+        return {"smoothness": None}
     return {"smoothness": worst}
 
 
