@@ -1362,8 +1362,9 @@ def _dp_isrlu_alpha(x, alpha):
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
-    r0[m] = -(0.5 * xm**3 * (1 / np.hypot((xm * np.sqrt(alpha_m)), 1))**3)
+    r0[m] = -(0.5 * (xm / np.hypot((xm * np.sqrt(alpha_m)), 1))**3)
     np.copyto(r0, x, where=np.isnan(x))
+    _atinf(r0, x, None, (0.5 * (1 / np.sqrt(alpha))**3))
     return r0
 
 
@@ -1426,7 +1427,7 @@ def _vg_isru(x, alpha):
 
 
 def _dp_isru_alpha(x, alpha):
-    return -(0.5 * x**3 * (1 / np.hypot((x * np.sqrt(alpha)), 1))**3)
+    return _atinf(-(0.5 * (x / np.hypot((x * np.sqrt(alpha)), 1))**3), x, -(0.5 * (1 / np.sqrt(alpha))**3), (0.5 * (1 / np.sqrt(alpha))**3))
 
 
 def isru(x, *, alpha=1.0, threads=None, out=None):
@@ -2321,7 +2322,7 @@ def _vg_softplus(x, beta):
 
 def _dp_softplus_beta(x, beta):
     t1 = (x * beta)
-    return (-((1 / beta)**2 * _softplus(t1)) + (_dmul(_sigmoid(t1), x) / beta))
+    return _atinf((-((1 / beta)**2 * _softplus(t1)) + (_dmul(_sigmoid(t1), x) / beta)), x, 0, None)
 
 
 def softplus(x, *, beta=1.0, threads=None, out=None):

@@ -230,10 +230,19 @@ def guard_digits(p: float) -> int:
 
 def _adaptive(fg, fdg, p: float, dps: int, mpmath):
     """Evaluate at dps + guard digits, then doubling, until two precisions agree to dps − 10
-    digits (at most 1600 digits)."""
-    dps = dps + guard_digits(p)
-    prev, _ = _eval_at(fg, fdg, p, dps + 10, mpmath)
-    d = 2 * dps
+    digits (at most 1600 digits). An exact 0 at x ≠ 0 is re-checked with 3·log10|x| more
+    digits (polynomial terms such as αx² and 1 + αx² cancel exactly at any fixed precision)."""
+    base = dps + guard_digits(p)
+    v, c = _converge(fg, fdg, p, base, dps, mpmath)
+    if v == 0 and p != 0 and abs(p) > 1:
+        extra = int(min(3 * math.log10(abs(p)) + 10, 1000))
+        v, c = _converge(fg, fdg, p, base + extra, dps, mpmath)
+    return v, c
+
+
+def _converge(fg, fdg, p: float, start: int, dps: int, mpmath):
+    prev, _ = _eval_at(fg, fdg, p, start + 10, mpmath)
+    d = 2 * start
     while True:
         v, c = _eval_at(fg, fdg, p, d + 10, mpmath)
         if not mpmath.isfinite(v) or v == prev:

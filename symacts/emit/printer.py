@@ -67,6 +67,12 @@ def float_literal(value: sp.Expr) -> str:
     return repr(v)
 
 
+class _Ratio(sp.Function):
+    """a/b kept as one quotient by the printer (never evaluated)."""
+
+    nargs = 2
+
+
 class NumpyPrinter:
     """Print a stabilised SymPy expression as a NumPy expression string."""
 
@@ -110,6 +116,8 @@ class NumpyPrinter:
             for a in e.args[1:]:
                 out = f"{fn}({out}, {self._p(a)})"
             return out
+        if isinstance(e, _Ratio):
+            return f"({self._p(e.args[0])} / {self._factor(e.args[1])})"
         if isinstance(e, Horner):
             return self._horner(e.args[0])
         if isinstance(e, sp.Function) and type(e) in FUNCTIONS:
@@ -153,6 +161,18 @@ class NumpyPrinter:
             else:
                 num.append(f)
         # x**k / D → x**(k-1) * (x / D): no overflow of x**k when D grows like x
+        # x**k * D**(-m), m >= k → (x / D)**k * D**(k - m): no overflow of x**k
+        for i, f in enumerate(num):
+            if f.is_Pow and f.base == self.x and f.exp.is_Integer and f.exp >= 2:
+                k = f.exp
+                for j, g in enumerate(num):
+                    if (j != i and g.is_Pow and g.exp.is_Integer and g.exp <= -k
+                            and g.base.has(self.x)):
+                        num[i] = _Ratio(self.x, g.base) ** k
+                        num[j] = g.base ** (g.exp + k)
+                        break
+                break
+        num = [f for f in num if f != 1]
         inner: list[str] = []
         if den:
             for i, f in enumerate(num):

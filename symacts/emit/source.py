@@ -64,21 +64,34 @@ def symbolic_limit(expr, x, sign: int):
     return v
 
 
+def numeric_limits(expr, act) -> list[float]:
+    """[lim at +inf, lim at -inf] of ``expr`` with parameters at their defaults (mpmath)."""
+    import mpmath
+
+    from ..accuracy import _limit
+    from ..functions import expand_blocks
+
+    fn = sp.lambdify(act.x, expand_blocks(sp.sympify(expr).subs(act.defaults())), "mpmath")
+    with mpmath.workdps(60):
+        return [_limit(fn, 1, mpmath), _limit(fn, -1, mpmath)]
+
+
 def _fix_limits(spec, act, mod) -> bool:
     """Record limits where the kernel at ±inf disagrees with the truth; True if any."""
-    from ..accuracy import reference_values
-
     pts = np.array([np.inf, -np.inf])
     changed = False
-    for key, order, fn in (("f", 0, getattr(mod, spec.name)),
-                           ("df", 1, getattr(mod, spec.name + "_grad"))):
-        ref = reference_values(act, pts, order=order)
+    grad = getattr(mod, spec.name + "_grad")
+    outputs = [("f", act.expr, getattr(mod, spec.name)), ("df", act.derivative(), grad)]
+    for p in act.param_specs:
+        outputs.append(("d_" + p.name, act.derivative(wrt=p.name),
+                        lambda v, p=p: grad(v, wrt=p.name)))
+    for key, expr, fn in outputs:
+        want_both = numeric_limits(expr, act)
         got = np.asarray(fn(pts), dtype=np.float64)
         lim = list(spec.limits.get(key, (None, None)))
-        for i, (want, have) in enumerate(zip(ref.hi, got, strict=True)):
+        for i, (want, have) in enumerate(zip(want_both, got, strict=True)):
             if want == have or (math.isnan(want) and math.isnan(have)):
                 continue
-            expr = act.expr if order == 0 else act.derivative()
             lim[i] = symbolic_limit(expr, act.x, 1 if i == 0 else -1)
             changed = changed or lim[i] is not None
         spec.limits[key] = tuple(lim)
