@@ -255,7 +255,7 @@ def _limits(an: Analysis, patterns: list[SignPattern]) -> dict:
             expr = an.d(idx, order)
             if an.period is not None and expr.has(an.x):
                 continue  # a non-constant periodic function has no limit
-            v, e = limit_at_infinity(expr, an.x, direction, seconds=4.0)
+            v, e = limit_at_infinity(expr, an.x, direction, seconds=3.0 if order == 0 else 1.0)
             lim[f"{name}({tag})"] = v
             exact[f"{name}({tag})"] = e
             if v is None:

@@ -100,16 +100,15 @@ class Fn:
                 ys = np.full(xs.shape, np.nan)
         return np.broadcast_to(np.asarray(ys, dtype=float), xs.shape).copy()
 
-    def samples(self, xs: np.ndarray) -> list[mpmath.mpf | None]:
-        """Values at ``xs``: floats where trustworthy, else recomputed with mpmath."""
+    def samples(self, xs: np.ndarray) -> list[float | mpmath.mpf | None]:
+        """Values at ``xs``: Python floats where trustworthy, else mpmath values (None where
+        f is not finite and real)."""
         ys = self.floats(xs)
-        out: list[mpmath.mpf | None] = []
+        trusted = np.isfinite(ys) & (np.abs(ys) >= _TRUST) & (np.abs(xs) < 1e8)
+        out: list[float | mpmath.mpf | None] = ys.tolist()
         with mpmath.workdps(DPS):
-            for xv, yv in zip(xs, ys, strict=False):
-                if math.isfinite(yv) and abs(yv) >= _TRUST and abs(xv) < 1e8:
-                    out.append(mpmath.mpf(float(yv)))
-                else:
-                    out.append(self.mp(float(xv)))
+            for i in np.flatnonzero(~trusted):
+                out[i] = self.mp(float(xs[i]))
         return out
 
 
@@ -387,13 +386,13 @@ def sign_pattern(h_expr: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
                 extra.append((at, -s * abs(val)))
             elif val == 0:
                 pat.touches.append(Root(at))
-        seq = sorted([(mpmath.mpf(float(p)), v) for p, v in keep] + extra, key=lambda t: t[0])
+        seq = sorted([(float(p), v) for p, v in keep] + extra, key=lambda t: t[0])
         seq = _resolve_zeros(h, seq)
         if not seq:
             pat.complete = False
             return pat
         first, brackets, touches = _flips(h, seq)
-        pat.touches += [Root(z) for z in touches]
+        pat.touches += [Root(mpmath.mpf(z)) for z in touches]
         if first == 0:
             return SignPattern(signs=[0], complete=pat.complete)
         pat.signs = [first]
@@ -402,7 +401,7 @@ def sign_pattern(h_expr: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
             if r is None:
                 pat.complete = False
                 continue
-            pat.roots.append(Root(r))
+            pat.roots.append(Root(mpmath.mpf(r)))
             pat.signs.append(-sa)
     return pat
 
