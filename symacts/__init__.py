@@ -17,8 +17,9 @@ _API = {
     "UnknownActivationError", "all_activations", "define", "get", "names",
 }
 _LAZY_MODULES = {"verify": ("symacts.verify", "verify")}
+_SUBPACKAGES = {"analyse", "kernels", "plots", "sheets", "accuracy"}
 
-__all__ = sorted(_API | set(_LAZY_MODULES))
+__all__ = sorted(_API | set(_LAZY_MODULES) | _SUBPACKAGES)
 
 
 def __getattr__(name: str) -> Any:
@@ -29,8 +30,10 @@ def __getattr__(name: str) -> Any:
         importlib.import_module("symacts.api")
         module, attr = _LAZY_MODULES[name]
         return getattr(importlib.import_module(module), attr)
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"symacts.{name}")
     raise AttributeError(f"module 'symacts' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _API | set(_LAZY_MODULES))
+    return sorted(set(globals()) | _API | set(_LAZY_MODULES) | _SUBPACKAGES)
