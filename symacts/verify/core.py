@@ -28,7 +28,7 @@ import sympy as sp
 
 from .. import derive
 from ..activation import Activation
-from ..errors import FormulaError, SymactsError
+from ..errors import FormulaError, ParameterError, SymactsError
 from ..parse import parse_formula
 from . import sampling, symbolic
 from .evaluate import Undefined, Unresolved, Unsupported, compile_expr
@@ -205,14 +205,31 @@ def _parse_claim(text: Any, act: Activation | None, symbols: dict, what: str) ->
     return derive.normalise(expr)
 
 
+#: largest parameter magnitude and numerator/denominator size accepted for verification
+MAX_PARAM = 10**12
+MAX_PARAM_DIGITS = 40
+
+
 def _exact_params(act: Activation | None, params: Mapping[str, Any] | None) -> dict:
     if not params:
         return {}
     if act is None:
         from ..params import to_exact
 
-        return {k: to_exact(v, k) for k, v in params.items()}
-    return act.check_params(dict(params))
+        for k in params:
+            if not isinstance(k, str) or not k.isidentifier() or k.startswith("_") or k == "x":
+                raise ParameterError(f"parameter name {k!r} is not allowed")
+        exact = {k: to_exact(v, k) for k, v in params.items()}
+    else:
+        exact = act.check_params(dict(params))
+    for k, v in exact.items():
+        num, den = sp.fraction(sp.nsimplify(v)) if not v.is_Rational else (v.p, v.q)
+        if abs(v) > MAX_PARAM or any(len(str(abs(int(n)))) > MAX_PARAM_DIGITS
+                                     for n in (num, den) if sp.sympify(n).is_Integer):
+            raise ParameterError(
+                f"parameter {k!r} = {str(v)[:30]} is too large to verify with "
+                f"(|value| <= {MAX_PARAM:.0e}, at most {MAX_PARAM_DIGITS} digits)")
+    return exact
 
 
 # ---- the numeric layer -----------------------------------------------------------------------
