@@ -181,23 +181,39 @@ def compute(act) -> Properties:
             values.update(df0=_num(df0), df0_exact=df0)
     except Exception as exc:
         notes.append(f"f' could not be derived: {exc}")
-    try:
-        an = Analysis(act)
-    except Unsupported as exc:
-        notes.append(f"not analysed: {exc}")
+    an = _guarded(lambda: Analysis(act), "not analysed", notes)
+    if an is None:
         return Properties(**values, notes=tuple(notes))
     an.notes = notes
     values["breakpoints"] = tuple(float(sp.N(c, 30)) for c in an.st.points)
     if an.period is not None:
         values.update(period=float(sp.N(an.period, 30)), period_exact=an.period)
-    patterns = [an.pattern(i, 1) for i in range(len(an.st.pieces))]
-    values.update(_smoothness(an))
-    values.update(_limits(an, patterns))
-    values.update(_range(an, patterns, values))
-    values.update(_monotonic(an, patterns))
-    values.update(_derivative_monotonic(an, values.get("smoothness")))
-    values.update(_flags(an, values))
+    patterns = _guarded(lambda: [an.pattern(i, 1) for i in range(len(an.st.pieces))],
+                        "sign analysis of f′", notes)
+    if patterns is None:
+        return Properties(**values, notes=tuple(notes))
+    stages = (
+        ("smoothness", lambda: _smoothness(an)),
+        ("limits", lambda: _limits(an, patterns)),
+        ("range", lambda: _range(an, patterns, values)),
+        ("monotonicity", lambda: _monotonic(an, patterns)),
+        ("monotonicity of f′", lambda: _derivative_monotonic(an, values.get("smoothness"))),
+        ("flags", lambda: _flags(an, values)),
+    )
+    for what, stage in stages:
+        values.update(_guarded(stage, what, notes) or {})
     return Properties(**values, notes=tuple(notes))
+
+
+def _guarded(stage, what: str, notes: list[str]):
+    """Run one stage; an unexpected failure leaves its properties undecided, with a note."""
+    try:
+        return stage()
+    except Unsupported as exc:
+        notes.append(f"{what}: {exc}")
+    except Exception as exc:  # an analysis failure must not stop a sheet
+        notes.append(f"{what}: analysis failed ({type(exc).__name__}: {exc})")
+    return None
 
 
 # ---- smoothness ------------------------------------------------------------------------
@@ -254,6 +270,8 @@ def _limits(an: Analysis, patterns: list[SignPattern]) -> dict:
         for idx, direction, tag in ((0, -1, "-inf"), (last, 1, "+inf")):
             expr = an.d(idx, order)
             if an.period is not None and expr.has(an.x):
+                if order == 0 and direction < 0:
+                    an.notes.append("f is periodic: no limits at ±∞")
                 continue  # a non-constant periodic function has no limit
             v, e = limit_at_infinity(expr, an.x, direction, seconds=3.0 if order == 0 else 1.0)
             lim[f"{name}({tag})"] = v
