@@ -126,6 +126,9 @@ def _check_formula(c: dict, entry: AuditEntry) -> None:
         fails = [o["params"] for o in outcomes if not o["holds"]]
         if holds and fails:
             def show(sets):
+                if all(len(s) == 1 for s in sets):
+                    (name,) = sets[0]
+                    return f"{name} = " + ", ".join(str(next(iter(s.values()))) for s in sets)
                 return "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in sets)
 
             entry.details.append(f"holds for {show(holds)}; fails for {show(fails)}")
