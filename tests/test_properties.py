@@ -20,20 +20,43 @@ from symacts.functions import expand_blocks
 
 NAMES = sorted(symacts.names())
 DPS = 40
+#: parameter variants checked like catalog entries (id → bind arguments)
+VARIANTS = {
+    "elu[alpha=2]": ("elu", {"alpha": 2}),
+    "swish[beta=-1]": ("swish", {"beta": -1}),
+    "leaky_relu[negative_slope=-1/2]": ("leaky_relu", {"negative_slope": sp.Rational(-1, 2)}),
+    "threshold[threshold=-1,value=5]": ("threshold", {"threshold": -1, "value": 5}),
+    "celu[alpha=-1]": ("celu", {"alpha": -1}),
+    "hardshrink[lambd=0]": ("hardshrink", {"lambd": 0}),
+    "squareplus[b=0]": ("squareplus", {"b": 0}),
+    "isru[alpha=4]": ("isru", {"alpha": 4}),
+}
+CASES = NAMES + sorted(VARIANTS)
+
+
+@functools.cache
+def act_of(case: str):
+    """The activation of a case: a catalog name, or a variant id with parameters bound."""
+    if case in VARIANTS:
+        name, values = VARIANTS[case]
+        return symacts.get(name).bind(**values)
+    return symacts.get(case)
+
+
+def _bound(act):
+    return act.with_defaults() if act.param_specs else act
 
 
 # ---- independent reference -------------------------------------------------------------
-@functools.cache
-def ref(name: str):
-    """f as an mpmath function of the definition, parameters at their defaults."""
-    act = symacts.get(name)
-    bound = act.with_defaults() if act.param_specs else act
-    return sp.lambdify(bound.x, expand_blocks(bound.expr), "mpmath")
-
-
 def ref_of(act):
-    bound = act.with_defaults() if act.param_specs else act
+    """f as an mpmath function of the definition, parameters at their defaults."""
+    bound = _bound(act)
     return sp.lambdify(bound.x, expand_blocks(bound.expr), "mpmath")
+
+
+@functools.cache
+def ref(case: str):
+    return ref_of(act_of(case))
 
 
 def grid() -> list:
@@ -46,35 +69,33 @@ GRID = grid()
 
 
 @functools.cache
-def samples(name: str) -> tuple:
-    f = ref(name)
+def samples(case: str) -> tuple:
+    f = ref(case)
     with mpmath.workdps(DPS):
         return tuple((t, f(t)) for t in GRID)
 
 
-def kinks(name: str) -> list:
-    """Kink points as the catalog declares or the engine detects them (not the analysis)."""
-    act = symacts.get(name)
-    bound = act.with_defaults() if act.param_specs else act
-    return [mpmath.mpf(sp.N(c, 50)) for c in bound.kink_points()]
-
-
-def dref(name: str, t, n: int = 1, direction: int = 0):
-    with mpmath.workdps(DPS):
-        return mpmath.diff(ref(name), t, n, direction=direction)
-
-
-def near_kink(name: str, t, eps: float = 1e-3) -> bool:
-    return any(abs(t - c) < eps for c in kinks(name))
-
-
 @functools.cache
-def props(name: str):
-    return symacts.get(name).properties()
+def kinks(case: str) -> tuple:
+    """Kink points as the catalog declares or the engine detects them (not the analysis)."""
+    return tuple(mpmath.mpf(sp.N(c, 50)) for c in _bound(act_of(case)).kink_points())
 
 
-# ---- every catalog activation ----------------------------------------------------------
-@pytest.mark.parametrize("name", NAMES)
+def dref(case: str, t, n: int = 1, direction: int = 0):
+    with mpmath.workdps(DPS):
+        return mpmath.diff(ref(case), t, n, direction=direction)
+
+
+def near_kink(case: str, t, eps: float = 1e-3) -> bool:
+    return any(abs(t - c) < eps for c in kinks(case))
+
+
+def props(case: str):
+    return act_of(case).properties()
+
+
+# ---- every catalog activation and the variants -----------------------------------------
+@pytest.mark.parametrize("name", CASES)
 def test_range_contains_every_sample(name):
     p = props(name)
     assert p.range_min is not None and p.range_max is not None, p.notes
@@ -84,10 +105,13 @@ def test_range_contains_every_sample(name):
         assert v <= p.range_max + 1e-12 * (1 + abs(p.range_max)), (t, v)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_range_is_tight_and_attainment_is_right(name):
     p = props(name)
     values = [v for _, v in samples(name)]
+    with mpmath.workdps(DPS):  # one-sided approach to the kinks
+        h = mpmath.mpf(10) ** -20
+        values += [ref(name)(c + s * h) for c in kinks(name) for s in (-1, 1)]
     for bound, attained, arg, pick, sign in (
         (p.range_min, p.min_attained, p.argmin, min, 1),
         (p.range_max, p.max_attained, p.argmax, max, -1),
@@ -108,7 +132,7 @@ def test_range_is_tight_and_attainment_is_right(name):
             assert all(sign * (v - bound) > 0 for v in inner)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_extremum_points_are_roots_of_the_derivative(name):
     p = props(name)
     f = ref(name)
@@ -120,7 +144,7 @@ def test_extremum_points_are_roots_of_the_derivative(name):
         assert abs(root - arg) < 1e-11 * (1 + abs(arg)), (root, arg)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_monotonic_against_sampled_differences(name):
     p = props(name)
     assert p.monotonic is not None, p.notes
@@ -136,7 +160,7 @@ def test_monotonic_against_sampled_differences(name):
         assert ups and downs
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_decreasing_intervals_against_the_derivative(name):
     p = props(name)
     if p.decreasing_on is None:
@@ -156,7 +180,7 @@ def test_decreasing_intervals_against_the_derivative(name):
             assert dref(name, t) >= -1e-20, t
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_smoothness_by_one_sided_derivatives(name):
     p = props(name)
     k = p.smoothness
@@ -181,7 +205,7 @@ def test_smoothness_by_one_sided_derivatives(name):
             assert any(not agrees(c, int(k) + 1) for c in points)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_limits_against_far_values(name):
     p = props(name)
     f = ref(name)
@@ -202,7 +226,7 @@ def test_limits_against_far_values(name):
             assert abs(got - value) < 1e-4 * (1 + abs(value)), (key, got, value)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_values_at_zero(name):
     p = props(name)
     with mpmath.workdps(DPS):
@@ -212,7 +236,7 @@ def test_values_at_zero(name):
             assert abs(dref(name, mpmath.mpf(0)) - p.df0) < 1e-12
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_flags_against_samples(name):
     p = props(name)
     f = ref(name)
@@ -232,7 +256,7 @@ def test_flags_against_samples(name):
         assert p.saturating == (bool(p.saturates_left) or bool(p.saturates_right))
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CASES)
 def test_derivative_monotonic_against_sampled_derivative(name):
     p = props(name)
     if p.smoothness == -1:
