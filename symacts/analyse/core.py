@@ -169,7 +169,8 @@ def properties(act) -> Properties:
 def compute(act) -> Properties:
     bound = act.with_defaults() if act.param_specs else act
     x = bound.x
-    values: dict = {"name": act.name, "params": dict(act.params)}
+    fixed = {k: float(sp.N(v, 30)) for k, v in dict(act.bound).items()}
+    values: dict = {"name": act.name, "params": {**fixed, **act.params}}
     notes: list[str] = []
     f0 = sp.piecewise_fold(bound.expr.subs(x, 0))
     if is_finite_real(f0):

@@ -29,15 +29,18 @@ class Properties:
       the minimiser nearest to 0 (the positive one on ties), None when not attained or
       attained on a whole interval (ReLU's minimum 0 on (−∞, 0]); ``*_exact`` when the point
       has a closed form (a kink, a root of a polynomial f').
+    * ``params``: the parameter values the properties hold for (bound ones and defaults).
     * ``monotonic``: f is non-decreasing on ℝ or non-increasing on ℝ (weak sense, jumps
       included); ``increasing`` True/False gives the direction (None if not monotonic or
-      constant). ``decreasing_on``: the maximal open intervals where f' < 0 (None when there
-      are infinitely many, e.g. oscillating tails or periodic f).
+      constant). ``decreasing_on``: the maximal open intervals where f' < 0, merged across
+      breakpoints where f does not jump up (None when there are infinitely many, e.g.
+      oscillating tails or periodic f); a downward jump alone is not an interval.
     * ``derivative_monotonic``: f' (the one-sided derivatives where f has kinks) is monotonic
       on ℝ; None when f is discontinuous. ``convex``/``concave`` follow from it.
     * ``smoothness``: the largest k with f ∈ C^k(ℝ) (``math.inf`` for C^∞, −1 when f is
-      not continuous); derivatives are compared up to order 6 at every breakpoint, and a
-      breakpoint whose branches still agree there is left undecided (None).
+      not continuous): one-sided limits of f, f', …, f⁽⁶⁾ are compared at every breakpoint;
+      two different branches that agree through order 6 leave it undecided (None), while
+      one analytic branch on both sides (sinc at 0) is C^∞ there.
     * ``zero_centered``: f(0) = 0 and f takes both negative and positive values.
     * ``identity_near_origin``: f(0) = 0 and f'(0) = 1 (both one-sided at a kink).
     * ``saturating``: f' → 0 as x → −∞ or as x → +∞ (``saturates_left``/``_right``).
