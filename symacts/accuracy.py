@@ -230,12 +230,13 @@ def guard_digits(p: float) -> int:
 
 def _adaptive(fg, fdg, p: float, dps: int, mpmath):
     """Evaluate at dps + guard digits, then doubling, until two precisions agree to dps − 10
-    digits (at most 1600 digits). An exact 0 at x ≠ 0 is re-checked with 3·log10|x| more
-    digits (polynomial terms such as αx² and 1 + αx² cancel exactly at any fixed precision)."""
+    digits (at most 1600 digits). An exact 0 at x ≠ 0 is re-checked with 3·|log10|x|| more
+    digits (αx² against 1 + αx² for large x, x against tanh x for tiny x cancel exactly at any
+    fixed precision)."""
     base = dps + guard_digits(p)
     v, c = _converge(fg, fdg, p, base, dps, mpmath)
-    if v == 0 and p != 0 and abs(p) > 1:
-        extra = int(min(3 * math.log10(abs(p)) + 10, 1000))
+    if v == 0 and p != 0:
+        extra = int(min(3 * abs(math.log10(abs(p))) + 10, 1000))
         v, c = _converge(fg, fdg, p, base + extra, dps, mpmath)
     return v, c
 
