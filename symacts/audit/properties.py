@@ -35,7 +35,49 @@ def _n(v) -> str:
 
 
 def check(act, prop: str, claim: dict) -> tuple[str, str]:
-    """Verdict and evidence for the stated property ``prop`` of ``act`` (defaults bound)."""
+    """Verdict and evidence for ``prop``: sampled here, cross-checked with ``act.properties()``.
+
+    When the property analysis decides the same question differently the verdict is
+    ``"unknown"`` and both answers are shown.
+    """
+    verdict, evidence = _sampled(act, prop, claim)
+    other = _analysed(act, prop, claim)
+    if other is None:
+        return verdict, evidence
+    says, text = other
+    if says == (verdict == "true"):
+        return verdict, f"{evidence}; symacts.analyse agrees"
+    return "unknown", f"{evidence}; but symacts.analyse finds {text}"
+
+
+def _analysed(act, prop: str, claim: dict) -> tuple[bool, str] | None:
+    """(holds, evidence) from the property analysis, or None when it does not decide."""
+    try:
+        p = act.properties()
+    except Exception:  # the analysis is optional here; the sampled check stands alone
+        return None
+    if prop == "unbounded_above" and p.bounded_above is not None:
+        return (not p.bounded_above, f"range {p.range_text()}")
+    if prop == "bounded_below" and p.bounded_below is not None:
+        return (p.bounded_below, f"range {p.range_text()}")
+    if prop == "smooth" and p.smoothness is not None:
+        return (p.smoothness == float("inf"), f"smoothness {p.smoothness_text()}")
+    if prop == "non_monotonic" and p.monotonic is not None:
+        return (not p.monotonic, "monotonic: " + ("yes" if p.monotonic else "no"))
+    if prop == "not_zero_centred" and p.zero_centered is not None:
+        return (not p.zero_centered, "zero-centred: " + ("yes" if p.zero_centered else "no"))
+    if prop == "saturates_left_not_right" and None not in (p.saturates_left, p.saturates_right):
+        return (bool(p.saturates_left and not p.saturates_right),
+                f"saturates left: {p.saturates_left}, right: {p.saturates_right}")
+    if prop == "range" and p.range_min is not None and p.range_max is not None:
+        lo = float(claim["low"])
+        hi = float(claim["high"])
+        same = p.range_min == lo and p.range_max == hi
+        return (same, f"range {p.range_text()}")
+    return None
+
+
+def _sampled(act, prop: str, claim: dict) -> tuple[str, str]:
     bound = act.with_defaults() if act.param_specs else act
     x = act.x
     f = _fn(bound.expr, x)
