@@ -120,6 +120,7 @@ def test_elu_code_fixes_alpha_to_one(audited):
         e = audited[key]
         assert e.verdict == "refuted"
         assert any(d.startswith("holds for alpha = 1;") for d in e.details), e.details
+        assert "holds only at alpha = 1 (bisection on alpha)" in e.details
     assert audited["elu-df-text-negative"].verdict == "proved"
     assert audited["elu-df-text"].verdict == "equal except at points"
 
@@ -130,6 +131,7 @@ def test_prelu_max_form_only_for_slopes_up_to_one(audited):
     holds = next(d for d in e.details if d.startswith("holds for"))
     good, bad = holds.split("; fails for ")
     assert "a = 2" in bad and "a = 2" not in good and "a = 1/4" in good
+    assert "holds exactly for a <= 1 (boundary located by bisection)" in e.details
 
 
 def test_swish_helper_reads_global_b(audited):
@@ -169,5 +171,5 @@ def test_generated_report_exists_and_names_the_main_findings():
     text = path.read_text(encoding="utf-8")
     for needle in ("np.log10(1+np.exp(x))", "xsigmoid", "709.78", "global name `b`",
                    "(line 31) gives 0, the code gives 1", "(line 155) gives 0.01",
-                   "holds for alpha = 1", "fails for a = 2", "not checkable"):
+                   "holds only at alpha = 1", "holds exactly for a <= 1", "not checkable"):
         assert needle in text, needle

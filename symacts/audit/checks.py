@@ -132,9 +132,62 @@ def _check_formula(c: dict, entry: AuditEntry) -> None:
                 return "; ".join(", ".join(f"{k} = {v}" for k, v in s.items()) for s in sets)
 
             entry.details.append(f"holds for {show(holds)}; fails for {show(fails)}")
+            region = _parameter_region(act, c, kw, holds, fails)
+            if region:
+                entry.details.append(region)
     if r.verdict in (REFUTED, "equal except at points"):
         entry.corrected = r.correct_formula
         entry.corrected_latex = r.correct_latex
+
+
+#: bisection steps and sample size when locating where a claim stops holding
+BISECT_STEPS = 14
+BISECT_POINTS = 200
+
+
+def _holds_at(act, c: dict, kw: dict, name: str, value) -> bool:
+    params = {**(c.get("params") or {}), name: value}
+    r = verify(act, params=params, time_box=0, points=BISECT_POINTS,
+               where=c.get("where"), **kw)
+    return r.verdict not in (REFUTED, "equal except at points")
+
+
+def _parameter_region(act, c: dict, kw: dict, holds: list, fails: list) -> str | None:
+    """Where a one-parameter claim holds, located by bisection between the sampled values:
+    'holds exactly for a <= 1' or 'holds only at alpha = 1'."""
+    if any(len(s) != 1 for s in holds + fails) or len(act.param_specs) < 1:
+        return None
+    (name,) = holds[0]
+    good = sorted(sp.Rational(s[name]) for s in holds)
+    bad = sorted(sp.Rational(s[name]) for s in fails)
+    edges = []
+    for g in good:
+        for b in bad:
+            lo, hi = (g, b) if g < b else (b, g)
+            if any(lo < v < hi for v in good + bad):
+                continue  # only adjacent sampled values
+            ok_lo = g < b
+            for _ in range(BISECT_STEPS):
+                mid = (lo + hi) / 2
+                if _holds_at(act, c, kw, name, mid) == ok_lo:
+                    lo = mid
+                else:
+                    hi = mid
+            edges.append((sp.nsimplify(float((lo + hi) / 2), tolerance=1e-3),
+                          "upper" if ok_lo else "lower"))
+    if not edges:
+        return None
+    points = {e for e, _ in edges}
+    if len(good) == 1 and len(points) == 1 and {k for _, k in edges} == {"upper", "lower"}:
+        (v,) = points
+        if _holds_at(act, c, kw, name, v):
+            return f"holds only at {name} = {v} (bisection on {name})"
+    parts = []
+    for v, kind in sorted(edges, key=lambda e: e[0]):
+        inclusive = _holds_at(act, c, kw, name, v)
+        op = ("<=" if inclusive else "<") if kind == "upper" else (">=" if inclusive else ">")
+        parts.append(f"{name} {op} {v}")
+    return f"holds exactly for {' and '.join(parts)} (boundary located by bisection)"
 
 
 def _check_code(c: dict, entry: AuditEntry) -> None:
