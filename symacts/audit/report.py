@@ -18,7 +18,7 @@ def _one(e: AuditEntry) -> str:
     c = e.claim
     head = f"L{c['line']} ({c['section']}, {c['kind']})"
     if e.verdict == "refuted" or e.verdict == NOT_VALID:
-        more = [d for d in e.details if d.startswith("holds for")]
+        more = [d for d in e.details if d.startswith("holds")]
         return f"{head}: `{c['quote']}` — **{e.verdict}**: {'; '.join([e.summary, *more])}"
     if e.verdict == "equal except at points":
         return f"{head}: `{c['quote']}` — **{e.verdict}**: {'; '.join(e.details)}"
