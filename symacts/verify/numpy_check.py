@@ -77,7 +77,8 @@ class NumpyReport:
     def notes(self) -> list[str]:
         """Observations that are not defects (results in the subnormal range)."""
         if self.max_ulp_subnormal > 2:
-            return [f"results below the normal range (|f| < 2.2e-308) are off by up to "
+            tiny = float(np.finfo(np.dtype(self.dtype)).tiny)
+            return [f"results below the normal range (|f| < {tiny:.2g}) are off by up to "
                     f"{self.max_ulp_subnormal:.3g} units of the smallest subnormal, from "
                     f"|x| = {self.subnormal_from:.6g} (underflow)"]
         return []
