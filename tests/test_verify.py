@@ -243,3 +243,36 @@ def test_cli_numpy_runs_the_file_and_says_so(tmp_path, capsys):
     assert main(["verify", "tanh", "--numpy", f"{src}:good"]) == 0
     assert main(["verify", "tanh", "--numpy", f"{src}:missing"]) == 2
     assert main(["verify", "tanh", "--numpy", f"{tmp_path}/nope.py:f"]) == 2
+
+
+# ---- more claims beyond the tutorial ---------------------------------------------------------
+def test_hardtanh_kink_conventions():
+    claim = "1 if min_val < x < max_val else 0"
+    assert verify("hardtanh", derivative=claim).verdict in (PROVED, NUMERICALLY_EQUAL)
+    r = verify("hardtanh", derivative="1 if min_val <= x <= max_val else 0")
+    assert r.verdict == EQUAL_EXCEPT
+    default = {"min_val": "-1", "max_val": "1"}
+    assert {e.x for e in r.exceptions if e.params == default} == {"-1", "1"}
+    # a claim with the default bounds written in is wrong for other bounds
+    assert verify("hardtanh", derivative="1 if -1 < x < 1 else 0").verdict == REFUTED
+
+
+def test_sinc_as_sin_over_x_is_undefined_only_at_zero():
+    r = verify("sinc", function="sin(x)/x")
+    assert r.verdict == EQUAL_EXCEPT
+    (e,) = r.exceptions
+    assert e.x == "0" and "removable" in e.reason and e.true == "1"
+
+
+def test_gelu_tanh_approximation_is_not_gelu():
+    r = verify("gelu", function="x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))")
+    assert r.verdict == REFUTED
+    x = mpmath.mpf(r.counterexample.x)
+    exact = x * (1 + mpmath.erf(x / mpmath.sqrt(2))) / 2
+    approx = x / 2 * (1 + mpmath.tanh(mpmath.sqrt(2 / mpmath.pi) * (x + 0.044715 * x**3)))
+    assert close(r.counterexample.true, exact)
+    assert abs(mpmath.mpf(r.counterexample.claimed) - approx) < 1e-12
+    assert abs(approx - exact) < 1e-3  # close, but not equal
+    # and against its own catalog entry it is exact
+    assert verify("gelu_tanh", function="x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))"
+                  ).verdict in (PROVED, NUMERICALLY_EQUAL)
