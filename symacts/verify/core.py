@@ -317,7 +317,7 @@ def _special_points(exprs, x, kinks) -> list:
 def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, deadline,
                  domain=None):
     samples: list[_Sample] = []
-    specials: list = []
+    specials: dict = {}
     compiled: dict = {}
     for i, values in enumerate(param_sets):
         subs = {symbols[k]: v for k, v in values.items() if k in symbols}
@@ -327,8 +327,7 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
         gr = compile_expr(right, x, subs)
         ks = [sp.sympify(k).xreplace(subs) for k in kinks]
         special = _special_points([lft, rgt], x, ks)
-        if i == 0:
-            specials = special
+        specials[tuple(sorted({k: str(v) for k, v in values.items()}.items()))] = special
         n = n_points if i == 0 else n_points // 3
         with mpmath.workdps(50):
             pts = sampling.sample_points(special, n if domain is None else 2 * n, seed + i)
@@ -513,8 +512,11 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
     agree = [s for s in samples if s.status == AGREE]
     unresolved = [s for s in samples if s.status == UNRESOLVED]
     bad = [s for s in samples if s.status in (DIFFER, LEFT_UNDEF, RIGHT_UNDEF)]
-    generic = [s for s in bad if not _is_special(s.x, specials)]
-    special_bad = [s for s in bad if _is_special(s.x, specials)]
+    def special(s):
+        return _is_special(s.x, specials.get(tuple(sorted(s.params.items())), ()))
+
+    generic = [s for s in bad if not special(s)]
+    special_bad = [s for s in bad if special(s)]
     result.points_checked = len(agree)
     result.points_unresolved = len(unresolved)
     result.max_rel_diff = max((s.rel for s in agree), default=0.0)
