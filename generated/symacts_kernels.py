@@ -234,11 +234,11 @@ def _f_arctan(x):
 
 
 def _df_arctan(x):
-    return (1 / (x**2 + 1))
+    return (1 / np.hypot(x, 1))**2
 
 
 def _vg_arctan(x):
-    return np.arctan(x), (1 / (x**2 + 1))
+    return np.arctan(x), (1 / np.hypot(x, 1))**2
 
 
 def arctan(x, *, threads=None, out=None):
@@ -2321,8 +2321,19 @@ def _vg_softplus(x, beta):
 
 
 def _dp_softplus_beta(x, beta):
-    t1 = (x * beta)
-    return _atinf((-((1 / beta)**2 * _softplus(t1)) + (_dmul(_sigmoid(t1), x) / beta)), x, 0, None)
+    r0 = np.empty(x.shape, x.dtype)
+    m = ((x * beta) > 0)
+    xm = x[m]
+    beta_m = _sel(beta, m)
+    t1 = -(xm * beta_m)
+    r0[m] = (-((1 / beta_m)**2 * _softplus(t1)) - (_dmul(_sigmoid(t1), xm) / beta_m))
+    m = ~m
+    xm = x[m]
+    beta_m = _sel(beta, m)
+    t2 = (xm * beta_m)
+    r0[m] = (-((1 / beta_m)**2 * _softplus(t2)) + (_dmul(_sigmoid(t2), xm) / beta_m))
+    np.copyto(r0, x, where=np.isnan(x))
+    return r0
 
 
 def softplus(x, *, beta=1.0, threads=None, out=None):
@@ -2698,19 +2709,13 @@ def sparse_sigmoid_value_and_grad(x, *, threads=None, out=None):
 def _f_squareplus(x, b):
     r0 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    done = m.copy()
     xm = x[m]
     b_m = _sel(b, m)
     r0[m] = ((0.5 * xm) + (0.5 * np.hypot(xm, np.sqrt(b_m))))
-    m = ~done & (x <= 0)
-    done |= m
+    m = ~m
     xm = x[m]
     b_m = _sel(b, m)
     r0[m] = (0.5 * b_m / (-xm + np.hypot(xm, np.sqrt(b_m))))
-    m = ~done
-    xm = x[m]
-    b_m = _sel(b, m)
-    r0[m] = ((0.5 * xm) + (0.5 * np.hypot(xm, np.sqrt(b_m))))
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2718,21 +2723,14 @@ def _f_squareplus(x, b):
 def _df_squareplus(x, b):
     r0 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    done = m.copy()
     xm = x[m]
     b_m = _sel(b, m)
     r0[m] = ((0.5 * xm / np.hypot(xm, np.sqrt(b_m))) + 0.5)
-    m = ~done & (x <= 0)
-    done |= m
+    m = ~m
     xm = x[m]
     b_m = _sel(b, m)
     t1 = np.hypot(xm, np.sqrt(b_m))
     r0[m] = (0.5 * b_m / (t1 * (t1 - xm)))
-    m = ~done
-    xm = x[m]
-    b_m = _sel(b, m)
-    t2 = np.hypot(xm, np.sqrt(b_m))
-    r0[m] = (0.5 * (t2 + xm) / t2)
     np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, 1, None)
     return r0
@@ -2742,27 +2740,19 @@ def _vg_squareplus(x, b):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    done = m.copy()
     xm = x[m]
     b_m = _sel(b, m)
     t1 = (0.5 * xm)
     t2 = np.hypot(xm, np.sqrt(b_m))
     r0[m] = (t1 + (0.5 * t2))
     r1[m] = ((t1 / t2) + 0.5)
-    m = ~done & (x <= 0)
-    done |= m
+    m = ~m
     xm = x[m]
     b_m = _sel(b, m)
     t3 = np.hypot(xm, np.sqrt(b_m))
     t4 = (0.5 * b_m / (t3 - xm))
     r0[m] = t4
     r1[m] = (t4 / t3)
-    m = ~done
-    xm = x[m]
-    b_m = _sel(b, m)
-    t5 = np.hypot(xm, np.sqrt(b_m))
-    r0[m] = ((0.5 * t5) + (0.5 * xm))
-    r1[m] = (0.5 * (t5 + xm) / t5)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     _atinf(r1, x, 1, None)

@@ -6,8 +6,8 @@ make user-defined activations robust. :func:`stabilise` runs :data:`RULES` in or
 
     canonicalise  normal_cdf_to_erfc, exp_ratio_to_sigmoid, log1p_exp_to_softplus,
                   log_sigmoid_to_softplus, together_quotients
-    stabilise     sigmoid_complement, tanh_complement, one_plus_erf_to_erfc, log1p, expm1,
-                  rationalise_sqrt, sqrt_to_hypot
+    stabilise     sigmoid_complement, tanh_complement, one_plus_erf_to_erfc, softplus_reflect,
+                  log1p, expm1, rationalise_sqrt, sqrt_to_hypot
     specialise    decaying_product, series_near_zero
 
 The stable primitives introduced here (``sigmoid``/``softplus`` blocks, :class:`sech2`,
@@ -90,6 +90,8 @@ class Rule:
     phase: str
     apply: Callable[[sp.Expr, sp.Symbol], sp.Expr | None]
     doc: str = ""
+    #: bottom-up passes; 1 for rules that keep the original form inside a new branch
+    passes: int = 6
 
 
 def _bottom_up(expr: sp.Basic, fn: Callable[[sp.Basic], sp.Basic | None]) -> sp.Basic:
@@ -101,9 +103,9 @@ def _bottom_up(expr: sp.Basic, fn: Callable[[sp.Basic], sp.Basic | None]) -> sp.
     return expr if new is None else new
 
 
-def apply_rule(expr: sp.Expr, rule: Rule, x: sp.Symbol, max_passes: int = 6) -> sp.Expr:
-    """Apply one rule bottom-up until nothing changes."""
-    for _ in range(max_passes):
+def apply_rule(expr: sp.Expr, rule: Rule, x: sp.Symbol) -> sp.Expr:
+    """Apply one rule bottom-up until nothing changes (at most ``rule.passes`` passes)."""
+    for _ in range(rule.passes):
         new = _bottom_up(expr, lambda n: rule.apply(n, x) if isinstance(n, sp.Expr) else None)
         if new == expr:
             return new
@@ -236,6 +238,22 @@ def _one_plus_erf_to_erfc(n, x):
     return None
 
 
+def _softplus_reflect(n, x):
+    """c·softplus(u) + d·u·σ(u) + ... → for u > 0, softplus(u) = u + softplus(−u) and
+    σ(u) = 1 − σ(−u), so the growing parts cancel exactly (softplus' ∂f/∂β at βx ≫ 1)."""
+    if not isinstance(n, sp.Add) or n.has(sp.Piecewise):
+        return None
+    sps = [f for f in n.atoms(softplus) if any(f in sp.Mul.make_args(t) for t in n.args)]
+    for f in sps:
+        u = f.args[0]
+        if not any(sigmoid(u) in sp.Mul.make_args(t) for t in n.args):
+            continue
+        refl = sp.expand(n.xreplace({f: u + softplus(-u), sigmoid(u): 1 - sigmoid(-u)}))
+        if len(sp.Add.make_args(refl)) <= len(n.args):
+            return sp.Piecewise((refl, u > 0), (n, True))
+    return None
+
+
 def _log1p(n, x):
     """ln(1 + u) → log1p(u)."""
     if isinstance(n, sp.log) and isinstance(n.args[0], sp.Add) and sp.S.One in n.args[0].args:
@@ -326,8 +344,11 @@ def _rationalise_sqrt(n, x):
 
 
 def _sqrt_to_hypot(n, x):
-    """(a·w² + c)^{k/2} → hypot(√a·w, √c)^k for a, c > 0 (no overflow of w²)."""
-    if not (n.is_Pow and n.exp.is_Rational and n.exp.q == 2 and isinstance(n.base, sp.Add)):
+    """(a·w² + c)^{k/2} → hypot(√a·w, √c)^k for a, c > 0 and k odd or negative (no overflow
+    of w²: 1/(1 + x²) stays accurate, not 0, for |x| > 1.3e154)."""
+    if not (n.is_Pow and n.exp.is_Rational and isinstance(n.base, sp.Add)):
+        return None
+    if not (n.exp.q == 2 or (n.exp.is_Integer and n.exp < 0)):
         return None
     b = n.base
     if len(b.args) != 2:
@@ -464,9 +485,10 @@ RULES: list[Rule] = [
     Rule("tanh_complement", "stabilise", _tanh_complement, _tanh_complement.__doc__),
     Rule("one_plus_erf_to_erfc", "stabilise", _one_plus_erf_to_erfc,
          _one_plus_erf_to_erfc.__doc__),
+    Rule("softplus_reflect", "stabilise", _softplus_reflect, _softplus_reflect.__doc__, 1),
     Rule("log1p", "stabilise", _log1p, _log1p.__doc__),
     Rule("expm1", "stabilise", _expm1, _expm1.__doc__),
-    Rule("rationalise_sqrt", "stabilise", _rationalise_sqrt, _rationalise_sqrt.__doc__),
+    Rule("rationalise_sqrt", "stabilise", _rationalise_sqrt, _rationalise_sqrt.__doc__, 1),
     Rule("sqrt_to_hypot", "stabilise", _sqrt_to_hypot, _sqrt_to_hypot.__doc__),
     Rule("series_near_zero", "specialise", _series_near_zero, _series_near_zero.__doc__),
     Rule("decaying_product", "specialise", _decaying_product, _decaying_product.__doc__),

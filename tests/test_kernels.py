@@ -177,7 +177,7 @@ def test_kernel_for_catalog_bound_and_user():
 @pytest.mark.parametrize("act", ACTS, ids=NAMES)
 def test_accuracy_subsample(act):
     for dt in (np.float64, np.float32):
-        pts = subsample(sweep_points(dt, kinks=kink_floats(act)), 120, seed=3)
+        pts = subsample(sweep_points(dt, kinks=kink_floats(act)), 300, seed=3)
         k = K.kernel_for(act.name)
         for which, fn in (("f", k.f), ("grad", k.grad)):
             if (act.name, np.dtype(dt).name, which) in EXCEPTIONS:

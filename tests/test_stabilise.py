@@ -184,3 +184,17 @@ def test_printer_keeps_float32():
     e = stabilise(sp.sqrt(2) * x * sigmoid(sp.pi * x), x)
     out = numeric(e, np.float32(1.5), np.float32)
     assert np.asarray(out).dtype == np.float32
+
+
+def test_softplus_reflect():
+    b = sp.Symbol("beta", positive=True)
+    e = x * sigmoid(b * x) / b - softplus(b * x) / b**2  # softplus' ∂f/∂β
+    out = run("softplus_reflect", e)
+    assert isinstance(out, sp.Piecewise) and out.args[0][1] == (b * x > 0)
+    assert not out.args[0][0].has(softplus(b * x))
+    e1 = e.subs(b, 1)
+    naive_e = sp.lambdify(x, e1.rewrite(sp.exp), "numpy")
+    with np.errstate(all="ignore"):
+        assert naive_e(40.0) == 0.0  # truth −41·e^{−40}
+    val = numeric(stabilise(e1, x), 40.0)
+    assert val == pytest.approx(-41 * np.exp(-40.0), rel=1e-14)

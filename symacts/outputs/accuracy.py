@@ -51,6 +51,17 @@ EXCEPTIONS: dict[tuple[str, str, str], str] = {
 }
 
 
+#: why some results below the normal range (scored separately) lose digits
+SUBNORMAL_NOTES = (
+    "Results below the normal range are scored in units of the smallest subnormal (`sub`). "
+    "Large `sub` values come from intermediate underflow: σ(x) (or e^x) is itself subnormal "
+    "for x < −708 (float64) / x < −87 (float32) and carries only a few significant bits into "
+    "products such as x·σ(x) (silu, swish, mish, GELU variants), or from an intermediate "
+    "overflow in a quotient whose true value is subnormal (squareplus at |x| > 9e307, where "
+    "√(x² + b) − x overflows). They do not count toward the ULP target."
+)
+
+
 def naive_lambdify(act, order: int) -> Callable:
     """``sympy.lambdify(x, expr, "numpy")`` on the definition with blocks expanded."""
     import sympy as sp
@@ -151,6 +162,7 @@ def report_markdown(results: dict[str, list[tuple[str, Report]]], meta: str = ""
         lines.append("")
     else:
         lines += ["Every kernel meets the target in both dtypes.", ""]
+    lines += ["### Subnormal range", "", SUBNORMAL_NOTES, ""]
     lines += ["## Per activation", "",
               "| activation | impl | dtype | f max | f p99 | f worst x | f nf/sp/w | f sub | "
               "f' max | f' p99 | f' worst x | f' nf/sp/w | f' sub | dtype out |",
