@@ -13,7 +13,15 @@ import sympy as sp
 
 from . import timebox
 from .model import LIMIT_KEYS, Properties
-from .numeric import DPS, Fn, SignPattern, limit_at_infinity, piece_points, sign_pattern
+from .numeric import (
+    DPS,
+    FAR,
+    Fn,
+    SignPattern,
+    limit_at_infinity,
+    piece_points,
+    sign_pattern,
+)
 from .structure import Piece, Structure, Unsupported, is_finite_real, split
 
 #: derivative orders compared at breakpoints for the smoothness class
@@ -264,6 +272,11 @@ def _smoothness(an: Analysis) -> dict:
 
 # ---- limits ----------------------------------------------------------------------------
 def _limits(an: Analysis, patterns: list[SignPattern]) -> dict:
+    """Limits of f and f' at ±∞ along the outer pieces.
+
+    An infinite limit of f found by numerics alone is kept only when f is eventually
+    monotone there (f' keeps its sign beyond |x| = 50): e⁻ˣcos x must not pass for −∞.
+    """
     lim: dict[str, float | None] = dict.fromkeys(LIMIT_KEYS)
     exact: dict[str, sp.Expr | None] = dict.fromkeys(LIMIT_KEYS)
     last = len(an.st.pieces) - 1
@@ -274,12 +287,20 @@ def _limits(an: Analysis, patterns: list[SignPattern]) -> dict:
                 if order == 0 and direction < 0:
                     an.notes.append("f is periodic: no limits at ±∞")
                 continue  # a non-constant periodic function has no limit
-            v, e = limit_at_infinity(expr, an.x, direction, seconds=3.0 if order == 0 else 1.0)
+            v, e, symbolic = limit_at_infinity(expr, an.x, direction,
+                                               seconds=3.0 if order == 0 else 1.0)
+            if order == 0 and v is not None and math.isinf(v) and not symbolic \
+                    and not _eventually_monotone(patterns[idx], direction):
+                v = e = None
             lim[f"{name}({tag})"] = v
             exact[f"{name}({tag})"] = e
             if v is None:
                 an.notes.append(f"limit of {'f' if order == 0 else 'f′'} at {tag} undecided")
     return {"limits": lim, "limits_exact": exact}
+
+
+def _eventually_monotone(pat: SignPattern, direction: int) -> bool:
+    return pat.complete and not any(direction * r.at > FAR for r in pat.roots)
 
 
 # ---- range -----------------------------------------------------------------------------
@@ -387,6 +408,9 @@ def _range(an: Analysis, patterns: list[SignPattern], values: dict) -> dict:
     if cands is None:
         return {}
     lo, hi = _extreme(an, cands, 1), _extreme(an, cands, -1)
+    if any(math.isinf(e["value"]) and e["attained"] for e in (lo, hi)):
+        an.notes.append("range: an extreme value lies beyond floating point")
+        return {}
     # independent sanity check: no sampled value lies outside [inf, sup]
     for piece in an.st.pieces:
         if an.period is not None:

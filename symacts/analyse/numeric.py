@@ -41,6 +41,31 @@ GRID = _grid()
 FAR = 50.0
 
 
+class ArgumentTooLargeError(ArithmeticError):
+    """An argument so large that evaluating the function would exhaust time or memory."""
+
+
+#: arguments beyond 2**MAX_MAG are refused (sin(eˣ) at x = 10⁸ needs 10⁸-bit π)
+MAX_MAG = 4000
+
+
+def _guard(fn):
+    def guarded(*args):
+        for a in args:
+            if mpmath.mag(a) > MAX_MAG:
+                raise ArgumentTooLargeError
+        return fn(*args)
+
+    return guarded
+
+
+_GUARDED = ("exp", "expm1", "sin", "cos", "tan", "cot", "sec", "csc", "sinh", "cosh", "tanh",
+            "coth", "sech", "csch", "erf", "erfc", "log", "atan", "asinh", "acosh", "atanh",
+            "power", "sqrt")
+#: mpmath with the transcendental functions refusing astronomically large arguments
+MP_NAMESPACE = {name: _guard(getattr(mpmath, name)) for name in _GUARDED} | {"mpmath": mpmath}
+
+
 def _numeric_constants(expr: sp.Expr) -> sp.Expr:
     reps = {c: sp.Float(c.digits, 60) for c in expr.atoms(NamedConstant)}
     return expr.xreplace(reps) if reps else expr
@@ -59,13 +84,13 @@ class Fn:
 
     @cached_property
     def _mp(self):
-        return sp.lambdify(self.x, self.expr, modules="mpmath")
+        return sp.lambdify(self.x, self.expr, modules=[MP_NAMESPACE, "mpmath"])
 
     def mp(self, value) -> mpmath.mpf | None:
         """f(value) at the current mpmath precision; None if not finite and real."""
         try:
             r = self._mp(mpmath.mpf(value))
-        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+        except (ArithmeticError, ValueError, TypeError, MemoryError):
             return None
         if isinstance(r, mpmath.mpc):
             if r.imag != 0 and abs(r.imag) > mpmath.mpf(10) ** (-DPS + 5) * (1 + abs(r.real)):
@@ -96,7 +121,7 @@ class Fn:
         with np.errstate(all="ignore"):
             try:
                 ys = self._np(xs)
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            except (ArithmeticError, ValueError, TypeError, MemoryError):
                 ys = np.full(xs.shape, np.nan)
         return np.broadcast_to(np.asarray(ys, dtype=float), xs.shape).copy()
 
@@ -234,7 +259,7 @@ def _bisect(h: Fn, a, b, sign_a: int):
                     if hr == 0 or (left is not None and right is not None
                                    and _sgn(left) == sign_a and _sgn(right) == -sign_a):
                         return r
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            except (ArithmeticError, ValueError, TypeError, MemoryError):
                 pass
     return (a + b) / 2
 
@@ -359,8 +384,8 @@ def sign_pattern(h_expr: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
     vals = h.samples(pts)
     pat = SignPattern()
     keep = [(p, v) for p, v in zip(pts, vals, strict=False) if v is not None]
-    if len(keep) < len(pts):
-        pat.complete = False
+    if any(v is None and abs(p) <= FAR for p, v in zip(pts, vals, strict=False)):
+        pat.complete = False  # further out, refused evaluations (e^(e^x)) only thin the grid
     if not keep:
         pat.complete = False
         return pat
@@ -417,15 +442,25 @@ def _float_of(v: sp.Expr) -> float | None:
     return None
 
 
+#: decimal exponents of the abscissae used to estimate a limit at ±∞
+_LIMIT_PROBES = (2, 3, 4, 6, 8, 12, 16, 24, 32)
+
+
 def numeric_limit(fn: Fn, direction: int) -> float | None:
-    """lim f at direction·∞ from f at ±10², 10⁴, 10⁸, 10¹⁶, 10³² (60 digits); None if unclear."""
+    """lim f at direction·∞ from f at ±10², 10³, …, 10³² (60 digits); None if unclear.
+
+    Converged: the last three values agree to 15 digits and the three before to 6.
+    Diverged: every value from 10³ on has the same sign and |f| grows strictly throughout,
+    beyond 10⁶ and by a factor 2 at the end.
+    """
     with mpmath.workdps(60):
-        vs = [fn.mp(direction * mpmath.mpf(10) ** k) for k in (2, 4, 8, 16, 32)]
+        vs = [fn.mp(direction * mpmath.mpf(10) ** k) for k in _LIMIT_PROBES]
     if any(v is None for v in vs):
         return None
     last = vs[-1]
-    scale = max(1.0, abs(float(last)))
-    if abs(float(vs[-1] - vs[-2])) <= 1e-15 * scale and abs(float(vs[-2] - vs[-3])) <= 1e-6 * scale:
+    scale = max(1.0, abs(float(last))) if abs(last) < 1e300 else math.inf
+    if math.isfinite(scale) and all(abs(float(vs[-1] - v)) <= 1e-15 * scale for v in vs[-3:]) \
+            and all(abs(float(vs[-1] - v)) <= 1e-6 * scale for v in vs[-6:]):
         return 0.0 if abs(last) < 1e-20 else float(last)
     signs = {_sgn(v) for v in vs[1:]}
     mags = [abs(v) for v in vs]
@@ -435,37 +470,37 @@ def numeric_limit(fn: Fn, direction: int) -> float | None:
     return None
 
 
-def limit_at_infinity(expr: sp.Expr, x: sp.Symbol, direction: int, *, symbolic: bool = True,
-                      seconds: float = 3.0) -> tuple[float | None, sp.Expr | None]:
-    """(float, exact) limit of ``expr`` as x → direction·∞; (None, None) when undecided.
+def limit_at_infinity(expr: sp.Expr, x: sp.Symbol, direction: int, *,
+                      seconds: float = 3.0) -> tuple[float | None, sp.Expr | None, bool]:
+    """(float, exact, symbolic) limit of ``expr`` as x → direction·∞; (None, None, False)
+    when undecided. ``symbolic`` tells whether SymPy confirmed the value.
 
     SymPy's limit (under a deadline) gives the exact value; it is accepted only when the
-    numeric estimate agrees or is unavailable. Without SymPy the numeric estimate stands.
-    SymPy is asked only for rational functions (instant) and for finite non-zero numeric
-    estimates (to get the closed form, e.g. π/2); an estimate of ±∞ or 0 stands with ±oo or 0
-    as its exact form. ``symbolic=False`` never asks SymPy for non-rational functions.
+    numeric estimate agrees or is unavailable. SymPy is asked only for rational functions
+    (instant) and when the numeric estimate is missing or finite and non-zero (to get the
+    closed form, e.g. π/2); an estimate of ±∞ or 0 stands with ±oo or 0 as its exact form.
     """
     target = sp.S.Infinity if direction > 0 else sp.S.NegativeInfinity
     if not expr.has(x):
         v = _float_of(expr)
-        return (v, expr) if v is not None else (None, None)
+        return (v, expr, True) if v is not None else (None, None, False)
     if not expr.is_rational_function(x):
         num = numeric_limit(Fn(expr, x), direction)
-        if num is not None and (not symbolic or math.isinf(num) or num == 0):
+        if num is not None and (math.isinf(num) or num == 0):
             if math.isinf(num):
-                return num, sp.oo if num > 0 else -sp.oo
-            return num, (sp.S.Zero if num == 0 else None)
+                return num, sp.oo if num > 0 else -sp.oo, False
+            return num, sp.S.Zero, False
     exact = timebox.attempt(lambda: sp.limit(expr, x, target), seconds)
     exact_f = _float_of(exact) if isinstance(exact, sp.Basic) else None
     if exact_f is None:
         exact = None
     num = numeric_limit(Fn(expr, x), direction)
     if exact is None:
-        return num, None
+        return num, None, False
     if num is None:
-        return exact_f, exact
+        return exact_f, exact, True
     if math.isinf(num) or math.isinf(exact_f):
-        return (num, exact) if num == exact_f else (None, None)
+        return (num, exact, True) if num == exact_f else (None, None, False)
     if abs(num - exact_f) <= 1e-9 * max(1.0, abs(num)):
-        return exact_f, exact
-    return None, None
+        return exact_f, exact, True
+    return None, None, False
