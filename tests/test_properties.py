@@ -495,3 +495,12 @@ def test_non_real_definition_is_undecided():
     p = symacts.define("props_test_sqrt", "sqrt(x)").properties()
     assert p.range_min is None and p.smoothness is None
     assert any("not real" in n for n in p.notes)
+
+
+def test_astronomical_growth_and_oscillation():
+    fast = symacts.define("props_test_expexp", "exp(exp(x))").properties()
+    assert (fast.range_min, fast.range_max) == (1.0, math.inf)
+    assert fast.monotonic and fast.increasing and not fast.min_attained
+    wobble = symacts.define("props_test_xsinx", "x*sin(x)").properties()
+    assert wobble.range_min is None and wobble.limits["f(+inf)"] is None
+    assert wobble.monotonic is False
