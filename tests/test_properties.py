@@ -211,7 +211,9 @@ def test_limits_against_far_values(name):
     f = ref(name)
     if p.period is not None:
         assert all(v is None for v in p.limits.values())
+        assert not any(p.limit_exists.values())
         return
+    assert all(p.limit_exists.values())
     for key, value in p.limits.items():
         assert value is not None, (key, p.notes)
         side = -1 if "-inf" in key else 1

@@ -279,6 +279,7 @@ def _limits(an: Analysis, patterns: list[SignPattern]) -> dict:
     """
     lim: dict[str, float | None] = dict.fromkeys(LIMIT_KEYS)
     exact: dict[str, sp.Expr | None] = dict.fromkeys(LIMIT_KEYS)
+    exists: dict[str, bool | None] = dict.fromkeys(LIMIT_KEYS)
     last = len(an.st.pieces) - 1
     for order, name in ((0, "f"), (1, "df")):
         for idx, direction, tag in ((0, -1, "-inf"), (last, 1, "+inf")):
@@ -286,7 +287,8 @@ def _limits(an: Analysis, patterns: list[SignPattern]) -> dict:
             if an.period is not None and expr.has(an.x):
                 if order == 0 and direction < 0:
                     an.notes.append("f is periodic: no limits at ±∞")
-                continue  # a non-constant periodic function has no limit
+                exists[f"{name}({tag})"] = False  # non-constant and periodic
+                continue
             v, e, symbolic = limit_at_infinity(expr, an.x, direction,
                                                seconds=3.0 if order == 0 else 1.0)
             if order == 0 and v is not None and math.isinf(v) and not symbolic \
@@ -294,9 +296,10 @@ def _limits(an: Analysis, patterns: list[SignPattern]) -> dict:
                 v = e = None
             lim[f"{name}({tag})"] = v
             exact[f"{name}({tag})"] = e
+            exists[f"{name}({tag})"] = True if v is not None else None
             if v is None:
                 an.notes.append(f"limit of {'f' if order == 0 else 'f′'} at {tag} undecided")
-    return {"limits": lim, "limits_exact": exact}
+    return {"limits": lim, "limits_exact": exact, "limit_exists": exists}
 
 
 def _eventually_monotone(pat: SignPattern, direction: int) -> bool:

@@ -49,7 +49,8 @@ class Properties:
     * ``breakpoints``: where the definition switches branch or |u|, √u, log u may not be
       analytic; ``critical_points``: the sign changes of f' (None when infinitely many).
     * ``limits``: lim f and lim f' at ±∞ (keys :data:`LIMIT_KEYS`), floats with ±inf,
-      None when the limit does not exist or is undecided; ``limits_exact`` the SymPy values.
+      None when the limit does not exist or is undecided; ``limits_exact`` the SymPy values;
+      ``limit_exists`` True (found), False (proven absent: periodic f) or None (undecided).
     """
 
     name: str
@@ -83,6 +84,7 @@ class Properties:
     period_exact: sp.Expr | None = None
     limits: Mapping[str, float | None] = field(default_factory=dict)
     limits_exact: Mapping[str, sp.Expr | None] = field(default_factory=dict)
+    limit_exists: Mapping[str, bool | None] = field(default_factory=dict)
     zero_centered: bool | None = None
     identity_near_origin: bool | None = None
     saturating: bool | None = None
@@ -94,6 +96,7 @@ class Properties:
         object.__setattr__(self, "params", _frozen(self.params))
         object.__setattr__(self, "limits", _frozen(self.limits))
         object.__setattr__(self, "limits_exact", _frozen(self.limits_exact))
+        object.__setattr__(self, "limit_exists", _frozen(self.limit_exists))
 
     # -- renderings -------------------------------------------------------------------------
     def as_dict(self) -> dict[str, Any]:
@@ -154,11 +157,11 @@ class Properties:
         lines.append(f"smoothness: {self.smoothness_text()}")
         lines.append(f"f(0) = {_num(self.f0, self.f0_exact, digits)}, "
                      f"f'(0) = {_num(self.df0, self.df0_exact, digits)}")
-        lim = self.limits
+        shown = {k: _lim(self.limits.get(k), digits, self.limit_exists.get(k))
+                 for k in LIMIT_KEYS}
         lines.append(
-            "limits: f → " + f"{_lim(lim.get('f(-inf)'), digits)} (x → −∞), "
-            f"{_lim(lim.get('f(+inf)'), digits)} (x → +∞); "
-            f"f' → {_lim(lim.get('df(-inf)'), digits)}, {_lim(lim.get('df(+inf)'), digits)}"
+            f"limits: f → {shown['f(-inf)']} (x → −∞), {shown['f(+inf)']} (x → +∞); "
+            f"f' → {shown['df(-inf)']}, {shown['df(+inf)']}"
         )
         lines.append(f"zero-centred: {_yn(self.zero_centered)}; "
                      f"identity near 0: {_yn(self.identity_near_origin)}; "
@@ -188,8 +191,10 @@ def _num(v: float | None, exact: sp.Expr | None, digits: int) -> str:
     return _g(v, digits)
 
 
-def _lim(v: float | None, digits: int) -> str:
-    return "?" if v is None else _g(v, digits)
+def _lim(v: float | None, digits: int, exists: bool | None = None) -> str:
+    if v is None:
+        return "none" if exists is False else "?"
+    return _g(v, digits)
 
 
 def _yn(v: bool | None) -> str:
