@@ -103,6 +103,11 @@ DECIDED = [
     ("lhs", "sqrt(x)", "sqrt(abs(x))"),
     ("lhs", "1/x", "1/x"),
     ("lhs", "sin(10^12 x)", "sin(10^12 x)"),
+    ("lhs", "exp(exp(exp(10)))", "x"),
+    ("lhs", "exp(exp(exp(exp(10))))", "x"),
+    ("lhs", "exp(-exp(exp(10))) + x", "x"),
+    ("lhs", "exp(10^10)", "x"),
+    ("lhs", "sin(10^300)", "x"),
 ]
 
 

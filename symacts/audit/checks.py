@@ -250,7 +250,7 @@ def _kink_disagreement(c: dict, text: dict) -> str | None:
 
 
 def _num(v) -> str:
-    return str(int(v)) if v == int(v) else mpmath.nstr(v, 6)
+    return str(int(v)) if abs(v) < 10**15 and v == int(v) else mpmath.nstr(v, 6)
 
 
 def _check_property(c: dict, entry: AuditEntry) -> None:

@@ -29,7 +29,7 @@ def _fn(expr: sp.Expr, x: sp.Symbol) -> Callable:
 
 
 def _n(v) -> str:
-    if v == int(v) and abs(v) < 10**15:
+    if abs(v) < 10**15 and v == int(v):
         return str(int(v))
     return mpmath.nstr(v, 6)
 

@@ -177,9 +177,20 @@ def one_line(expr: sp.Expr) -> str:
 
 
 def _num(v: mpmath.mpf | None, digits: int = 17) -> str | None:
+    """Decimal text of a value; astronomically large or small ones as 10^(...)."""
     if v is None:
         return None
-    if v == int(v) and abs(v) < 10**15:
+    if not mpmath.isfinite(v) or v == 0:
+        return str(v) if v != 0 else "0"
+    if abs(mpmath.mag(v)) > 3000:  # decimal conversion of such numbers is slow
+        with mpmath.workdps(30):
+            lg = mpmath.log10(abs(v))
+            sign = "-" if v < 0 else ""
+            if abs(lg) < 10**9:
+                e = int(mpmath.floor(lg))
+                return f"{sign}{mpmath.nstr(mpmath.power(10, lg - e), 8)}e{e}"
+            return f"{sign}10^({mpmath.nstr(lg, 8)})"
+    if abs(v) < 10**15 and v == int(v):
         return str(int(v))
     return mpmath.nstr(v, digits, min_fixed=-6, max_fixed=12)
 
@@ -246,8 +257,8 @@ def _side(g, X):
         return None, None, f"division by zero ({exc})"
     except Unresolved:
         return None, None, "unresolved"
-    except (ValueError, OverflowError) as exc:
-        return None, None, f"unresolved ({exc})"
+    except (ValueError, OverflowError, TypeError) as exc:
+        return None, None, f"unresolved ({type(exc).__name__})"
 
 
 def compare_at(gl, gr, X) -> tuple[int, Any, Any, float, str]:
@@ -394,6 +405,16 @@ def verify(
     values; the symbolic proof keeps them as symbols). ``where`` restricts the comparison to a
     region of x, e.g. ``where="x < 0"`` (a condition on x only).
     """
+    try:
+        return _verify(name, derivative, function, lhs, rhs, order, params, time_box,
+                       numeric_time_box, points, seed, where)
+    except (OverflowError, RecursionError, MemoryError) as exc:
+        raise FormulaError(f"formula too large to handle ({type(exc).__name__}: "
+                           f"{str(exc)[:80]})") from None
+
+
+def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numeric_time_box,
+            points, seed, where) -> VerifyResult:
     start = time.perf_counter()
     act, mode, claim_text, other_text = _request(name, derivative, function, lhs, rhs)
     if mode == "derivative":

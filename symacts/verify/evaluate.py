@@ -232,8 +232,33 @@ def _constant(e: sp.Expr) -> Compiled:
 def _compile(e: sp.Expr, x: sp.Symbol, subs: dict | None = None) -> Compiled:
     if e == x:
         return lambda X: (X, mpmath.mpf(0))
-    if not e.has(x) and not e.has(SelfReference):
+    if e.is_Atom and not e.is_Symbol:
         return _constant(e)
+    if not e.has(x) and not e.has(SelfReference):
+        return _cached(_compile_general(e, x, subs))
+    return _compile_general(e, x, subs)
+
+
+def _cached(fn: Compiled) -> Compiled:
+    """A subexpression free of x: evaluated once per working precision (errors included)."""
+    cache: dict = {}
+
+    def value(X):
+        prec = mpmath.mp.prec
+        if prec not in cache:
+            try:
+                cache[prec] = ("ok", fn(X))
+            except ArithmeticError as exc:
+                cache[prec] = ("error", exc)
+        kind, v = cache[prec]
+        if kind == "error":
+            raise v
+        return v
+
+    return value
+
+
+def _compile_general(e: sp.Expr, x: sp.Symbol, subs: dict | None) -> Compiled:
     if isinstance(e, sp.Add):
         parts = [_compile(a, x, subs) for a in e.args]
 
