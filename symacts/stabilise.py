@@ -7,7 +7,7 @@ make user-defined activations robust. :func:`stabilise` runs :data:`RULES` in or
     canonicalise  normal_cdf_to_erfc, exp_ratio_to_sigmoid, log1p_exp_to_softplus,
                   log_sigmoid_to_softplus, together_quotients
     stabilise     sigmoid_complement, tanh_complement, one_plus_erf_to_erfc, softplus_reflect,
-                  log1p, expm1, rationalise_sqrt, sqrt_to_hypot
+                  log1p, expm1, rationalise_sqrt, scale_rational, sqrt_to_hypot
     specialise    decaying_product, series_near_zero
 
 The stable primitives introduced here (``sigmoid``/``softplus`` blocks, :class:`sech2`,
@@ -132,21 +132,20 @@ def _one_plus_exp(n):
 
 
 def _exp_ratio_to_sigmoid(n, x):
-    """1/(1 + e^v) → σ(−v);  e^v/(1 + e^v) → σ(v) (no exp overflow in a quotient)."""
-    if isinstance(n, sp.Pow) and n.exp == -1:
+    """(1 + e^v)^{−k} → σ(−v)^k;  e^v·σ(−v)^k → σ(v)·σ(−v)^{k−1} (e^v/(1 + e^v) → σ(v)):
+    no exp overflow in a quotient."""
+    if isinstance(n, sp.Pow) and n.exp.is_Integer and n.exp < 0:
         v = _one_plus_exp(n.base)
         if v is not None:
-            return sigmoid(-v)
+            return sigmoid(-v) ** (-n.exp)
     if isinstance(n, sp.Mul):
         for f in n.args:
-            if isinstance(f, sigmoid) and sp.exp(-f.args[0]) in n.args:
-                rest = [a for a in n.args if a not in (f, sp.exp(-f.args[0]))]
-                return sp.Mul(*rest) * sigmoid(-f.args[0])
-            if isinstance(f, sp.Pow) and f.exp == -1:
-                v = _one_plus_exp(f.base)
-                if v is not None and sp.exp(v) in n.args:
-                    rest = [a for a in n.args if a not in (f, sp.exp(v))]
-                    return sp.Mul(*rest) * sigmoid(v)
+            base, k = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
+            if isinstance(base, sigmoid) and k.is_Integer and k >= 1:
+                e = sp.exp(-base.args[0])
+                if e in n.args:
+                    rest = [a for a in n.args if a not in (f, e)]
+                    return sp.Mul(*rest) * sigmoid(-base.args[0]) * base ** (k - 1)
     return None
 
 
@@ -363,6 +362,28 @@ def _sqrt_to_hypot(n, x):
     return None
 
 
+def _scale_rational(n, x):
+    """P(x)/Q(x) with deg P ≥ 2 → for |x| > 1, (P/xᵈ)/(Q/xᵈ), d = deg Q: no ∞/∞ from xᵏ
+    overflowing when the quotient itself is finite (x³/(1 + x²) at x = 1e300)."""
+    if not isinstance(n, sp.Mul) or n.has(sp.Piecewise):
+        return None
+    num, den = sp.fraction(sp.together(n))
+    if not den.has(x):
+        return None
+    try:
+        p, q = sp.Poly(num, x), sp.Poly(den, x)
+    except sp.PolynomialError:
+        return None
+    if p.degree() < 2 or q.degree() < 1:
+        return None
+    d = q.degree()
+    inv = sp.Dummy("inv_x")
+    top = sp.expand(num / x**d).subs(x, 1 / inv).subs(inv, 1 / x)
+    bottom = sp.expand(den / x**d)
+    scaled = sp.Mul(top, sp.Pow(bottom, -1), evaluate=False)
+    return sp.Piecewise((n, sp.Abs(x) <= 1), (scaled, True))
+
+
 # ---- specialise ----------------------------------------------------------------------------
 _DECAYING = (sigmoid, sech2, erfc, sp.erfc, sp.exp, Phi)
 
@@ -489,6 +510,7 @@ RULES: list[Rule] = [
     Rule("log1p", "stabilise", _log1p, _log1p.__doc__),
     Rule("expm1", "stabilise", _expm1, _expm1.__doc__),
     Rule("rationalise_sqrt", "stabilise", _rationalise_sqrt, _rationalise_sqrt.__doc__, 1),
+    Rule("scale_rational", "stabilise", _scale_rational, _scale_rational.__doc__, 1),
     Rule("sqrt_to_hypot", "stabilise", _sqrt_to_hypot, _sqrt_to_hypot.__doc__),
     Rule("series_near_zero", "specialise", _series_near_zero, _series_near_zero.__doc__),
     Rule("decaying_product", "specialise", _decaying_product, _decaying_product.__doc__),

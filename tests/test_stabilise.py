@@ -198,3 +198,20 @@ def test_softplus_reflect():
         assert naive_e(40.0) == 0.0  # truth −41·e^{−40}
     val = numeric(stabilise(e1, x), 40.0)
     assert val == pytest.approx(-41 * np.exp(-40.0), rel=1e-14)
+
+
+def test_scale_rational():
+    e = x**3 / (1 + x**2)
+    out = run("scale_rational", e)
+    assert isinstance(out, sp.Piecewise) and out.args[0][1] == (sp.Abs(x) <= 1)
+    assert np.isnan(naive(e, 1e300))
+    assert numeric(stabilise(e, x), 1e300) == pytest.approx(1e300, rel=1e-15)
+    assert numeric(stabilise(e, x), 0.5) == pytest.approx(0.1, rel=1e-15)
+
+
+def test_exp_ratio_powers():
+    e = x * sp.exp(-x) / (1 + sp.exp(-x)) ** 2  # from d/dx of x/(1 + e^{−x})
+    out = run("exp_ratio_to_sigmoid", e)
+    assert out == x * sigmoid(x) * sigmoid(-x)
+    assert np.isnan(naive(e, -1000.0))
+    assert numeric(stabilise(e, x), -1000.0) == 0.0
