@@ -269,7 +269,9 @@ def test_derivative_monotonic_against_sampled_derivative(name):
         assert p.derivative_monotonic is None
         return
     assert p.derivative_monotonic is not None, p.notes
-    pts = [t for t, _ in samples(name)[::5] if abs(t) <= 30 and not near_kink(name, t)]
+    pts = [t for t, _ in samples(name)[::5] if abs(t) <= 30]
+    pts += [c + d for c in kinks(name) for d in (-1, -0.5, 0.5, 1)]
+    pts = sorted(t for t in set(pts) if not near_kink(name, t))
     ds = [dref(name, t) for t in pts]
     steps = [b - a for a, b in itertools.pairwise(ds)]
     ups = any(s > 1e-12 for s in steps)
