@@ -96,6 +96,11 @@ def _sampled(act, prop: str, claim: dict) -> tuple[str, str]:
         m, where = min(vals)
         left = f(-(10**6))
         ok = left > -(10**5) and left >= m - mpmath.mpf(10) ** -20
+        ties = [p for v, p in vals if v == m]
+        if ok and len(ties) > 1:
+            text = (f"minimum {_n(m)}, reached on the whole sampled stretch "
+                    f"{_n(min(ties))} ≤ x ≤ {_n(max(ties))}{at}")
+            return ("true", text)
         if ok and -50 < where < 50:
             where = mpmath.findroot(lambda t: df(t), where)
             m = f(where)

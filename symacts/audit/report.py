@@ -75,10 +75,13 @@ def render(source: dict, entries: list[AuditEntry]) -> str:
         lines += [f"  * float64 sweep: {f}" for f in e.sweep_findings]
     lines += ["", "### What is right", ""]
     for e in entries:
-        if e.verdict in ("proved", "numerically equal") and not e.claim["kind"].startswith(
-                "numpy"):
-            lines.append(f"* L{e.claim['line']} ({e.claim['section']}): `{e.claim['quote']}` "
-                         f"— {e.verdict}")
+        if e.verdict in ("proved", "numerically equal"):
+            code = e.claim["kind"].startswith("numpy")
+            note = ("; the formula is right, the code's defects are listed above"
+                    if code and (e.code_findings or e.sweep_findings) else "")
+            what = f"{e.claim['kind']}, " if code else ""
+            lines.append(f"* L{e.claim['line']} ({what}{e.claim['section']}): "
+                         f"`{e.claim['quote']}` — {e.verdict}{note}")
         elif e.verdict == "true":
             lines.append(f"* L{e.claim['line']} ({e.claim['section']}): {e.claim['quote']} — "
                          f"true: {e.summary}")
