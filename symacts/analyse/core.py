@@ -6,6 +6,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import mpmath
 import numpy as np
@@ -23,6 +24,9 @@ from .numeric import (
     sign_pattern,
 )
 from .structure import Piece, Structure, Unsupported, is_finite_real, split
+
+if TYPE_CHECKING:
+    from ..activation import Activation
 
 #: derivative orders compared at breakpoints for the smoothness class
 MAX_ORDER = 6
@@ -87,7 +91,7 @@ def _side_value(g: sp.Expr, x: sp.Symbol, c: sp.Expr, side: str) -> sp.Expr | No
 class Analysis:
     """Everything derived from one definition, computed once on demand."""
 
-    def __init__(self, act):
+    def __init__(self, act: Activation):
         self.act = act.with_defaults() if act.param_specs else act
         self.x = self.act.x
         self.notes: list[str] = []
@@ -118,7 +122,8 @@ class Analysis:
             q = p / k
             with mpmath.workdps(DPS):
                 shift = _mp(q)
-                if any(abs(fn.mp(t + shift) - fn.mp(t)) > 1e-30 for t in probes):
+                pairs = [(fn.mp(t + shift), fn.mp(t)) for t in probes]
+                if any(a is None or b is None or abs(a - b) > 1e-30 for a, b in pairs):
                     continue
             if timebox.attempt(lambda q=q: sp.simplify(f.subs(x, x + q) - f) == 0, 2.0):
                 return q
@@ -166,7 +171,7 @@ class Analysis:
         return self.derivs[key]
 
 
-def properties(act) -> Properties:
+def properties(act: Activation) -> Properties:
     """The derived :class:`Properties` of ``act`` (cached on the activation)."""
     cache = act._cache
     if "properties" not in cache:
@@ -174,7 +179,8 @@ def properties(act) -> Properties:
     return cache["properties"]
 
 
-def compute(act) -> Properties:
+def compute(act: Activation) -> Properties:
+    """Derive every property of ``act`` afresh (no cache)."""
     bound = act.with_defaults() if act.param_specs else act
     x = bound.x
     fixed = {k: float(sp.N(v, 30)) for k, v in dict(act.bound).items()}
