@@ -144,8 +144,10 @@ class VerifyResult:
         elif self.verdict == REFUTED and self.counterexample:
             c = self.counterexample
             lines.append(f"  counterexample: x = {c.x}{_params_text(c.params)}")
-            lines.append(f"    claimed: {c.claimed if c.claimed is not None else 'undefined'}")
-            lines.append(f"    true:    {c.true if c.true is not None else 'undefined'}")
+            left, right = ("lhs:    ", "rhs:    ") if self.mode == "equation" else (
+                "claimed:", "true:   ")
+            lines.append(f"    {left} {c.claimed if c.claimed is not None else 'undefined'}")
+            lines.append(f"    {right} {c.true if c.true is not None else 'undefined'}")
             if c.reason:
                 lines.append(f"    ({c.reason})")
         elif self.verdict == UNKNOWN:
@@ -559,7 +561,7 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
         pool = default or generic
         best = min(pool, key=_rank)
         result.verdict = REFUTED
-        result.counterexample = _report(best, samples[0].params)
+        result.counterexample = _report(best)
         if not default:
             result.notes.append("the claim holds for the default parameters; it fails for "
                                 + _params_text(best.params).removeprefix(" with "))
@@ -574,7 +576,7 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
             if key in seen:
                 continue
             seen.add(key)
-            rep = _report(s, samples[0].params)
+            rep = _report(s)
             gl = compiled.get(tuple(sorted(s.params.items())))
             rep.reason = _explain_exception(s, act, mode, order, gl)
             result.exceptions.append(rep)
@@ -595,13 +597,13 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
         result.correct_latex = to_latex(d, act)
 
 
-def _report(s: _Sample, default_params: dict) -> PointReport:
+def _report(s: _Sample) -> PointReport:
     reason = ""
     if s.status == LEFT_UNDEF:
         reason = f"the claim is undefined here: {s.reason}"
     elif s.status == RIGHT_UNDEF:
         reason = f"the reference side is undefined here: {s.reason}"
-    params = s.params if s.params != default_params or s.params else {}
+    params = s.params
     return PointReport(x=_num(s.x, 17), claimed=_num(s.left), true=_num(s.right),
                        params=dict(params), reason=reason)
 
