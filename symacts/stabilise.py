@@ -434,8 +434,28 @@ def _series_near_zero(e, x, ulps: float = 3.0):
     """Σ terms that cancel at 0 (x − tanh x, sinc') → Taylor polynomial for |x| < T.
 
     T is the smallest |x| where the plain sum loses at most ``ulps`` ULP beyond rounding;
-    the polynomial has enough terms to be exact to 2⁻⁵⁸ at T.
+    the polynomial has enough terms to be exact to 2⁻⁵⁸ at T. With parameters, the same in
+    u = x/p when the expression depends on x only through x/p (celu's ∂f/∂α in x/α).
     """
+    others = e.free_symbols - {x}
+    if not others:
+        return _series_core(e, x)
+    if not isinstance(e, sp.Add):
+        return None
+    u = sp.Dummy("u", real=True)
+    for p in sorted(others, key=str):
+        e_u = e.subs(x, p * u)
+        if e_u.free_symbols == {u}:
+            out = _series_core(e_u, u)
+            if out is None:
+                return None
+            (poly, cond), _ = out.args
+            ratio = x / p
+            return sp.Piecewise((Horner(poly.args[0], u, ratio), cond.subs(u, ratio)), (e, True))
+    return None
+
+
+def _series_core(e, x, ulps: float = 3.0):
     if not _is_series_candidate(e, x):
         return None
     terms = [sp.lambdify(x, t, "mpmath") for t in e.args]
@@ -478,16 +498,19 @@ def _SeriesPoly(ser, x):
 
 
 class _Horner(sp.Function):
-    """A polynomial in x to be printed in Horner form (carries its own coefficients)."""
+    """A polynomial in a variable v to be printed in Horner form: Horner(poly, v[, value])
+    where ``value`` (default v itself) is the expression v stands for (x/α)."""
 
-    nargs = 2
+    nargs = (2, 3)
 
     @classmethod
-    def eval(cls, p, x):
+    def eval(cls, *args):
         return None
 
     def _eval_evalf(self, prec):
-        return self.args[0]._eval_evalf(prec)
+        poly, var = self.args[0], self.args[1]
+        value = self.args[2] if len(self.args) == 3 else var
+        return poly.subs(var, value)._eval_evalf(prec)
 
 
 Horner = _Horner

@@ -122,7 +122,10 @@ def test_parameter_gradients_against_mpmath():
     for name, p, x0, params in [("swish", "beta", 1.3, {"beta": 0.7}),
                                 ("elu", "alpha", -0.8, {"alpha": 1.5}),
                                 ("softplus", "beta", 0.4, {"beta": 2.0}),
-                                ("squareplus", "b", -2.0, {"b": 3.0})]:
+                                ("squareplus", "b", -2.0, {"b": 3.0}),
+                                ("celu", "alpha", -1e-6, {"alpha": 2.0}),
+                                ("softplus", "beta", 30.0, {"beta": 1.5}),
+                                ("isru", "alpha", 1e120, {"alpha": 1.0})]:
         act = symacts.get(name)
         from symacts.functions import expand_blocks
 

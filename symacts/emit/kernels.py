@@ -92,10 +92,25 @@ class _Body:
         for e in exprs:
             for h in e.atoms(Horner):
                 if h not in hreps:
+                    pr = NumpyPrinter(self.x, names)
+                    if len(h.args) == 3 and not h.args[2].is_Symbol:
+                        v = sp.Symbol(self.tmp())
+                        self.lines.append(f"{indent}{v} = {pr(h.args[2])}")
+                        names[v] = str(v)
+                        pr = NumpyPrinter(self.x, names)
+                        h_print = Horner(h.args[0], h.args[1], v)
+                    else:
+                        h_print = h
+                    value = h_print.args[2] if len(h_print.args) == 3 else h_print.args[1]
+                    poly = sp.Poly(h_print.args[0], h_print.args[1])
+                    if len({m[0] % 2 for m in poly.monoms()}) == 1 and poly.degree() > 2:
+                        sq = self.tmp()
+                        v = pr(value)
+                        self.lines.append(f"{indent}{sq} = {v} * {v}")
+                        pr = NumpyPrinter(self.x, names, {value: sq})
                     s = sp.Symbol(self.tmp())
                     hreps[h] = s
-                    pr = NumpyPrinter(self.x, names)
-                    self.lines.append(f"{indent}{s} = {pr(h)}")
+                    self.lines.append(f"{indent}{s} = {pr(h_print)}")
                     names[s] = str(s)
         exprs = [e.xreplace(hreps) for e in exprs]
         reps, reduced = sp.cse(exprs, symbols=_Tmp(self), order="none")

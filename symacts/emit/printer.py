@@ -76,9 +76,12 @@ class _Ratio(sp.Function):
 class NumpyPrinter:
     """Print a stabilised SymPy expression as a NumPy expression string."""
 
-    def __init__(self, x: sp.Symbol, names: dict[sp.Symbol, str]):
+    def __init__(self, x: sp.Symbol, names: dict[sp.Symbol, str],
+                 squares: dict | None = None):
         self.x = x
         self.names = dict(names)
+        #: value -> name of a precomputed value² (used by Horner forms in value²)
+        self.squares = dict(squares or {})
         for n in self.names.values():
             if not n.isidentifier() or keyword.iskeyword(n):
                 raise EmitError(f"{n!r} cannot be a Python name")
@@ -119,7 +122,9 @@ class NumpyPrinter:
         if isinstance(e, _Ratio):
             return f"({self._p(e.args[0])} / {self._factor(e.args[1])})"
         if isinstance(e, Horner):
-            return self._horner(e.args[0])
+            var = e.args[1]
+            value = e.args[2] if len(e.args) == 3 else var
+            return self._horner(e.args[0], var, value)
         if isinstance(e, sp.Function) and type(e) in FUNCTIONS:
             if len(e.args) != 1:
                 raise EmitError(f"{type(e).__name__} with {len(e.args)} arguments")
@@ -232,15 +237,17 @@ class NumpyPrinter:
             return root if k.p == 1 else f"{root}**{int(k.p)}"
         return f"np.power({self._p(b)}, {float_literal(k)})"
 
-    def _horner(self, poly: sp.Expr) -> str:
-        """Horner form; in x² when the polynomial is even or odd."""
-        p = sp.Poly(poly, self.x)
+    def _horner(self, poly: sp.Expr, var: sp.Symbol, value: sp.Expr) -> str:
+        """Horner form in ``value`` (x or x/p); in value² when the polynomial is even or odd."""
+        p = sp.Poly(poly, var)
         coeffs = {m[0]: c for m, c in zip(p.monoms(), p.coeffs(), strict=True)}
         low = min(coeffs)
         parities = {k % 2 for k in coeffs}
-        xs = self._p(self.x)
+        xs = self._p(value)
+        if not (value.is_Symbol or value.is_Atom):
+            xs = f"({xs})"
         if len(parities) == 1:
-            var, step = f"({xs} * {xs})", 2
+            var, step = self.squares.get(value, f"({xs} * {xs})"), 2
         else:
             var, step = xs, 1
         degs = range(low, max(coeffs) + 1, step)
