@@ -30,10 +30,16 @@ class BuildingBlock(sp.Function):
     nargs = 1
     latex_name: str = ""
     pretty_name: str = ""
+    #: exact values at 0, +∞ and −∞ (the only arguments on which a block evaluates)
+    special_values: tuple = ()
+
 
     @classmethod
     def closed_form(cls, u: sp.Expr) -> sp.Expr:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _eval_is_positive(self):  # every block here is positive on the reals
+        return True if self.args[0].is_real else None
 
     def _eval_rewrite_as_exp(self, u, **kwargs):
         return self.closed_form(u)
@@ -70,16 +76,7 @@ class sigmoid(BuildingBlock):  # noqa: N801 - mathematical name
 
     latex_name = r"\sigma"
     pretty_name = "σ"
-
-    @classmethod
-    def eval(cls, u):
-        if u.is_zero:
-            return sp.S.Half
-        if u is sp.S.Infinity:
-            return sp.S.One
-        if u is sp.S.NegativeInfinity:
-            return sp.S.Zero
-        return None
+    special_values = ((sp.S.Zero, sp.S.Half), (sp.oo, sp.S.One), (-sp.oo, sp.S.Zero))
 
     @classmethod
     def closed_form(cls, u):
@@ -89,24 +86,12 @@ class sigmoid(BuildingBlock):  # noqa: N801 - mathematical name
         s = self.func(self.args[0])
         return s * (1 - s)
 
-    def _eval_is_positive(self):
-        return True if self.args[0].is_real else None
-
 
 class softplus(BuildingBlock):  # noqa: N801
     r"""softplus(u) = ln(1 + e^{u})."""
 
     latex_name = r"\operatorname{softplus}"
-
-    @classmethod
-    def eval(cls, u):
-        if u.is_zero:
-            return sp.log(2)
-        if u is sp.S.Infinity:
-            return sp.S.Infinity
-        if u is sp.S.NegativeInfinity:
-            return sp.S.Zero
-        return None
+    special_values = ((sp.S.Zero, sp.log(2)), (sp.oo, sp.oo), (-sp.oo, sp.S.Zero))
 
     @classmethod
     def closed_form(cls, u):
@@ -115,25 +100,13 @@ class softplus(BuildingBlock):  # noqa: N801
     def fdiff(self, argindex=1):
         return sigmoid(self.args[0])
 
-    def _eval_is_positive(self):
-        return True if self.args[0].is_real else None
-
 
 class Phi(BuildingBlock):
     r"""Standard normal CDF Φ(u) = (1 + erf(u/√2)) / 2."""
 
     latex_name = r"\Phi"
     pretty_name = "Φ"
-
-    @classmethod
-    def eval(cls, u):
-        if u.is_zero:
-            return sp.S.Half
-        if u is sp.S.Infinity:
-            return sp.S.One
-        if u is sp.S.NegativeInfinity:
-            return sp.S.Zero
-        return None
+    special_values = ((sp.S.Zero, sp.S.Half), (sp.oo, sp.S.One), (-sp.oo, sp.S.Zero))
 
     @classmethod
     def closed_form(cls, u):
@@ -145,23 +118,13 @@ class Phi(BuildingBlock):
     def fdiff(self, argindex=1):
         return phi(self.args[0])
 
-    def _eval_is_positive(self):
-        return True if self.args[0].is_real else None
-
 
 class phi(BuildingBlock):  # noqa: N801
     r"""Standard normal PDF φ(u) = e^{−u²/2} / √(2π)."""
 
     latex_name = r"\phi"
     pretty_name = "φ"
-
-    @classmethod
-    def eval(cls, u):
-        if u.is_zero:
-            return 1 / sp.sqrt(2 * sp.pi)
-        if u in (sp.S.Infinity, sp.S.NegativeInfinity):
-            return sp.S.Zero
-        return None
+    special_values = ((sp.S.Zero, 1 / sp.sqrt(2 * sp.pi)), (sp.oo, sp.S.Zero), (-sp.oo, sp.S.Zero))
 
     @classmethod
     def closed_form(cls, u):
@@ -170,9 +133,6 @@ class phi(BuildingBlock):  # noqa: N801
     def fdiff(self, argindex=1):
         u = self.args[0]
         return -u * phi(u)
-
-    def _eval_is_positive(self):
-        return True if self.args[0].is_real else None
 
 
 BUILDING_BLOCKS: dict[str, type[BuildingBlock]] = {
