@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from symacts.bench import report, runner  # noqa: E402
+from symacts.bench import primitives, report, runner  # noqa: E402
 
 DEFAULT_MD = ROOT / "generated" / "BENCHMARKS.md"
 
@@ -101,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     result["setup"]["load_start"] = round(load0, 2)
     result["setup"]["load_end"] = round(os.getloadavg()[0], 2)
     result["setup"]["command"] = command
+    result["primitives"] = primitives.measure(tuple(cfg.dtypes))
+    result["overhead"] = primitives.call_overhead(torch)
     print(report.console(result), flush=True)
     if md != "-":
         path = Path(md)

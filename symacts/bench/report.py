@@ -323,6 +323,19 @@ def markdown(result: dict[str, Any], env: dict[str, Any], command: str, cfg: Any
               "least one full-size temporary. Last column: symacts' scratch beyond its outputs "
               "in MiB at N/10 and N (O(block) scratch does not grow with N).",
               "", *_table(head, rows), ""]
+    if result.get("primitives"):
+        prim = result["primitives"]
+        dts = sorted({d for v in prim.values() for d in v})
+        L += ["## Where the time goes: NumPy primitives", "",
+              "Median ns per element on one block of 65536 elements (in cache), same run. A "
+              "select with a random mask costs ~20× a copy; `x**3` goes through `np.power`; "
+              "`hypot`, `sin` (float64) and SciPy's `ndtr`/`erf`/`expit` are scalar loops.", "",
+              *_table(["operation", *[f"{d} ns/elem" for d in dts]],
+                      [[k, *[f"{v.get(d, float('nan')):.2f}" for d in dts]]
+                       for k, v in prim.items()]), ""]
+    if result.get("overhead"):
+        L += ["Fixed cost per call (1-element float64 array, µs): " + ", ".join(
+            f"{k} {v:.1f}" for k, v in result["overhead"].items()) + ".", ""]
     rest = [n for n in tab.sizes if n != big]
     if rest:
         L += ["## Other sizes", ""]
