@@ -325,9 +325,9 @@ def bent_identity_value_and_grad(x, *, threads=None, out=None):
 def _f_binary_step(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -340,9 +340,9 @@ def _vg_binary_step(x):
     def __vg_binary_step_0(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x >= 0)
-        r0[m] = 1
+        np.copyto(r0, 1, where=m)
         m = ~m
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_binary_step_1(x):
@@ -399,7 +399,7 @@ def _f_celu(x, alpha):
 def _df_celu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -413,7 +413,7 @@ def _vg_celu(x, alpha):
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -429,7 +429,7 @@ def _dp_celu_alpha(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (np.abs((x / alpha)) < 0.5)
     done |= m
     xm = x[m]
@@ -507,7 +507,7 @@ def _f_elu(x, alpha):
 def _df_elu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -521,7 +521,7 @@ def _vg_elu(x, alpha):
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -535,7 +535,7 @@ def _vg_elu(x, alpha):
 def _dp_elu_alpha(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
     xm = x[m]
     r0[m] = np.expm1(xm)
@@ -831,10 +831,10 @@ def _f_hard_sigmoid_keras2(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -2.5)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (x >= 2.5)
     done |= m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.2 * x) + 0.5), where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -844,9 +844,9 @@ def _f_hard_sigmoid_keras2(x):
 def _df_hard_sigmoid_keras2(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (((x >= 2.5)) | ((x <= -2.5)))
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
-    r0[m] = 0.2
+    np.copyto(r0, 0.2, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -856,10 +856,10 @@ def _vg_hard_sigmoid_keras2(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x <= -2.5)
         done = m.copy()
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~done & (x >= 2.5)
         done |= m
-        r0[m] = 1
+        np.copyto(r0, 1, where=m)
         m = ~done
         np.copyto(r0, ((0.2 * x) + 0.5), where=m)
         np.copyto(r0, x, where=np.isnan(x))
@@ -867,9 +867,9 @@ def _vg_hard_sigmoid_keras2(x):
     def __vg_hard_sigmoid_keras2_1(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (((x >= 2.5)) | ((x <= -2.5)))
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~m
-        r0[m] = 0.2
+        np.copyto(r0, 0.2, where=m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_hard_sigmoid_keras2_0(x), __vg_hard_sigmoid_keras2_1(x)
@@ -914,7 +914,7 @@ def _f_hardshrink(x, lambd):
     m = (((lambd < x)) | ((lambd < -(x))))
     np.copyto(r0, x, where=m)
     m = ~m
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -922,9 +922,9 @@ def _f_hardshrink(x, lambd):
 def _df_hardshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     m = (((lambd < x)) | ((lambd < -(x))))
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -934,10 +934,10 @@ def _vg_hardshrink(x, lambd):
     r1 = np.empty(x.shape, x.dtype)
     m = (((lambd < x)) | ((lambd < -(x))))
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~m
-    r0[m] = 0
-    r1[m] = 0
+    np.copyto(r0, 0, where=m)
+    np.copyto(r1, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -996,10 +996,10 @@ def _f_hardsigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -3)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (x >= 3)
     done |= m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.16666666666666666 * x) + 0.5), where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -1009,9 +1009,9 @@ def _f_hardsigmoid(x):
 def _df_hardsigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (((x >= 3)) | ((x <= -3)))
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
-    r0[m] = 0.16666666666666666
+    np.copyto(r0, 0.16666666666666666, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1021,10 +1021,10 @@ def _vg_hardsigmoid(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x <= -3)
         done = m.copy()
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~done & (x >= 3)
         done |= m
-        r0[m] = 1
+        np.copyto(r0, 1, where=m)
         m = ~done
         np.copyto(r0, ((0.16666666666666666 * x) + 0.5), where=m)
         np.copyto(r0, x, where=np.isnan(x))
@@ -1032,9 +1032,9 @@ def _vg_hardsigmoid(x):
     def __vg_hardsigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (((x >= 3)) | ((x <= -3)))
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~m
-        r0[m] = 0.16666666666666666
+        np.copyto(r0, 0.16666666666666666, where=m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_hardsigmoid_0(x), __vg_hardsigmoid_1(x)
@@ -1078,7 +1078,7 @@ def _f_hardswish(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -3)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (x >= 3)
     done |= m
     np.copyto(r0, x, where=m)
@@ -1092,10 +1092,10 @@ def _df_hardswish(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -3)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (x >= 3)
     done |= m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.3333333333333333 * x) + 0.5), where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -1107,12 +1107,12 @@ def _vg_hardswish(x):
     r1 = np.empty(x.shape, x.dtype)
     m = (x <= -3)
     done = m.copy()
-    r0[m] = 0
-    r1[m] = 0
+    np.copyto(r0, 0, where=m)
+    np.copyto(r1, 0, where=m)
     m = ~done & (x >= 3)
     done |= m
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~done
     np.copyto(r0, (0.16666666666666666 * x * (x + 3)), where=m)
     np.copyto(r1, ((0.3333333333333333 * x) + 0.5), where=m)
@@ -1172,9 +1172,9 @@ def _f_hardtanh(x, min_val, max_val):
 def _df_hardtanh(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     m = (((min_val >= x)) | ((max_val <= x)))
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1195,9 +1195,9 @@ def _vg_hardtanh(x, min_val, max_val):
     def __vg_hardtanh_1(x, min_val, max_val):
         r0 = np.empty(x.shape, x.dtype)
         m = (((min_val >= x)) | ((max_val <= x)))
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~m
-        r0[m] = 1
+        np.copyto(r0, 1, where=m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_hardtanh_0(x, min_val, max_val), __vg_hardtanh_1(x, min_val, max_val)
@@ -1206,9 +1206,9 @@ def _vg_hardtanh(x, min_val, max_val):
 def _dp_hardtanh_min_val(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     m = (min_val >= x)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1217,12 +1217,12 @@ def _dp_hardtanh_max_val(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     m = (min_val >= x)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (max_val <= x)
     done |= m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~done
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1336,7 +1336,7 @@ def _f_isrlu(x, alpha):
 def _df_isrlu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -1350,7 +1350,7 @@ def _vg_isrlu(x, alpha):
     r1 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -1366,7 +1366,7 @@ def _vg_isrlu(x, alpha):
 def _dp_isrlu_alpha(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -1496,7 +1496,7 @@ def _f_leaky_relu(x, negative_slope):
 def _df_leaky_relu(x, negative_slope):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
     np.copyto(r0, negative_slope, where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -1508,7 +1508,7 @@ def _vg_leaky_relu(x, negative_slope):
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~m
     np.copyto(r0, (negative_slope * x), where=m)
     np.copyto(r1, negative_slope, where=m)
@@ -1520,7 +1520,7 @@ def _vg_leaky_relu(x, negative_slope):
 def _dp_leaky_relu_negative_slope(x, negative_slope):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
     np.copyto(r0, x, where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -1678,7 +1678,7 @@ def _f_prelu(x, a):
 def _df_prelu(x, a):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
     np.copyto(r0, a, where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -1690,7 +1690,7 @@ def _vg_prelu(x, a):
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~m
     np.copyto(r0, (a * x), where=m)
     np.copyto(r1, a, where=m)
@@ -1702,7 +1702,7 @@ def _vg_prelu(x, a):
 def _dp_prelu_a(x, a):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
     np.copyto(r0, x, where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -1756,7 +1756,7 @@ def _f_relu(x):
     m = (x > 0)
     np.copyto(r0, x, where=m)
     m = ~m
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1764,9 +1764,9 @@ def _f_relu(x):
 def _df_relu(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1776,10 +1776,10 @@ def _vg_relu(x):
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~m
-    r0[m] = 0
-    r1[m] = 0
+    np.copyto(r0, 0, where=m)
+    np.copyto(r1, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1823,10 +1823,10 @@ def _f_relu6(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= 0)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (x >= 6)
     done |= m
-    r0[m] = 6
+    np.copyto(r0, 6, where=m)
     m = ~done
     np.copyto(r0, x, where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -1836,9 +1836,9 @@ def _f_relu6(x):
 def _df_relu6(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (((x >= 6)) | ((x <= 0)))
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1848,10 +1848,10 @@ def _vg_relu6(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x <= 0)
         done = m.copy()
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~done & (x >= 6)
         done |= m
-        r0[m] = 6
+        np.copyto(r0, 6, where=m)
         m = ~done
         np.copyto(r0, x, where=m)
         np.copyto(r0, x, where=np.isnan(x))
@@ -1859,9 +1859,9 @@ def _vg_relu6(x):
     def __vg_relu6_1(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (((x >= 6)) | ((x <= 0)))
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~m
-        r0[m] = 1
+        np.copyto(r0, 1, where=m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_relu6_0(x), __vg_relu6_1(x)
@@ -1914,7 +1914,7 @@ def _f_rrelu(x, lower, upper):
 def _df_rrelu(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
     np.copyto(r0, ((0.5 * lower) + (0.5 * upper)), where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -1926,7 +1926,7 @@ def _vg_rrelu(x, lower, upper):
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~m
     np.copyto(r0, (x * ((0.5 * lower) + (0.5 * upper))), where=m)
     np.copyto(r1, ((0.5 * lower) + (0.5 * upper)), where=m)
@@ -1938,7 +1938,7 @@ def _vg_rrelu(x, lower, upper):
 def _dp_rrelu_lower(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
     np.copyto(r0, (0.5 * x), where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -1948,7 +1948,7 @@ def _dp_rrelu_lower(x, lower, upper):
 def _dp_rrelu_upper(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
     np.copyto(r0, (0.5 * x), where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -2022,7 +2022,7 @@ def _f_selu(x):
 def _df_selu(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    r0[m] = 1.0507009873554805
+    np.copyto(r0, 1.0507009873554805, where=m)
     m = ~m
     xm = x[m]
     r0[m] = (1.7580993408473768 * np.exp(xm))
@@ -2035,7 +2035,7 @@ def _vg_selu(x):
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
     np.copyto(r0, (1.0507009873554805 * x), where=m)
-    r1[m] = 1.0507009873554805
+    np.copyto(r1, 1.0507009873554805, where=m)
     m = ~m
     xm = x[m]
     t1 = 1.7580993408473768
@@ -2181,7 +2181,7 @@ def _f_sinc(x):
     xm = x[m]
     r0[m] = (np.sin(xm) / xm)
     m = ~m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, 0, 0)
     return r0
@@ -2191,7 +2191,7 @@ def _df_sinc(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x == 0)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (np.abs(x) < 1.1)
     done |= m
     xm = x[m]
@@ -2213,7 +2213,7 @@ def _vg_sinc(x):
         xm = x[m]
         r0[m] = (np.sin(xm) / xm)
         m = ~m
-        r0[m] = 1
+        np.copyto(r0, 1, where=m)
         np.copyto(r0, x, where=np.isnan(x))
         _atinf(r0, x, 0, 0)
         return r0
@@ -2221,7 +2221,7 @@ def _vg_sinc(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x == 0)
         done = m.copy()
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~done & (np.abs(x) < 1.1)
         done |= m
         xm = x[m]
@@ -2400,7 +2400,7 @@ def _f_softshrink(x, lambd):
     done |= m
     np.copyto(r0, (lambd + x), where=m)
     m = ~done
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2408,9 +2408,9 @@ def _f_softshrink(x, lambd):
 def _df_softshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     m = (((lambd < x)) | ((lambd < -(x))))
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2425,15 +2425,15 @@ def _vg_softshrink(x, lambd):
         done |= m
         np.copyto(r0, (lambd + x), where=m)
         m = ~done
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_softshrink_1(x, lambd):
         r0 = np.empty(x.shape, x.dtype)
         m = (((lambd < x)) | ((lambd < -(x))))
-        r0[m] = 1
+        np.copyto(r0, 1, where=m)
         m = ~m
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_softshrink_0(x, lambd), __vg_softshrink_1(x, lambd)
@@ -2443,12 +2443,12 @@ def _dp_softshrink_lambd(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     m = (lambd < x)
     done = m.copy()
-    r0[m] = -1
+    np.copyto(r0, -1, where=m)
     m = ~done & (lambd < -(x))
     done |= m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~done
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2549,7 +2549,7 @@ def _f_sparse_plus(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -1)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (x >= 1)
     done |= m
     np.copyto(r0, x, where=m)
@@ -2563,10 +2563,10 @@ def _df_sparse_plus(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -1)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (x >= 1)
     done |= m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.5 * x) + 0.5), where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -2578,12 +2578,12 @@ def _vg_sparse_plus(x):
     r1 = np.empty(x.shape, x.dtype)
     m = (x <= -1)
     done = m.copy()
-    r0[m] = 0
-    r1[m] = 0
+    np.copyto(r0, 0, where=m)
+    np.copyto(r1, 0, where=m)
     m = ~done & (x >= 1)
     done |= m
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~done
     np.copyto(r0, (0.25 * (x + 1)**2), where=m)
     np.copyto(r1, ((0.5 * x) + 0.5), where=m)
@@ -2630,10 +2630,10 @@ def _f_sparse_sigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -1)
     done = m.copy()
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done & (x >= 1)
     done |= m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.5 * x) + 0.5), where=m)
     np.copyto(r0, x, where=np.isnan(x))
@@ -2644,12 +2644,12 @@ def _df_sparse_sigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (((x == -1)) | ((x == 1)))
     done = m.copy()
-    r0[m] = 0.25
+    np.copyto(r0, 0.25, where=m)
     m = ~done & (((x >= 1)) | ((x <= -1)))
     done |= m
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~done
-    r0[m] = 0.5
+    np.copyto(r0, 0.5, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2659,10 +2659,10 @@ def _vg_sparse_sigmoid(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x <= -1)
         done = m.copy()
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~done & (x >= 1)
         done |= m
-        r0[m] = 1
+        np.copyto(r0, 1, where=m)
         m = ~done
         np.copyto(r0, ((0.5 * x) + 0.5), where=m)
         np.copyto(r0, x, where=np.isnan(x))
@@ -2671,12 +2671,12 @@ def _vg_sparse_sigmoid(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (((x == -1)) | ((x == 1)))
         done = m.copy()
-        r0[m] = 0.25
+        np.copyto(r0, 0.25, where=m)
         m = ~done & (((x >= 1)) | ((x <= -1)))
         done |= m
-        r0[m] = 0
+        np.copyto(r0, 0, where=m)
         m = ~done
-        r0[m] = 0.5
+        np.copyto(r0, 0.5, where=m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_sparse_sigmoid_0(x), __vg_sparse_sigmoid_1(x)
@@ -3010,9 +3010,9 @@ def _f_threshold(x, threshold, value):
 def _df_threshold(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
     m = (threshold < x)
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     m = ~m
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -3022,10 +3022,10 @@ def _vg_threshold(x, threshold, value):
     r1 = np.empty(x.shape, x.dtype)
     m = (threshold < x)
     np.copyto(r0, x, where=m)
-    r1[m] = 1
+    np.copyto(r1, 1, where=m)
     m = ~m
     np.copyto(r0, value, where=m)
-    r1[m] = 0
+    np.copyto(r1, 0, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -3038,9 +3038,9 @@ def _dp_threshold_threshold(x, threshold, value):
 def _dp_threshold_value(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
     m = (threshold < x)
-    r0[m] = 0
+    np.copyto(r0, 0, where=m)
     m = ~m
-    r0[m] = 1
+    np.copyto(r0, 1, where=m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 

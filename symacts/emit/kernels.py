@@ -199,17 +199,13 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
             vals = b.values(branch, "xm", pmap, "    ")
             for r, e, v in zip(rs, branch, vals, strict=True):
                 if e.is_number:
-                    b.lines.append(f"    {r}[m] = {v}")
+                    b.lines.append(f"    np.copyto({r}, {v}, where=m)")
                 else:
                     v = v if e.has(x) else f"_full(xm, {v})"
                     b.lines.append(f"    {r}[m] = {v}")
         else:
             for r, e in zip(rs, branch, strict=True):
-                v = pr_full(e)
-                if e.is_number:
-                    b.lines.append(f"    {r}[m] = {v}")
-                else:
-                    b.lines.append(f"    np.copyto({r}, {v}, where=m)")
+                b.lines.append(f"    np.copyto({r}, {pr_full(e)}, where=m)")
     for r, fx in zip(rs, fixes, strict=True):
         b.lines.append(f"    np.copyto({r}, x, where=np.isnan(x))")
         if fx:
