@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import site
 import sys
+import sysconfig
 from pathlib import Path
 from types import ModuleType
 
@@ -20,7 +22,11 @@ def candidates() -> list[Path]:
         out.append(Path(env))
     here = Path(__file__).resolve().parent
     out.append(here.parent.parent / "generated" / FILENAME)  # source tree / editable install
-    out.append(Path(sys.prefix) / "share" / "symacts" / FILENAME)  # normal install (data file)
+    # normal install: a data file under <prefix>/share/symacts (or the user base for --user)
+    for base in (sysconfig.get_path("data"), sys.prefix, site.getuserbase()):
+        p = Path(base) / "share" / "symacts" / FILENAME
+        if p not in out:
+            out.append(p)
     return out
 
 
