@@ -67,6 +67,11 @@ def _check(v, ok, name, rule):
         raise ValueError(f"parameter {name} must be {rule}, got {v!r}")
 
 
+def _check_rule(ok, message):
+    if not ok:
+        raise ValueError(message)
+
+
 def _bcast(x, *ps):
     """Broadcast x against array parameters (scalars leave x as it is)."""
     shapes = [np.shape(p) for p in ps if np.ndim(p)]
@@ -1235,6 +1240,7 @@ def hardtanh(x, *, min_val=-1.0, max_val=1.0, threads=None, out=None):
     x, dt = _arg(x)
     min_val = _par(min_val, 'min_val', x.dtype)
     max_val = _par(max_val, 'max_val', x.dtype)
+    _check_rule(np.all(min_val < max_val), 'hardtanh: min_val < max_val is required')
     x = _bcast(x, min_val, max_val)
     r = _run(_f_hardtanh, x, (min_val, max_val, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -1256,6 +1262,7 @@ def hardtanh_grad(x, *, min_val=-1.0, max_val=1.0, threads=None, wrt='x', out=No
     x, dt = _arg(x)
     min_val = _par(min_val, 'min_val', x.dtype)
     max_val = _par(max_val, 'max_val', x.dtype)
+    _check_rule(np.all(min_val < max_val), 'hardtanh: min_val < max_val is required')
     x = _bcast(x, min_val, max_val)
     r = _run(core, x, (min_val, max_val, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -1266,6 +1273,7 @@ def hardtanh_value_and_grad(x, *, min_val=-1.0, max_val=1.0, threads=None, out=N
     x, dt = _arg(x)
     min_val = _par(min_val, 'min_val', x.dtype)
     max_val = _par(max_val, 'max_val', x.dtype)
+    _check_rule(np.all(min_val < max_val), 'hardtanh: min_val < max_val is required')
     x = _bcast(x, min_val, max_val)
     r = _run(_vg_hardtanh, x, (min_val, max_val, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
@@ -1963,6 +1971,7 @@ def rrelu(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None,
     x, dt = _arg(x)
     lower = _par(lower, 'lower', x.dtype)
     upper = _par(upper, 'upper', x.dtype)
+    _check_rule(np.all(lower <= upper), 'rrelu: lower <= upper is required')
     x = _bcast(x, lower, upper)
     if training:
         return _ret(_rrelu_train(x, lower, upper, rng)[0], dt, out)
@@ -1986,6 +1995,7 @@ def rrelu_grad(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=
     x, dt = _arg(x)
     lower = _par(lower, 'lower', x.dtype)
     upper = _par(upper, 'upper', x.dtype)
+    _check_rule(np.all(lower <= upper), 'rrelu: lower <= upper is required')
     x = _bcast(x, lower, upper)
     if training:
         return _ret(_rrelu_train(x, lower, upper, rng)[1], dt, out)
@@ -1998,6 +2008,7 @@ def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=F
     x, dt = _arg(x)
     lower = _par(lower, 'lower', x.dtype)
     upper = _par(upper, 'upper', x.dtype)
+    _check_rule(np.all(lower <= upper), 'rrelu: lower <= upper is required')
     x = _bcast(x, lower, upper)
     if training:
         return _ret2(_rrelu_train(x, lower, upper, rng), dt, out)

@@ -141,6 +141,10 @@ def test_parameter_gradients_against_mpmath():
         K.swish_grad(1.0, wrt="gamma")
     with pytest.raises(ValueError, match="beta"):
         K.softplus(1.0, beta=-1.0)
+    with pytest.raises(ValueError, match="lower <= upper"):
+        K.rrelu(1.0, lower=0.5, upper=0.1)
+    with pytest.raises(ValueError, match="min_val < max_val"):
+        K.hardtanh_grad(1.0, min_val=1.0, max_val=-1.0)
 
 
 def test_array_parameters_broadcast():

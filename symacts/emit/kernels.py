@@ -33,6 +33,8 @@ class KernelSpec:
     #: would give NaN (∞/∞, sin(∞)/∞)
     limits: dict[str, tuple] = field(default_factory=dict)
     summary: str = ""
+    #: rules between parameters as Python comparisons ("lower <= upper")
+    rules: list[str] = field(default_factory=list)
     formula: str = ""
     derivative: str = ""
 
@@ -44,6 +46,7 @@ def kernel_spec(act, params: bool = True) -> KernelSpec:
         name=act.name, aliases=tuple(act.aliases),
         params=[(p.name, p.default_float, p.domain) for p in act.param_specs],
         summary=act.summary, formula=str(act.expr), derivative=str(act.derivative()),
+        rules=[c.rule for c in getattr(act, "constraints", ()) if _is_rule(c.rule, act)],
     )
     spec.outputs["f"] = stabilise(act.expr, x)
     spec.outputs["df"] = stabilise(act.derivative(), x)
@@ -51,6 +54,21 @@ def kernel_spec(act, params: bool = True) -> KernelSpec:
         for p in act.param_specs:
             spec.outputs["d_" + p.name] = stabilise(act.derivative(wrt=p.name), x)
     return spec
+
+
+def _is_rule(rule: str, act) -> bool:
+    """A constraint printable as a Python comparison of parameter names only."""
+    import ast
+
+    try:
+        tree = ast.parse(rule, mode="eval")
+    except SyntaxError:
+        return False
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    ok_nodes = (ast.Expression, ast.Compare, ast.Name, ast.Load, ast.Lt, ast.LtE, ast.Gt,
+                ast.GtE, ast.Constant, ast.UnaryOp, ast.USub)
+    return (isinstance(tree.body, ast.Compare) and names <= {p.name for p in act.param_specs}
+            and all(isinstance(n, ok_nodes) for n in ast.walk(tree)))
 
 
 def _branches(e):
@@ -258,6 +276,8 @@ def kernel_source(spec: KernelSpec, x: sp.Symbol, psyms: dict) -> str:
         if dom in _DOMAIN_CHECK:
             op, words = _DOMAIN_CHECK[dom]
             prep.append(f"    _check({p}, np.all(np.asarray({p}) {op}), {p!r}, {words!r})")
+    for rule in spec.rules:
+        prep.append(f"    _check_rule(np.all({rule}), {n + ': ' + rule + ' is required'!r})")
     if pnames:
         prep.append(f"    x = _bcast(x, {', '.join(pnames)})")
     doc_f = f'    """{spec.summary}\n\n    f(x) = {spec.formula}\n    """'

@@ -57,6 +57,11 @@ def _check(v, ok, name, rule):
         raise ValueError(f"parameter {name} must be {rule}, got {v!r}")
 
 
+def _check_rule(ok, message):
+    if not ok:
+        raise ValueError(message)
+
+
 def _bcast(x, *ps):
     """Broadcast x against array parameters (scalars leave x as it is)."""
     shapes = [np.shape(p) for p in ps if np.ndim(p)]
