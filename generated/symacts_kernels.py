@@ -397,6 +397,7 @@ def _f_celu(x, alpha):
     xm = x[m]
     alpha_m = _sel(alpha, m)
     r0[m] = (alpha_m * np.expm1((xm / alpha_m)))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -408,6 +409,7 @@ def _df_celu(x, alpha):
     xm = x[m]
     alpha_m = _sel(alpha, m)
     r0[m] = np.exp((xm / alpha_m))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -423,6 +425,8 @@ def _vg_celu(x, alpha):
     t1 = (xm / alpha_m)
     r0[m] = (alpha_m * np.expm1(t1))
     r1[m] = np.exp(t1)
+    np.copyto(r0, x, where=np.isnan(x))
+    np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
@@ -444,6 +448,7 @@ def _dp_celu_alpha(x, alpha):
     t3 = (1 / alpha_m)
     t4 = (t3 * xm)
     r0[m] = (-(t3 * _dmul(np.exp(t4), xm)) + np.expm1(t4))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -500,6 +505,7 @@ def _f_elu(x, alpha):
     xm = x[m]
     alpha_m = _sel(alpha, m)
     r0[m] = (alpha_m * np.expm1(xm))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -511,6 +517,7 @@ def _df_elu(x, alpha):
     xm = x[m]
     alpha_m = _sel(alpha, m)
     r0[m] = (alpha_m * np.exp(xm))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -525,6 +532,8 @@ def _vg_elu(x, alpha):
     alpha_m = _sel(alpha, m)
     r0[m] = (alpha_m * np.expm1(xm))
     r1[m] = (alpha_m * np.exp(xm))
+    np.copyto(r0, x, where=np.isnan(x))
+    np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
@@ -535,6 +544,7 @@ def _dp_elu_alpha(x, alpha):
     m = ~m
     xm = x[m]
     r0[m] = np.expm1(xm)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -832,6 +842,7 @@ def _f_hard_sigmoid_keras2(x):
     np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.2 * x) + 0.5), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -856,6 +867,7 @@ def _vg_hard_sigmoid_keras2(x):
         np.copyto(r0, 1, where=m)
         m = ~done
         np.copyto(r0, ((0.2 * x) + 0.5), where=m)
+        np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_hard_sigmoid_keras2_1(x):
         r0 = np.empty(x.shape, x.dtype)
@@ -995,6 +1007,7 @@ def _f_hardsigmoid(x):
     np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.16666666666666666 * x) + 0.5), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1019,6 +1032,7 @@ def _vg_hardsigmoid(x):
         np.copyto(r0, 1, where=m)
         m = ~done
         np.copyto(r0, ((0.16666666666666666 * x) + 0.5), where=m)
+        np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_hardsigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
@@ -1075,6 +1089,7 @@ def _f_hardswish(x):
     np.copyto(r0, x, where=m)
     m = ~done
     np.copyto(r0, (0.16666666666666666 * x * (x + 3)), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1088,6 +1103,7 @@ def _df_hardswish(x):
     np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.3333333333333333 * x) + 0.5), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1105,6 +1121,8 @@ def _vg_hardswish(x):
     m = ~done
     np.copyto(r0, (0.16666666666666666 * x * (x + 3)), where=m)
     np.copyto(r1, ((0.3333333333333333 * x) + 0.5), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
+    np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
@@ -1152,6 +1170,7 @@ def _f_hardtanh(x, min_val, max_val):
     np.copyto(r0, max_val, where=m)
     m = ~done
     np.copyto(r0, x, where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1176,6 +1195,7 @@ def _vg_hardtanh(x, min_val, max_val):
         np.copyto(r0, max_val, where=m)
         m = ~done
         np.copyto(r0, x, where=m)
+        np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_hardtanh_1(x, min_val, max_val):
         r0 = np.empty(x.shape, x.dtype)
@@ -1316,6 +1336,7 @@ def _f_isrlu(x, alpha):
     xm = x[m]
     alpha_m = _sel(alpha, m)
     r0[m] = (xm / np.hypot((xm * np.sqrt(alpha_m)), 1))
+    np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, None, -((1 / np.sqrt(alpha))))
     return r0
 
@@ -1328,6 +1349,7 @@ def _df_isrlu(x, alpha):
     xm = x[m]
     alpha_m = _sel(alpha, m)
     r0[m] = (1 / np.hypot((xm * np.sqrt(alpha_m)), 1))**3
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1343,7 +1365,9 @@ def _vg_isrlu(x, alpha):
     t1 = np.hypot((xm * np.sqrt(alpha_m)), 1)
     r0[m] = (xm / t1)
     r1[m] = (1 / t1)**3
+    np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, None, -((1 / np.sqrt(alpha))))
+    np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
@@ -1355,6 +1379,7 @@ def _dp_isrlu_alpha(x, alpha):
     xm = x[m]
     alpha_m = _sel(alpha, m)
     r0[m] = -(0.5 * (xm / np.hypot((xm * np.sqrt(alpha_m)), 1))**3)
+    np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, None, (0.5 * (1 / np.sqrt(alpha))**3))
     return r0
 
@@ -1472,6 +1497,7 @@ def _f_leaky_relu(x, negative_slope):
     np.copyto(r0, x, where=m)
     m = ~m
     np.copyto(r0, (negative_slope * x), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1494,6 +1520,7 @@ def _vg_leaky_relu(x, negative_slope):
     m = ~m
     np.copyto(r0, (negative_slope * x), where=m)
     np.copyto(r1, negative_slope, where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
@@ -1504,6 +1531,7 @@ def _dp_leaky_relu_negative_slope(x, negative_slope):
     np.copyto(r0, 0, where=m)
     m = ~m
     np.copyto(r0, x, where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1651,6 +1679,7 @@ def _f_prelu(x, a):
     np.copyto(r0, x, where=m)
     m = ~m
     np.copyto(r0, (a * x), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1673,6 +1702,7 @@ def _vg_prelu(x, a):
     m = ~m
     np.copyto(r0, (a * x), where=m)
     np.copyto(r1, a, where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
@@ -1683,6 +1713,7 @@ def _dp_prelu_a(x, a):
     np.copyto(r0, 0, where=m)
     m = ~m
     np.copyto(r0, x, where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1806,6 +1837,7 @@ def _f_relu6(x):
     np.copyto(r0, 6, where=m)
     m = ~done
     np.copyto(r0, x, where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1830,6 +1862,7 @@ def _vg_relu6(x):
         np.copyto(r0, 6, where=m)
         m = ~done
         np.copyto(r0, x, where=m)
+        np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_relu6_1(x):
         r0 = np.empty(x.shape, x.dtype)
@@ -1882,6 +1915,7 @@ def _f_rrelu(x, lower, upper):
     np.copyto(r0, x, where=m)
     m = ~m
     np.copyto(r0, (x * ((0.5 * lower) + (0.5 * upper))), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1904,6 +1938,7 @@ def _vg_rrelu(x, lower, upper):
     m = ~m
     np.copyto(r0, (x * ((0.5 * lower) + (0.5 * upper))), where=m)
     np.copyto(r1, ((0.5 * lower) + (0.5 * upper)), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
@@ -1914,6 +1949,7 @@ def _dp_rrelu_lower(x, lower, upper):
     np.copyto(r0, 0, where=m)
     m = ~m
     np.copyto(r0, (0.5 * x), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1923,6 +1959,7 @@ def _dp_rrelu_upper(x, lower, upper):
     np.copyto(r0, 0, where=m)
     m = ~m
     np.copyto(r0, (0.5 * x), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1989,6 +2026,7 @@ def _f_selu(x):
     m = ~m
     xm = x[m]
     r0[m] = (1.7580993408473768 * np.expm1(xm))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -1999,6 +2037,7 @@ def _df_selu(x):
     m = ~m
     xm = x[m]
     r0[m] = (1.7580993408473768 * np.exp(xm))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -2013,6 +2052,8 @@ def _vg_selu(x):
     t1 = 1.7580993408473768
     r0[m] = (t1 * np.expm1(xm))
     r1[m] = (t1 * np.exp(xm))
+    np.copyto(r0, x, where=np.isnan(x))
+    np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
@@ -2152,6 +2193,7 @@ def _f_sinc(x):
     r0[m] = (np.sin(xm) / xm)
     m = ~m
     np.copyto(r0, 1, where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, 0, 0)
     return r0
 
@@ -2170,6 +2212,7 @@ def _df_sinc(x):
     m = ~done
     xm = x[m]
     r0[m] = (-((1 / xm)**2 * np.sin(xm)) + (np.cos(xm) / xm))
+    np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, 0, 0)
     return r0
 
@@ -2182,6 +2225,7 @@ def _vg_sinc(x):
         r0[m] = (np.sin(xm) / xm)
         m = ~m
         np.copyto(r0, 1, where=m)
+        np.copyto(r0, x, where=np.isnan(x))
         _atinf(r0, x, 0, 0)
         return r0
     def __vg_sinc_1(x):
@@ -2198,6 +2242,7 @@ def _vg_sinc(x):
         m = ~done
         xm = x[m]
         r0[m] = (-((1 / xm)**2 * np.sin(xm)) + (np.cos(xm) / xm))
+        np.copyto(r0, x, where=np.isnan(x))
         _atinf(r0, x, 0, 0)
         return r0
     return __vg_sinc_0(x), __vg_sinc_1(x)
@@ -2308,6 +2353,7 @@ def _dp_softplus_beta(x, beta):
     beta_m = _sel(beta, m)
     t2 = (xm * beta_m)
     r0[m] = (-((1 / beta_m)**2 * _softplus(t2)) + (_dmul(_sigmoid(t2), xm) / beta_m))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -2520,6 +2566,7 @@ def _f_sparse_plus(x):
     np.copyto(r0, x, where=m)
     m = ~done
     np.copyto(r0, (0.25 * (x + 1)**2), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -2533,6 +2580,7 @@ def _df_sparse_plus(x):
     np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.5 * x) + 0.5), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -2550,6 +2598,8 @@ def _vg_sparse_plus(x):
     m = ~done
     np.copyto(r0, (0.25 * (x + 1)**2), where=m)
     np.copyto(r1, ((0.5 * x) + 0.5), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
+    np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
@@ -2597,6 +2647,7 @@ def _f_sparse_sigmoid(x):
     np.copyto(r0, 1, where=m)
     m = ~done
     np.copyto(r0, ((0.5 * x) + 0.5), where=m)
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -2625,6 +2676,7 @@ def _vg_sparse_sigmoid(x):
         np.copyto(r0, 1, where=m)
         m = ~done
         np.copyto(r0, ((0.5 * x) + 0.5), where=m)
+        np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_sparse_sigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
@@ -2685,6 +2737,7 @@ def _f_squareplus(x, b):
     xm = x[m]
     b_m = _sel(b, m)
     r0[m] = (0.5 * b_m / (-xm + np.hypot(xm, np.sqrt(b_m))))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -2699,6 +2752,7 @@ def _df_squareplus(x, b):
     b_m = _sel(b, m)
     t1 = np.hypot(xm, np.sqrt(b_m))
     r0[m] = (0.5 * b_m / (t1 * (t1 - xm)))
+    np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, 1, None)
     return r0
 
@@ -2720,6 +2774,8 @@ def _vg_squareplus(x, b):
     t4 = (0.5 * b_m / (t3 - xm))
     r0[m] = t4
     r1[m] = (t4 / t3)
+    np.copyto(r0, x, where=np.isnan(x))
+    np.copyto(r1, x, where=np.isnan(x))
     _atinf(r1, x, 1, None)
     return r0, r1
 
@@ -2892,6 +2948,7 @@ def _f_tanhshrink(x):
     m = ~m
     xm = x[m]
     r0[m] = (xm - np.tanh(xm))
+    np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
@@ -2910,6 +2967,7 @@ def _vg_tanhshrink(x):
         m = ~m
         xm = x[m]
         r0[m] = (xm - np.tanh(xm))
+        np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_tanhshrink_1(x):
         return np.tanh(x)**2

@@ -224,47 +224,13 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         else:
             for r, e in zip(rs, branch, strict=True):
                 b.lines.append(f"    np.copyto({r}, {pr_full(e)}, where=m)")
-    nan_branch = _nan_branch(conds[0], x)
-    for r, bl, fx in zip(rs, branch_lists, fixes, strict=True):
-        if nan_branch is None or not bl[nan_branch][0].has(x):
-            b.lines.append(f"    np.copyto({r}, x, where=np.isnan(x))")
+    for r, fx in zip(rs, fixes, strict=True):
+        # NaN in → the input's NaN out, whatever branch it fell in: deterministic bits for any
+        # blocking (a computed NaN's sign can depend on the SIMD lane it went through)
+        b.lines.append(f"    np.copyto({r}, x, where=np.isnan(x))")
         if fx:
             b.lines.append(f"    _atinf({r}, x, {fx})")
     return "\n".join([head, *b.lines, f"    return {', '.join(rs)}"])
-
-
-def _nan_truth(c, x):
-    """Value of a condition at x = NaN (comparisons are False, ≠ is True); None if unknown."""
-    if c == sp.true:
-        return True
-    if c == sp.false:
-        return False
-    if isinstance(c, sp.Or):
-        vals = [_nan_truth(a, x) for a in c.args]
-        return None if None in vals else any(vals)
-    if isinstance(c, sp.And):
-        vals = [_nan_truth(a, x) for a in c.args]
-        return None if None in vals else all(vals)
-    if isinstance(c, sp.Not):
-        v = _nan_truth(c.args[0], x)
-        return None if v is None else not v
-    if type(c) in (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan, sp.LessThan,
-                   sp.Equality, sp.Unequality):
-        if not c.has(x):
-            return None
-        return isinstance(c, sp.Unequality)
-    return None
-
-
-def _nan_branch(conds, x) -> int | None:
-    """Index of the branch a NaN input lands in (None when undecidable)."""
-    for i, c in enumerate(conds):
-        v = _nan_truth(c, x)
-        if v is None:
-            return None
-        if v:
-            return i
-    return None
 
 
 def pr_cond(pr: NumpyPrinter, c) -> str:
