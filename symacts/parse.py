@@ -83,7 +83,10 @@ FUNCTIONS: dict[str, tuple[int | None, Callable]] = {
     "max": (None, lambda args: sp.Max(*args)),
     "min": (None, lambda args: sp.Min(*args)),
 }
+# SymPy's own spellings, as people paste them
 FUNCTIONS["Abs"] = FUNCTIONS["abs"]
+FUNCTIONS["Max"] = FUNCTIONS["max"]
+FUNCTIONS["Min"] = FUNCTIONS["min"]
 
 CONSTANTS = {"e": sp.E, "E": sp.E, "pi": sp.pi}
 

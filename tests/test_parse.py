@@ -36,6 +36,7 @@ def parse(text: str, **params) -> sp.Expr:
     ("0.1*x", x / 10),
     ("pi*x", sp.pi * x),
     ("x − 1", x - 1),
+    ("Max(x, 0) + Min(0, x)/4", sp.Max(x, 0) + sp.Min(0, x) / 4),
 ])
 def test_accepted_formulas(text, want):
     assert sp.simplify(parse(text) - want) == 0
