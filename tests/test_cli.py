@@ -33,6 +33,12 @@ def test_show_mish_prints_definition_and_compact_derivative(capsys):
     assert "f'(x)" in out
 
 
+def test_show_properties(capsys):
+    assert main(["show", "mish", "--properties"]) == 0
+    out = capsys.readouterr().out
+    assert "range: [-0.308843" in out and "monotonic: no" in out
+
+
 def test_show_options(capsys):
     assert main(["show", "swish", "--wrt", "beta", "--latex"]) == 0
     out = capsys.readouterr().out

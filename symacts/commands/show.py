@@ -17,6 +17,8 @@ def register(sub) -> None:
     p.add_argument("--wrt", default=None, help="differentiate with respect to this parameter")
     add_param_option(p)
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of Unicode")
+    p.add_argument("--properties", action="store_true",
+                   help="also print the derived properties (range, monotonicity, smoothness, ...)")
     p.set_defaults(func=run)
 
 
@@ -47,6 +49,9 @@ def run(args) -> int:
     if act.kinks and args.wrt is None and args.order == 1:
         shown = ", ".join(f"f'({k}) = {v}" for k, v in act.kink_values().items())
         print(f"at kinks: {shown}")
+    if args.properties:
+        print("properties:")
+        print(_indent(act.properties().to_text()))
     return 0
 
 
