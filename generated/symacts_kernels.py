@@ -85,6 +85,28 @@ def _sel(p, m):
     return p if np.ndim(p) == 0 else np.broadcast_to(p, m.shape)[m]
 
 
+_IT = {_F32: np.dtype(np.int32), _F64: np.dtype(np.int64)}
+
+
+def _pick(r, v, m):
+    """r[m] = v as an exact bit select, r ^= (r ^ v) & −m: no per-element branches (a random
+    mask makes copyto(where=)/where ~20× slower), any value (NaN, ±inf) kept bit for bit."""
+    it = _IT[r.dtype]
+    mk = np.empty(np.shape(m), it)
+    np.copyto(mk, m)
+    np.negative(mk, out=mk)
+    ri = r.view(it)
+    vi = np.asarray(v, r.dtype).view(it)
+    if vi.ndim == 0 and vi == 0:
+        np.invert(mk, out=mk)
+        np.bitwise_and(ri, mk, out=ri)
+        return
+    t = np.empty(ri.shape, it)
+    np.bitwise_xor(ri, vi, out=t)
+    np.bitwise_and(t, mk, out=t)
+    np.bitwise_xor(ri, t, out=ri)
+
+
 def _full(x, c):
     """Constant output of x's shape (NaN where x is NaN)."""
     r = np.full(np.shape(x), c, dtype=x.dtype)
@@ -100,17 +122,20 @@ def _pool():
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            _POOL = ThreadPoolExecutor(max(os.cpu_count() or 1, 1),
+            _POOL = ThreadPoolExecutor(_NCPU,
                                        thread_name_prefix="symacts-kernels")
         return _POOL
 
 
+_NCPU = max(os.cpu_count() or 1, 1)
+
+
 def _nthreads(threads, nblocks):
     if threads is None:
-        threads = os.cpu_count() or 1
+        return max(1, min(_NCPU, nblocks))
     if not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
         raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
-    return max(1, min(int(threads), nblocks, os.cpu_count() or 1))
+    return max(1, min(int(threads), nblocks, _NCPU))
 
 
 def _dest(out, x, k):
@@ -330,9 +355,9 @@ def bent_identity_value_and_grad(x, *, threads=None, out=None):
 def _f_binary_step(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -345,9 +370,9 @@ def _vg_binary_step(x):
     def __vg_binary_step_0(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x >= 0)
-        np.copyto(r0, 1, where=m)
+        _pick(r0, 1, m)
         m = ~m
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_binary_step_1(x):
@@ -392,7 +417,7 @@ def binary_step_value_and_grad(x, *, threads=None, out=None):
 def _f_celu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -404,7 +429,7 @@ def _f_celu(x, alpha):
 def _df_celu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -417,8 +442,8 @@ def _vg_celu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -434,7 +459,7 @@ def _dp_celu_alpha(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (np.abs((x / alpha)) < 0.5)
     done |= m
     xm = x[m]
@@ -500,7 +525,7 @@ def celu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 def _f_elu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -512,7 +537,7 @@ def _f_elu(x, alpha):
 def _df_elu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -525,8 +550,8 @@ def _vg_elu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -540,7 +565,7 @@ def _vg_elu(x, alpha):
 def _dp_elu_alpha(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
     xm = x[m]
     r0[m] = np.expm1(xm)
@@ -836,12 +861,12 @@ def _f_hard_sigmoid_keras2(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -2.5)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (x >= 2.5)
     done |= m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~done
-    np.copyto(r0, ((0.2 * x) + 0.5), where=m)
+    _pick(r0, ((0.2 * x) + 0.5), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -849,9 +874,9 @@ def _f_hard_sigmoid_keras2(x):
 def _df_hard_sigmoid_keras2(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (((x >= 2.5)) | ((x <= -2.5)))
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
-    np.copyto(r0, 0.2, where=m)
+    _pick(r0, 0.2, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -861,20 +886,20 @@ def _vg_hard_sigmoid_keras2(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x <= -2.5)
         done = m.copy()
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~done & (x >= 2.5)
         done |= m
-        np.copyto(r0, 1, where=m)
+        _pick(r0, 1, m)
         m = ~done
-        np.copyto(r0, ((0.2 * x) + 0.5), where=m)
+        _pick(r0, ((0.2 * x) + 0.5), m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_hard_sigmoid_keras2_1(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (((x >= 2.5)) | ((x <= -2.5)))
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~m
-        np.copyto(r0, 0.2, where=m)
+        _pick(r0, 0.2, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_hard_sigmoid_keras2_0(x), __vg_hard_sigmoid_keras2_1(x)
@@ -917,9 +942,9 @@ def hard_sigmoid_keras2_value_and_grad(x, *, threads=None, out=None):
 def _f_hardshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     m = (((lambd < x)) | ((lambd < -(x))))
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -927,9 +952,9 @@ def _f_hardshrink(x, lambd):
 def _df_hardshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     m = (((lambd < x)) | ((lambd < -(x))))
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -938,11 +963,11 @@ def _vg_hardshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (((lambd < x)) | ((lambd < -(x))))
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
-    np.copyto(r1, 0, where=m)
+    _pick(r0, 0, m)
+    _pick(r1, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1001,12 +1026,12 @@ def _f_hardsigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -3)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (x >= 3)
     done |= m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~done
-    np.copyto(r0, ((0.16666666666666666 * x) + 0.5), where=m)
+    _pick(r0, ((0.16666666666666666 * x) + 0.5), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1014,9 +1039,9 @@ def _f_hardsigmoid(x):
 def _df_hardsigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (((x >= 3)) | ((x <= -3)))
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
-    np.copyto(r0, 0.16666666666666666, where=m)
+    _pick(r0, 0.16666666666666666, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1026,20 +1051,20 @@ def _vg_hardsigmoid(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x <= -3)
         done = m.copy()
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~done & (x >= 3)
         done |= m
-        np.copyto(r0, 1, where=m)
+        _pick(r0, 1, m)
         m = ~done
-        np.copyto(r0, ((0.16666666666666666 * x) + 0.5), where=m)
+        _pick(r0, ((0.16666666666666666 * x) + 0.5), m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_hardsigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (((x >= 3)) | ((x <= -3)))
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~m
-        np.copyto(r0, 0.16666666666666666, where=m)
+        _pick(r0, 0.16666666666666666, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_hardsigmoid_0(x), __vg_hardsigmoid_1(x)
@@ -1083,12 +1108,12 @@ def _f_hardswish(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -3)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (x >= 3)
     done |= m
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~done
-    np.copyto(r0, (0.16666666666666666 * x * (x + 3)), where=m)
+    _pick(r0, (0.16666666666666666 * x * (x + 3)), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1097,12 +1122,12 @@ def _df_hardswish(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -3)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (x >= 3)
     done |= m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~done
-    np.copyto(r0, ((0.3333333333333333 * x) + 0.5), where=m)
+    _pick(r0, ((0.3333333333333333 * x) + 0.5), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1112,15 +1137,15 @@ def _vg_hardswish(x):
     r1 = np.empty(x.shape, x.dtype)
     m = (x <= -3)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
-    np.copyto(r1, 0, where=m)
+    _pick(r0, 0, m)
+    _pick(r1, 0, m)
     m = ~done & (x >= 3)
     done |= m
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~done
-    np.copyto(r0, (0.16666666666666666 * x * (x + 3)), where=m)
-    np.copyto(r1, ((0.3333333333333333 * x) + 0.5), where=m)
+    _pick(r0, (0.16666666666666666 * x * (x + 3)), m)
+    _pick(r1, ((0.3333333333333333 * x) + 0.5), m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1164,12 +1189,12 @@ def _f_hardtanh(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     m = (min_val >= x)
     done = m.copy()
-    np.copyto(r0, min_val, where=m)
+    _pick(r0, min_val, m)
     m = ~done & (max_val <= x)
     done |= m
-    np.copyto(r0, max_val, where=m)
+    _pick(r0, max_val, m)
     m = ~done
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1177,9 +1202,9 @@ def _f_hardtanh(x, min_val, max_val):
 def _df_hardtanh(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     m = (((min_val >= x)) | ((max_val <= x)))
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1189,20 +1214,20 @@ def _vg_hardtanh(x, min_val, max_val):
         r0 = np.empty(x.shape, x.dtype)
         m = (min_val >= x)
         done = m.copy()
-        np.copyto(r0, min_val, where=m)
+        _pick(r0, min_val, m)
         m = ~done & (max_val <= x)
         done |= m
-        np.copyto(r0, max_val, where=m)
+        _pick(r0, max_val, m)
         m = ~done
-        np.copyto(r0, x, where=m)
+        _pick(r0, x, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_hardtanh_1(x, min_val, max_val):
         r0 = np.empty(x.shape, x.dtype)
         m = (((min_val >= x)) | ((max_val <= x)))
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~m
-        np.copyto(r0, 1, where=m)
+        _pick(r0, 1, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_hardtanh_0(x, min_val, max_val), __vg_hardtanh_1(x, min_val, max_val)
@@ -1211,9 +1236,9 @@ def _vg_hardtanh(x, min_val, max_val):
 def _dp_hardtanh_min_val(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     m = (min_val >= x)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1222,12 +1247,12 @@ def _dp_hardtanh_max_val(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     m = (min_val >= x)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (max_val <= x)
     done |= m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~done
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1331,7 +1356,7 @@ def identity_value_and_grad(x, *, threads=None, out=None):
 def _f_isrlu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -1344,7 +1369,7 @@ def _f_isrlu(x, alpha):
 def _df_isrlu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -1357,8 +1382,8 @@ def _vg_isrlu(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -1374,7 +1399,7 @@ def _vg_isrlu(x, alpha):
 def _dp_isrlu_alpha(x, alpha):
     r0 = np.empty(x.shape, x.dtype)
     m = (x >= 0)
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
     xm = x[m]
     alpha_m = _sel(alpha, m)
@@ -1494,9 +1519,9 @@ def isru_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 def _f_leaky_relu(x, negative_slope):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~m
-    np.copyto(r0, (negative_slope * x), where=m)
+    _pick(r0, (negative_slope * x), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1504,9 +1529,9 @@ def _f_leaky_relu(x, negative_slope):
 def _df_leaky_relu(x, negative_slope):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
-    np.copyto(r0, negative_slope, where=m)
+    _pick(r0, negative_slope, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1515,11 +1540,11 @@ def _vg_leaky_relu(x, negative_slope):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~m
-    np.copyto(r0, (negative_slope * x), where=m)
-    np.copyto(r1, negative_slope, where=m)
+    _pick(r0, (negative_slope * x), m)
+    _pick(r1, negative_slope, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1528,9 +1553,9 @@ def _vg_leaky_relu(x, negative_slope):
 def _dp_leaky_relu_negative_slope(x, negative_slope):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1676,9 +1701,9 @@ def mish_value_and_grad(x, *, threads=None, out=None):
 def _f_prelu(x, a):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~m
-    np.copyto(r0, (a * x), where=m)
+    _pick(r0, (a * x), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1686,9 +1711,9 @@ def _f_prelu(x, a):
 def _df_prelu(x, a):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
-    np.copyto(r0, a, where=m)
+    _pick(r0, a, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1697,11 +1722,11 @@ def _vg_prelu(x, a):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~m
-    np.copyto(r0, (a * x), where=m)
-    np.copyto(r1, a, where=m)
+    _pick(r0, (a * x), m)
+    _pick(r1, a, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1710,9 +1735,9 @@ def _vg_prelu(x, a):
 def _dp_prelu_a(x, a):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1762,9 +1787,9 @@ def prelu_value_and_grad(x, *, a=0.25, threads=None, out=None):
 def _f_relu(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1772,9 +1797,9 @@ def _f_relu(x):
 def _df_relu(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1783,11 +1808,11 @@ def _vg_relu(x):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
-    np.copyto(r1, 0, where=m)
+    _pick(r0, 0, m)
+    _pick(r1, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1831,12 +1856,12 @@ def _f_relu6(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= 0)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (x >= 6)
     done |= m
-    np.copyto(r0, 6, where=m)
+    _pick(r0, 6, m)
     m = ~done
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1844,9 +1869,9 @@ def _f_relu6(x):
 def _df_relu6(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (((x >= 6)) | ((x <= 0)))
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1856,20 +1881,20 @@ def _vg_relu6(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x <= 0)
         done = m.copy()
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~done & (x >= 6)
         done |= m
-        np.copyto(r0, 6, where=m)
+        _pick(r0, 6, m)
         m = ~done
-        np.copyto(r0, x, where=m)
+        _pick(r0, x, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_relu6_1(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (((x >= 6)) | ((x <= 0)))
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~m
-        np.copyto(r0, 1, where=m)
+        _pick(r0, 1, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_relu6_0(x), __vg_relu6_1(x)
@@ -1912,9 +1937,9 @@ def relu6_value_and_grad(x, *, threads=None, out=None):
 def _f_rrelu(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~m
-    np.copyto(r0, (x * ((0.5 * lower) + (0.5 * upper))), where=m)
+    _pick(r0, (x * ((0.5 * lower) + (0.5 * upper))), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1922,9 +1947,9 @@ def _f_rrelu(x, lower, upper):
 def _df_rrelu(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
-    np.copyto(r0, ((0.5 * lower) + (0.5 * upper)), where=m)
+    _pick(r0, ((0.5 * lower) + (0.5 * upper)), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1933,11 +1958,11 @@ def _vg_rrelu(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~m
-    np.copyto(r0, (x * ((0.5 * lower) + (0.5 * upper))), where=m)
-    np.copyto(r1, ((0.5 * lower) + (0.5 * upper)), where=m)
+    _pick(r0, (x * ((0.5 * lower) + (0.5 * upper))), m)
+    _pick(r1, ((0.5 * lower) + (0.5 * upper)), m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1946,9 +1971,9 @@ def _vg_rrelu(x, lower, upper):
 def _dp_rrelu_lower(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
-    np.copyto(r0, (0.5 * x), where=m)
+    _pick(r0, (0.5 * x), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1956,9 +1981,9 @@ def _dp_rrelu_lower(x, lower, upper):
 def _dp_rrelu_upper(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
-    np.copyto(r0, (0.5 * x), where=m)
+    _pick(r0, (0.5 * x), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2022,7 +2047,7 @@ def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=F
 def _f_selu(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, (1.0507009873554805 * x), where=m)
+    _pick(r0, (1.0507009873554805 * x), m)
     m = ~m
     xm = x[m]
     r0[m] = (1.7580993408473768 * np.expm1(xm))
@@ -2033,7 +2058,7 @@ def _f_selu(x):
 def _df_selu(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, 1.0507009873554805, where=m)
+    _pick(r0, 1.0507009873554805, m)
     m = ~m
     xm = x[m]
     r0[m] = (1.7580993408473768 * np.exp(xm))
@@ -2045,8 +2070,8 @@ def _vg_selu(x):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (x > 0)
-    np.copyto(r0, (1.0507009873554805 * x), where=m)
-    np.copyto(r1, 1.0507009873554805, where=m)
+    _pick(r0, (1.0507009873554805 * x), m)
+    _pick(r1, 1.0507009873554805, m)
     m = ~m
     xm = x[m]
     t1 = 1.7580993408473768
@@ -2192,7 +2217,7 @@ def _f_sinc(x):
     xm = x[m]
     r0[m] = (np.sin(xm) / xm)
     m = ~m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, 0, 0)
     return r0
@@ -2202,7 +2227,7 @@ def _df_sinc(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x == 0)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (np.abs(x) < 1.1)
     done |= m
     xm = x[m]
@@ -2224,7 +2249,7 @@ def _vg_sinc(x):
         xm = x[m]
         r0[m] = (np.sin(xm) / xm)
         m = ~m
-        np.copyto(r0, 1, where=m)
+        _pick(r0, 1, m)
         np.copyto(r0, x, where=np.isnan(x))
         _atinf(r0, x, 0, 0)
         return r0
@@ -2232,7 +2257,7 @@ def _vg_sinc(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x == 0)
         done = m.copy()
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~done & (np.abs(x) < 1.1)
         done |= m
         xm = x[m]
@@ -2406,12 +2431,12 @@ def _f_softshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     m = (lambd < x)
     done = m.copy()
-    np.copyto(r0, (-lambd + x), where=m)
+    _pick(r0, (-lambd + x), m)
     m = ~done & (lambd < -(x))
     done |= m
-    np.copyto(r0, (lambd + x), where=m)
+    _pick(r0, (lambd + x), m)
     m = ~done
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2419,9 +2444,9 @@ def _f_softshrink(x, lambd):
 def _df_softshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     m = (((lambd < x)) | ((lambd < -(x))))
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2431,20 +2456,20 @@ def _vg_softshrink(x, lambd):
         r0 = np.empty(x.shape, x.dtype)
         m = (lambd < x)
         done = m.copy()
-        np.copyto(r0, (-lambd + x), where=m)
+        _pick(r0, (-lambd + x), m)
         m = ~done & (lambd < -(x))
         done |= m
-        np.copyto(r0, (lambd + x), where=m)
+        _pick(r0, (lambd + x), m)
         m = ~done
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_softshrink_1(x, lambd):
         r0 = np.empty(x.shape, x.dtype)
         m = (((lambd < x)) | ((lambd < -(x))))
-        np.copyto(r0, 1, where=m)
+        _pick(r0, 1, m)
         m = ~m
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_softshrink_0(x, lambd), __vg_softshrink_1(x, lambd)
@@ -2454,12 +2479,12 @@ def _dp_softshrink_lambd(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     m = (lambd < x)
     done = m.copy()
-    np.copyto(r0, -1, where=m)
+    _pick(r0, -1, m)
     m = ~done & (lambd < -(x))
     done |= m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~done
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2560,12 +2585,12 @@ def _f_sparse_plus(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -1)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (x >= 1)
     done |= m
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~done
-    np.copyto(r0, (0.25 * (x + 1)**2), where=m)
+    _pick(r0, (0.25 * (x + 1)**2), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2574,12 +2599,12 @@ def _df_sparse_plus(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -1)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (x >= 1)
     done |= m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~done
-    np.copyto(r0, ((0.5 * x) + 0.5), where=m)
+    _pick(r0, ((0.5 * x) + 0.5), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2589,15 +2614,15 @@ def _vg_sparse_plus(x):
     r1 = np.empty(x.shape, x.dtype)
     m = (x <= -1)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
-    np.copyto(r1, 0, where=m)
+    _pick(r0, 0, m)
+    _pick(r1, 0, m)
     m = ~done & (x >= 1)
     done |= m
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~done
-    np.copyto(r0, (0.25 * (x + 1)**2), where=m)
-    np.copyto(r1, ((0.5 * x) + 0.5), where=m)
+    _pick(r0, (0.25 * (x + 1)**2), m)
+    _pick(r1, ((0.5 * x) + 0.5), m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -2641,12 +2666,12 @@ def _f_sparse_sigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (x <= -1)
     done = m.copy()
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done & (x >= 1)
     done |= m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~done
-    np.copyto(r0, ((0.5 * x) + 0.5), where=m)
+    _pick(r0, ((0.5 * x) + 0.5), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2655,12 +2680,12 @@ def _df_sparse_sigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     m = (((x == -1)) | ((x == 1)))
     done = m.copy()
-    np.copyto(r0, 0.25, where=m)
+    _pick(r0, 0.25, m)
     m = ~done & (((x >= 1)) | ((x <= -1)))
     done |= m
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~done
-    np.copyto(r0, 0.5, where=m)
+    _pick(r0, 0.5, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2670,24 +2695,24 @@ def _vg_sparse_sigmoid(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (x <= -1)
         done = m.copy()
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~done & (x >= 1)
         done |= m
-        np.copyto(r0, 1, where=m)
+        _pick(r0, 1, m)
         m = ~done
-        np.copyto(r0, ((0.5 * x) + 0.5), where=m)
+        _pick(r0, ((0.5 * x) + 0.5), m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_sparse_sigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         m = (((x == -1)) | ((x == 1)))
         done = m.copy()
-        np.copyto(r0, 0.25, where=m)
+        _pick(r0, 0.25, m)
         m = ~done & (((x >= 1)) | ((x <= -1)))
         done |= m
-        np.copyto(r0, 0, where=m)
+        _pick(r0, 0, m)
         m = ~done
-        np.copyto(r0, 0.5, where=m)
+        _pick(r0, 0.5, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_sparse_sigmoid_0(x), __vg_sparse_sigmoid_1(x)
@@ -3011,9 +3036,9 @@ def tanhshrink_value_and_grad(x, *, threads=None, out=None):
 def _f_threshold(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
     m = (threshold < x)
-    np.copyto(r0, x, where=m)
+    _pick(r0, x, m)
     m = ~m
-    np.copyto(r0, value, where=m)
+    _pick(r0, value, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -3021,9 +3046,9 @@ def _f_threshold(x, threshold, value):
 def _df_threshold(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
     m = (threshold < x)
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     m = ~m
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -3032,11 +3057,11 @@ def _vg_threshold(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
     r1 = np.empty(x.shape, x.dtype)
     m = (threshold < x)
-    np.copyto(r0, x, where=m)
-    np.copyto(r1, 1, where=m)
+    _pick(r0, x, m)
+    _pick(r1, 1, m)
     m = ~m
-    np.copyto(r0, value, where=m)
-    np.copyto(r1, 0, where=m)
+    _pick(r0, value, m)
+    _pick(r1, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -3049,9 +3074,9 @@ def _dp_threshold_threshold(x, threshold, value):
 def _dp_threshold_value(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
     m = (threshold < x)
-    np.copyto(r0, 0, where=m)
+    _pick(r0, 0, m)
     m = ~m
-    np.copyto(r0, 1, where=m)
+    _pick(r0, 1, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 

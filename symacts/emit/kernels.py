@@ -217,13 +217,13 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
             vals = b.values(branch, "xm", pmap, "    ")
             for r, e, v in zip(rs, branch, vals, strict=True):
                 if e.is_number:
-                    b.lines.append(f"    np.copyto({r}, {v}, where=m)")
+                    b.lines.append(f"    _pick({r}, {v}, m)")
                 else:
                     v = v if e.has(x) else f"_full(xm, {v})"
                     b.lines.append(f"    {r}[m] = {v}")
         else:
             for r, e in zip(rs, branch, strict=True):
-                b.lines.append(f"    np.copyto({r}, {pr_full(e)}, where=m)")
+                b.lines.append(f"    _pick({r}, {pr_full(e)}, m)")
     for r, fx in zip(rs, fixes, strict=True):
         # NaN in → the input's NaN out, whatever branch it fell in: deterministic bits for any
         # blocking (a computed NaN's sign can depend on the SIMD lane it went through)
