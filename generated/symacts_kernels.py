@@ -354,10 +354,9 @@ def bent_identity_value_and_grad(x, *, threads=None, out=None):
 
 def _f_binary_step(x):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     m = (x >= 0)
     _pick(r0, 1, m)
-    m = ~m
-    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -369,10 +368,9 @@ def _df_binary_step(x):
 def _vg_binary_step(x):
     def __vg_binary_step_0(x):
         r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, 0)
         m = (x >= 0)
         _pick(r0, 1, m)
-        m = ~m
-        _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_binary_step_1(x):
@@ -415,64 +413,43 @@ def binary_step_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_celu(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((alpha * np.expm1((x / alpha))))
     m = (x > 0)
     _pick(r0, x, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    r0[m] = (alpha_m * np.expm1((xm / alpha_m)))
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_celu(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray(np.exp((x / alpha)))
     m = (x > 0)
     _pick(r0, 1, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    r0[m] = np.exp((xm / alpha_m))
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_celu(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
-    r1 = np.empty(x.shape, x.dtype)
+    t1 = (x / alpha)
+    r0 = np.asarray((alpha * np.expm1(t1)))
+    r1 = np.asarray(np.exp(t1))
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    t1 = (xm / alpha_m)
-    r0[m] = (alpha_m * np.expm1(t1))
-    r1[m] = np.exp(t1)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
 def _dp_celu_alpha(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
+    t1 = (1 / alpha)
+    t2 = (t1 * x)
+    r0 = np.asarray((-(t1 * _dmul(np.exp(t2), x)) + np.expm1(t2)))
+    m = (np.abs((x / alpha)) < 0.5)
+    t3 = (x / alpha)
+    t4 = (t3**2 * ((((((((((((((((((-1.4797143443923793e-16) * t3 - 2.6552651846596585e-15) * t3 - 4.498331606952833e-14) * t3 - 7.169215998581078e-13) * t3 - 1.0706029224547743e-11) * t3 - 1.4911969277048643e-10) * t3 - 1.9270852604185937e-09) * t3 - 2.296443268665491e-08) * t3 - 2.505210838544172e-07) * t3 - 2.48015873015873e-06) * t3 - 2.2045855379188714e-05) * t3 - 0.00017361111111111112) * t3 - 0.0011904761904761906) * t3 - 0.006944444444444444) * t3 - 0.03333333333333333) * t3 - 0.125) * t3 - 0.3333333333333333) * t3 - 0.5))
+    _pick(r0, t4, m)
     m = (x > 0)
-    done = m.copy()
     _pick(r0, 0, m)
-    m = ~done & (np.abs((x / alpha)) < 0.5)
-    done |= m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    t1 = (xm / alpha_m)
-    t2 = (t1**2 * ((((((((((((((((((-1.4797143443923793e-16) * t1 - 2.6552651846596585e-15) * t1 - 4.498331606952833e-14) * t1 - 7.169215998581078e-13) * t1 - 1.0706029224547743e-11) * t1 - 1.4911969277048643e-10) * t1 - 1.9270852604185937e-09) * t1 - 2.296443268665491e-08) * t1 - 2.505210838544172e-07) * t1 - 2.48015873015873e-06) * t1 - 2.2045855379188714e-05) * t1 - 0.00017361111111111112) * t1 - 0.0011904761904761906) * t1 - 0.006944444444444444) * t1 - 0.03333333333333333) * t1 - 0.125) * t1 - 0.3333333333333333) * t1 - 0.5))
-    r0[m] = t2
-    m = ~done
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    t3 = (1 / alpha_m)
-    t4 = (t3 * xm)
-    r0[m] = (-(t3 * _dmul(np.exp(t4), xm)) + np.expm1(t4))
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -523,52 +500,36 @@ def celu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 
 
 def _f_elu(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((alpha * np.expm1(x)))
     m = (x > 0)
     _pick(r0, x, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    r0[m] = (alpha_m * np.expm1(xm))
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_elu(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((alpha * np.exp(x)))
     m = (x > 0)
     _pick(r0, 1, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    r0[m] = (alpha_m * np.exp(xm))
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_elu(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
-    r1 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((alpha * np.expm1(x)))
+    r1 = np.asarray((alpha * np.exp(x)))
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    r0[m] = (alpha_m * np.expm1(xm))
-    r1[m] = (alpha_m * np.exp(xm))
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
 def _dp_elu_alpha(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray(np.expm1(x))
     m = (x > 0)
     _pick(r0, 0, m)
-    m = ~m
-    xm = x[m]
-    r0[m] = np.expm1(xm)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -858,48 +819,38 @@ def gelu_tanh_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_hard_sigmoid_keras2(x):
-    r0 = np.empty(x.shape, x.dtype)
-    m = (x <= -2.5)
-    done = m.copy()
-    _pick(r0, 0, m)
-    m = ~done & (x >= 2.5)
-    done |= m
+    r0 = np.asarray(((0.2 * x) + 0.5))
+    m = (x >= 2.5)
     _pick(r0, 1, m)
-    m = ~done
-    _pick(r0, ((0.2 * x) + 0.5), m)
+    m = (x <= -2.5)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_hard_sigmoid_keras2(x):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0.2)
     m = (((x >= 2.5)) | ((x <= -2.5)))
     _pick(r0, 0, m)
-    m = ~m
-    _pick(r0, 0.2, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_hard_sigmoid_keras2(x):
     def __vg_hard_sigmoid_keras2_0(x):
-        r0 = np.empty(x.shape, x.dtype)
-        m = (x <= -2.5)
-        done = m.copy()
-        _pick(r0, 0, m)
-        m = ~done & (x >= 2.5)
-        done |= m
+        r0 = np.asarray(((0.2 * x) + 0.5))
+        m = (x >= 2.5)
         _pick(r0, 1, m)
-        m = ~done
-        _pick(r0, ((0.2 * x) + 0.5), m)
+        m = (x <= -2.5)
+        _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_hard_sigmoid_keras2_1(x):
         r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, 0.2)
         m = (((x >= 2.5)) | ((x <= -2.5)))
         _pick(r0, 0, m)
-        m = ~m
-        _pick(r0, 0.2, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_hard_sigmoid_keras2_0(x), __vg_hard_sigmoid_keras2_1(x)
@@ -941,33 +892,30 @@ def hard_sigmoid_keras2_value_and_grad(x, *, threads=None, out=None):
 
 def _f_hardshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     m = (((lambd < x)) | ((lambd < -(x))))
     _pick(r0, x, m)
-    m = ~m
-    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_hardshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     m = (((lambd < x)) | ((lambd < -(x))))
     _pick(r0, 1, m)
-    m = ~m
-    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_hardshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     r1 = np.empty(x.shape, x.dtype)
+    np.copyto(r1, 0)
     m = (((lambd < x)) | ((lambd < -(x))))
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~m
-    _pick(r0, 0, m)
-    _pick(r1, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1023,48 +971,38 @@ def hardshrink_value_and_grad(x, *, lambd=0.5, threads=None, out=None):
 
 
 def _f_hardsigmoid(x):
-    r0 = np.empty(x.shape, x.dtype)
-    m = (x <= -3)
-    done = m.copy()
-    _pick(r0, 0, m)
-    m = ~done & (x >= 3)
-    done |= m
+    r0 = np.asarray(((0.16666666666666666 * x) + 0.5))
+    m = (x >= 3)
     _pick(r0, 1, m)
-    m = ~done
-    _pick(r0, ((0.16666666666666666 * x) + 0.5), m)
+    m = (x <= -3)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_hardsigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0.16666666666666666)
     m = (((x >= 3)) | ((x <= -3)))
     _pick(r0, 0, m)
-    m = ~m
-    _pick(r0, 0.16666666666666666, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_hardsigmoid(x):
     def __vg_hardsigmoid_0(x):
-        r0 = np.empty(x.shape, x.dtype)
-        m = (x <= -3)
-        done = m.copy()
-        _pick(r0, 0, m)
-        m = ~done & (x >= 3)
-        done |= m
+        r0 = np.asarray(((0.16666666666666666 * x) + 0.5))
+        m = (x >= 3)
         _pick(r0, 1, m)
-        m = ~done
-        _pick(r0, ((0.16666666666666666 * x) + 0.5), m)
+        m = (x <= -3)
+        _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_hardsigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, 0.16666666666666666)
         m = (((x >= 3)) | ((x <= -3)))
         _pick(r0, 0, m)
-        m = ~m
-        _pick(r0, 0.16666666666666666, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_hardsigmoid_0(x), __vg_hardsigmoid_1(x)
@@ -1105,47 +1043,34 @@ def hardsigmoid_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_hardswish(x):
-    r0 = np.empty(x.shape, x.dtype)
-    m = (x <= -3)
-    done = m.copy()
-    _pick(r0, 0, m)
-    m = ~done & (x >= 3)
-    done |= m
+    r0 = np.asarray((0.16666666666666666 * x * (x + 3)))
+    m = (x >= 3)
     _pick(r0, x, m)
-    m = ~done
-    _pick(r0, (0.16666666666666666 * x * (x + 3)), m)
+    m = (x <= -3)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_hardswish(x):
-    r0 = np.empty(x.shape, x.dtype)
-    m = (x <= -3)
-    done = m.copy()
-    _pick(r0, 0, m)
-    m = ~done & (x >= 3)
-    done |= m
+    r0 = np.asarray(((0.3333333333333333 * x) + 0.5))
+    m = (x >= 3)
     _pick(r0, 1, m)
-    m = ~done
-    _pick(r0, ((0.3333333333333333 * x) + 0.5), m)
+    m = (x <= -3)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_hardswish(x):
-    r0 = np.empty(x.shape, x.dtype)
-    r1 = np.empty(x.shape, x.dtype)
-    m = (x <= -3)
-    done = m.copy()
-    _pick(r0, 0, m)
-    _pick(r1, 0, m)
-    m = ~done & (x >= 3)
-    done |= m
+    r0 = np.asarray((0.16666666666666666 * x * (x + 3)))
+    r1 = np.asarray(((0.3333333333333333 * x) + 0.5))
+    m = (x >= 3)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~done
-    _pick(r0, (0.16666666666666666 * x * (x + 3)), m)
-    _pick(r1, ((0.3333333333333333 * x) + 0.5), m)
+    m = (x <= -3)
+    _pick(r0, 0, m)
+    _pick(r1, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1187,24 +1112,20 @@ def hardswish_value_and_grad(x, *, threads=None, out=None):
 
 def _f_hardtanh(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
-    m = (min_val >= x)
-    done = m.copy()
-    _pick(r0, min_val, m)
-    m = ~done & (max_val <= x)
-    done |= m
+    np.copyto(r0, x)
+    m = (max_val <= x)
     _pick(r0, max_val, m)
-    m = ~done
-    _pick(r0, x, m)
+    m = (min_val >= x)
+    _pick(r0, min_val, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_hardtanh(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 1)
     m = (((min_val >= x)) | ((max_val <= x)))
     _pick(r0, 0, m)
-    m = ~m
-    _pick(r0, 1, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1212,22 +1133,18 @@ def _df_hardtanh(x, min_val, max_val):
 def _vg_hardtanh(x, min_val, max_val):
     def __vg_hardtanh_0(x, min_val, max_val):
         r0 = np.empty(x.shape, x.dtype)
-        m = (min_val >= x)
-        done = m.copy()
-        _pick(r0, min_val, m)
-        m = ~done & (max_val <= x)
-        done |= m
+        np.copyto(r0, x)
+        m = (max_val <= x)
         _pick(r0, max_val, m)
-        m = ~done
-        _pick(r0, x, m)
+        m = (min_val >= x)
+        _pick(r0, min_val, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_hardtanh_1(x, min_val, max_val):
         r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, 1)
         m = (((min_val >= x)) | ((max_val <= x)))
         _pick(r0, 0, m)
-        m = ~m
-        _pick(r0, 1, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_hardtanh_0(x, min_val, max_val), __vg_hardtanh_1(x, min_val, max_val)
@@ -1235,23 +1152,19 @@ def _vg_hardtanh(x, min_val, max_val):
 
 def _dp_hardtanh_min_val(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     m = (min_val >= x)
     _pick(r0, 1, m)
-    m = ~m
-    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _dp_hardtanh_max_val(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
-    m = (min_val >= x)
-    done = m.copy()
-    _pick(r0, 0, m)
-    m = ~done & (max_val <= x)
-    done |= m
+    np.copyto(r0, 0)
+    m = (max_val <= x)
     _pick(r0, 1, m)
-    m = ~done
+    m = (min_val >= x)
     _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
@@ -1354,42 +1267,29 @@ def identity_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_isrlu(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((x / np.hypot((x * np.sqrt(alpha)), 1)))
     m = (x >= 0)
     _pick(r0, x, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    r0[m] = (xm / np.hypot((xm * np.sqrt(alpha_m)), 1))
     np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, None, -((1 / np.sqrt(alpha))))
     return r0
 
 
 def _df_isrlu(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((1 / np.hypot((x * np.sqrt(alpha)), 1))**3)
     m = (x >= 0)
     _pick(r0, 1, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    r0[m] = (1 / np.hypot((xm * np.sqrt(alpha_m)), 1))**3
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_isrlu(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
-    r1 = np.empty(x.shape, x.dtype)
+    t1 = np.hypot((x * np.sqrt(alpha)), 1)
+    r0 = np.asarray((x / t1))
+    r1 = np.asarray((1 / t1)**3)
     m = (x >= 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    t1 = np.hypot((xm * np.sqrt(alpha_m)), 1)
-    r0[m] = (xm / t1)
-    r1[m] = (1 / t1)**3
     np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, None, -((1 / np.sqrt(alpha))))
     np.copyto(r1, x, where=np.isnan(x))
@@ -1397,13 +1297,9 @@ def _vg_isrlu(x, alpha):
 
 
 def _dp_isrlu_alpha(x, alpha):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray(-(0.5 * (x / np.hypot((x * np.sqrt(alpha)), 1))**3))
     m = (x >= 0)
     _pick(r0, 0, m)
-    m = ~m
-    xm = x[m]
-    alpha_m = _sel(alpha, m)
-    r0[m] = -(0.5 * (xm / np.hypot((xm * np.sqrt(alpha_m)), 1))**3)
     np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, None, (0.5 * (1 / np.sqrt(alpha))**3))
     return r0
@@ -1517,34 +1413,29 @@ def isru_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 
 
 def _f_leaky_relu(x, negative_slope):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((negative_slope * x))
     m = (x > 0)
     _pick(r0, x, m)
-    m = ~m
-    _pick(r0, (negative_slope * x), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_leaky_relu(x, negative_slope):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, negative_slope)
     m = (x > 0)
     _pick(r0, 1, m)
-    m = ~m
-    _pick(r0, negative_slope, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_leaky_relu(x, negative_slope):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((negative_slope * x))
     r1 = np.empty(x.shape, x.dtype)
+    np.copyto(r1, negative_slope)
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~m
-    _pick(r0, (negative_slope * x), m)
-    _pick(r1, negative_slope, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1552,10 +1443,9 @@ def _vg_leaky_relu(x, negative_slope):
 
 def _dp_leaky_relu_negative_slope(x, negative_slope):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, x)
     m = (x > 0)
     _pick(r0, 0, m)
-    m = ~m
-    _pick(r0, x, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1699,34 +1589,29 @@ def mish_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_prelu(x, a):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((a * x))
     m = (x > 0)
     _pick(r0, x, m)
-    m = ~m
-    _pick(r0, (a * x), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_prelu(x, a):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, a)
     m = (x > 0)
     _pick(r0, 1, m)
-    m = ~m
-    _pick(r0, a, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_prelu(x, a):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((a * x))
     r1 = np.empty(x.shape, x.dtype)
+    np.copyto(r1, a)
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~m
-    _pick(r0, (a * x), m)
-    _pick(r1, a, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1734,10 +1619,9 @@ def _vg_prelu(x, a):
 
 def _dp_prelu_a(x, a):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, x)
     m = (x > 0)
     _pick(r0, 0, m)
-    m = ~m
-    _pick(r0, x, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1786,33 +1670,30 @@ def prelu_value_and_grad(x, *, a=0.25, threads=None, out=None):
 
 def _f_relu(x):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     m = (x > 0)
     _pick(r0, x, m)
-    m = ~m
-    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_relu(x):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     m = (x > 0)
     _pick(r0, 1, m)
-    m = ~m
-    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_relu(x):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     r1 = np.empty(x.shape, x.dtype)
+    np.copyto(r1, 0)
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~m
-    _pick(r0, 0, m)
-    _pick(r1, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -1854,24 +1735,20 @@ def relu_value_and_grad(x, *, threads=None, out=None):
 
 def _f_relu6(x):
     r0 = np.empty(x.shape, x.dtype)
-    m = (x <= 0)
-    done = m.copy()
-    _pick(r0, 0, m)
-    m = ~done & (x >= 6)
-    done |= m
+    np.copyto(r0, x)
+    m = (x >= 6)
     _pick(r0, 6, m)
-    m = ~done
-    _pick(r0, x, m)
+    m = (x <= 0)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_relu6(x):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 1)
     m = (((x >= 6)) | ((x <= 0)))
     _pick(r0, 0, m)
-    m = ~m
-    _pick(r0, 1, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -1879,22 +1756,18 @@ def _df_relu6(x):
 def _vg_relu6(x):
     def __vg_relu6_0(x):
         r0 = np.empty(x.shape, x.dtype)
-        m = (x <= 0)
-        done = m.copy()
-        _pick(r0, 0, m)
-        m = ~done & (x >= 6)
-        done |= m
+        np.copyto(r0, x)
+        m = (x >= 6)
         _pick(r0, 6, m)
-        m = ~done
-        _pick(r0, x, m)
+        m = (x <= 0)
+        _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_relu6_1(x):
         r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, 1)
         m = (((x >= 6)) | ((x <= 0)))
         _pick(r0, 0, m)
-        m = ~m
-        _pick(r0, 1, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_relu6_0(x), __vg_relu6_1(x)
@@ -1935,55 +1808,47 @@ def relu6_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_rrelu(x, lower, upper):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((x * ((0.5 * lower) + (0.5 * upper))))
     m = (x > 0)
     _pick(r0, x, m)
-    m = ~m
-    _pick(r0, (x * ((0.5 * lower) + (0.5 * upper))), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_rrelu(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, ((0.5 * lower) + (0.5 * upper)))
     m = (x > 0)
     _pick(r0, 1, m)
-    m = ~m
-    _pick(r0, ((0.5 * lower) + (0.5 * upper)), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_rrelu(x, lower, upper):
-    r0 = np.empty(x.shape, x.dtype)
+    t1 = ((0.5 * lower) + (0.5 * upper))
+    r0 = np.asarray((t1 * x))
     r1 = np.empty(x.shape, x.dtype)
+    np.copyto(r1, t1)
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~m
-    _pick(r0, (x * ((0.5 * lower) + (0.5 * upper))), m)
-    _pick(r1, ((0.5 * lower) + (0.5 * upper)), m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
 def _dp_rrelu_lower(x, lower, upper):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((0.5 * x))
     m = (x > 0)
     _pick(r0, 0, m)
-    m = ~m
-    _pick(r0, (0.5 * x), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _dp_rrelu_upper(x, lower, upper):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((0.5 * x))
     m = (x > 0)
     _pick(r0, 0, m)
-    m = ~m
-    _pick(r0, (0.5 * x), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2045,38 +1910,28 @@ def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=F
 
 
 def _f_selu(x):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((1.7580993408473768 * np.expm1(x)))
     m = (x > 0)
     _pick(r0, (1.0507009873554805 * x), m)
-    m = ~m
-    xm = x[m]
-    r0[m] = (1.7580993408473768 * np.expm1(xm))
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_selu(x):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((1.7580993408473768 * np.exp(x)))
     m = (x > 0)
     _pick(r0, 1.0507009873554805, m)
-    m = ~m
-    xm = x[m]
-    r0[m] = (1.7580993408473768 * np.exp(xm))
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_selu(x):
-    r0 = np.empty(x.shape, x.dtype)
-    r1 = np.empty(x.shape, x.dtype)
+    t1 = 1.7580993408473768
+    r0 = np.asarray((t1 * np.expm1(x)))
+    r1 = np.asarray((t1 * np.exp(x)))
     m = (x > 0)
     _pick(r0, (1.0507009873554805 * x), m)
     _pick(r1, 1.0507009873554805, m)
-    m = ~m
-    xm = x[m]
-    t1 = 1.7580993408473768
-    r0[m] = (t1 * np.expm1(xm))
-    r1[m] = (t1 * np.exp(xm))
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -2213,30 +2068,22 @@ def silu_value_and_grad(x, *, threads=None, out=None):
 
 def _f_sinc(x):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 1)
     m = (x != 0)
-    xm = x[m]
-    r0[m] = (np.sin(xm) / xm)
-    m = ~m
-    _pick(r0, 1, m)
+    _pick(r0, (np.sin(x) / x), m)
     np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, 0, 0)
     return r0
 
 
 def _df_sinc(x):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((-((1 / x)**2 * np.sin(x)) + (np.cos(x) / x)))
+    m = (np.abs(x) < 1.1)
+    t1 = x * x
+    t2 = (x * ((((((((((3.9145882126782523e-19) * t1 - 1.4797143443923793e-16) * t1 + 4.498331606952833e-14) * t1 - 1.0706029224547743e-11) * t1 + 1.9270852604185937e-09) * t1 - 2.505210838544172e-07) * t1 + 2.2045855379188714e-05) * t1 - 0.0011904761904761906) * t1 + 0.03333333333333333) * t1 - 0.3333333333333333))
+    _pick(r0, t2, m)
     m = (x == 0)
-    done = m.copy()
     _pick(r0, 0, m)
-    m = ~done & (np.abs(x) < 1.1)
-    done |= m
-    xm = x[m]
-    t1 = xm * xm
-    t2 = (xm * ((((((((((3.9145882126782523e-19) * t1 - 1.4797143443923793e-16) * t1 + 4.498331606952833e-14) * t1 - 1.0706029224547743e-11) * t1 + 1.9270852604185937e-09) * t1 - 2.505210838544172e-07) * t1 + 2.2045855379188714e-05) * t1 - 0.0011904761904761906) * t1 + 0.03333333333333333) * t1 - 0.3333333333333333))
-    r0[m] = t2
-    m = ~done
-    xm = x[m]
-    r0[m] = (-((1 / xm)**2 * np.sin(xm)) + (np.cos(xm) / xm))
     np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, 0, 0)
     return r0
@@ -2245,28 +2092,20 @@ def _df_sinc(x):
 def _vg_sinc(x):
     def __vg_sinc_0(x):
         r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, 1)
         m = (x != 0)
-        xm = x[m]
-        r0[m] = (np.sin(xm) / xm)
-        m = ~m
-        _pick(r0, 1, m)
+        _pick(r0, (np.sin(x) / x), m)
         np.copyto(r0, x, where=np.isnan(x))
         _atinf(r0, x, 0, 0)
         return r0
     def __vg_sinc_1(x):
-        r0 = np.empty(x.shape, x.dtype)
+        r0 = np.asarray((-((1 / x)**2 * np.sin(x)) + (np.cos(x) / x)))
+        m = (np.abs(x) < 1.1)
+        t1 = x * x
+        t2 = (x * ((((((((((3.9145882126782523e-19) * t1 - 1.4797143443923793e-16) * t1 + 4.498331606952833e-14) * t1 - 1.0706029224547743e-11) * t1 + 1.9270852604185937e-09) * t1 - 2.505210838544172e-07) * t1 + 2.2045855379188714e-05) * t1 - 0.0011904761904761906) * t1 + 0.03333333333333333) * t1 - 0.3333333333333333))
+        _pick(r0, t2, m)
         m = (x == 0)
-        done = m.copy()
         _pick(r0, 0, m)
-        m = ~done & (np.abs(x) < 1.1)
-        done |= m
-        xm = x[m]
-        t1 = xm * xm
-        t2 = (xm * ((((((((((3.9145882126782523e-19) * t1 - 1.4797143443923793e-16) * t1 + 4.498331606952833e-14) * t1 - 1.0706029224547743e-11) * t1 + 1.9270852604185937e-09) * t1 - 2.505210838544172e-07) * t1 + 2.2045855379188714e-05) * t1 - 0.0011904761904761906) * t1 + 0.03333333333333333) * t1 - 0.3333333333333333))
-        r0[m] = t2
-        m = ~done
-        xm = x[m]
-        r0[m] = (-((1 / xm)**2 * np.sin(xm)) + (np.cos(xm) / xm))
         np.copyto(r0, x, where=np.isnan(x))
         _atinf(r0, x, 0, 0)
         return r0
@@ -2367,17 +2206,11 @@ def _vg_softplus(x, beta):
 
 
 def _dp_softplus_beta(x, beta):
-    r0 = np.empty(x.shape, x.dtype)
+    t1 = (x * beta)
+    r0 = np.asarray((-((1 / beta)**2 * _softplus(t1)) + (_dmul(_sigmoid(t1), x) / beta)))
     m = ((x * beta) > 0)
-    xm = x[m]
-    beta_m = _sel(beta, m)
-    t1 = -(xm * beta_m)
-    r0[m] = (-((1 / beta_m)**2 * _softplus(t1)) - (_dmul(_sigmoid(t1), xm) / beta_m))
-    m = ~m
-    xm = x[m]
-    beta_m = _sel(beta, m)
-    t2 = (xm * beta_m)
-    r0[m] = (-((1 / beta_m)**2 * _softplus(t2)) + (_dmul(_sigmoid(t2), xm) / beta_m))
+    t2 = -(x * beta)
+    _pick(r0, (-((1 / beta)**2 * _softplus(t2)) - (_dmul(_sigmoid(t2), x) / beta)), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2429,24 +2262,20 @@ def softplus_value_and_grad(x, *, beta=1.0, threads=None, out=None):
 
 def _f_softshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
-    m = (lambd < x)
-    done = m.copy()
-    _pick(r0, (-lambd + x), m)
-    m = ~done & (lambd < -(x))
-    done |= m
+    np.copyto(r0, 0)
+    m = (lambd < -(x))
     _pick(r0, (lambd + x), m)
-    m = ~done
-    _pick(r0, 0, m)
+    m = (lambd < x)
+    _pick(r0, (-lambd + x), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_softshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     m = (((lambd < x)) | ((lambd < -(x))))
     _pick(r0, 1, m)
-    m = ~m
-    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2454,22 +2283,18 @@ def _df_softshrink(x, lambd):
 def _vg_softshrink(x, lambd):
     def __vg_softshrink_0(x, lambd):
         r0 = np.empty(x.shape, x.dtype)
-        m = (lambd < x)
-        done = m.copy()
-        _pick(r0, (-lambd + x), m)
-        m = ~done & (lambd < -(x))
-        done |= m
+        np.copyto(r0, 0)
+        m = (lambd < -(x))
         _pick(r0, (lambd + x), m)
-        m = ~done
-        _pick(r0, 0, m)
+        m = (lambd < x)
+        _pick(r0, (-lambd + x), m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_softshrink_1(x, lambd):
         r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, 0)
         m = (((lambd < x)) | ((lambd < -(x))))
         _pick(r0, 1, m)
-        m = ~m
-        _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_softshrink_0(x, lambd), __vg_softshrink_1(x, lambd)
@@ -2477,14 +2302,11 @@ def _vg_softshrink(x, lambd):
 
 def _dp_softshrink_lambd(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
-    m = (lambd < x)
-    done = m.copy()
-    _pick(r0, -1, m)
-    m = ~done & (lambd < -(x))
-    done |= m
+    np.copyto(r0, 0)
+    m = (lambd < -(x))
     _pick(r0, 1, m)
-    m = ~done
-    _pick(r0, 0, m)
+    m = (lambd < x)
+    _pick(r0, -1, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2582,47 +2404,34 @@ def softsign_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_sparse_plus(x):
-    r0 = np.empty(x.shape, x.dtype)
-    m = (x <= -1)
-    done = m.copy()
-    _pick(r0, 0, m)
-    m = ~done & (x >= 1)
-    done |= m
+    r0 = np.asarray((0.25 * (x + 1)**2))
+    m = (x >= 1)
     _pick(r0, x, m)
-    m = ~done
-    _pick(r0, (0.25 * (x + 1)**2), m)
+    m = (x <= -1)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_sparse_plus(x):
-    r0 = np.empty(x.shape, x.dtype)
-    m = (x <= -1)
-    done = m.copy()
-    _pick(r0, 0, m)
-    m = ~done & (x >= 1)
-    done |= m
+    r0 = np.asarray(((0.5 * x) + 0.5))
+    m = (x >= 1)
     _pick(r0, 1, m)
-    m = ~done
-    _pick(r0, ((0.5 * x) + 0.5), m)
+    m = (x <= -1)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_sparse_plus(x):
-    r0 = np.empty(x.shape, x.dtype)
-    r1 = np.empty(x.shape, x.dtype)
-    m = (x <= -1)
-    done = m.copy()
-    _pick(r0, 0, m)
-    _pick(r1, 0, m)
-    m = ~done & (x >= 1)
-    done |= m
+    r0 = np.asarray((0.25 * (x + 1)**2))
+    r1 = np.asarray(((0.5 * x) + 0.5))
+    m = (x >= 1)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~done
-    _pick(r0, (0.25 * (x + 1)**2), m)
-    _pick(r1, ((0.5 * x) + 0.5), m)
+    m = (x <= -1)
+    _pick(r0, 0, m)
+    _pick(r1, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -2663,56 +2472,42 @@ def sparse_plus_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_sparse_sigmoid(x):
-    r0 = np.empty(x.shape, x.dtype)
-    m = (x <= -1)
-    done = m.copy()
-    _pick(r0, 0, m)
-    m = ~done & (x >= 1)
-    done |= m
+    r0 = np.asarray(((0.5 * x) + 0.5))
+    m = (x >= 1)
     _pick(r0, 1, m)
-    m = ~done
-    _pick(r0, ((0.5 * x) + 0.5), m)
+    m = (x <= -1)
+    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_sparse_sigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
-    m = (((x == -1)) | ((x == 1)))
-    done = m.copy()
-    _pick(r0, 0.25, m)
-    m = ~done & (((x >= 1)) | ((x <= -1)))
-    done |= m
+    np.copyto(r0, 0.5)
+    m = (((x >= 1)) | ((x <= -1)))
     _pick(r0, 0, m)
-    m = ~done
-    _pick(r0, 0.5, m)
+    m = (((x == -1)) | ((x == 1)))
+    _pick(r0, 0.25, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_sparse_sigmoid(x):
     def __vg_sparse_sigmoid_0(x):
-        r0 = np.empty(x.shape, x.dtype)
-        m = (x <= -1)
-        done = m.copy()
-        _pick(r0, 0, m)
-        m = ~done & (x >= 1)
-        done |= m
+        r0 = np.asarray(((0.5 * x) + 0.5))
+        m = (x >= 1)
         _pick(r0, 1, m)
-        m = ~done
-        _pick(r0, ((0.5 * x) + 0.5), m)
+        m = (x <= -1)
+        _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_sparse_sigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
-        m = (((x == -1)) | ((x == 1)))
-        done = m.copy()
-        _pick(r0, 0.25, m)
-        m = ~done & (((x >= 1)) | ((x <= -1)))
-        done |= m
+        np.copyto(r0, 0.5)
+        m = (((x >= 1)) | ((x <= -1)))
         _pick(r0, 0, m)
-        m = ~done
-        _pick(r0, 0.5, m)
+        m = (((x == -1)) | ((x == 1)))
+        _pick(r0, 0.25, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     return __vg_sparse_sigmoid_0(x), __vg_sparse_sigmoid_1(x)
@@ -2753,52 +2548,33 @@ def sparse_sigmoid_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_squareplus(x, b):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((0.5 * b / (-x + np.hypot(x, np.sqrt(b)))))
     m = (x >= 0)
-    xm = x[m]
-    b_m = _sel(b, m)
-    r0[m] = ((0.5 * xm) + (0.5 * np.hypot(xm, np.sqrt(b_m))))
-    m = ~m
-    xm = x[m]
-    b_m = _sel(b, m)
-    r0[m] = (0.5 * b_m / (-xm + np.hypot(xm, np.sqrt(b_m))))
+    _pick(r0, ((0.5 * x) + (0.5 * np.hypot(x, np.sqrt(b)))), m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_squareplus(x, b):
-    r0 = np.empty(x.shape, x.dtype)
+    t1 = np.hypot(x, np.sqrt(b))
+    r0 = np.asarray((0.5 * b / (t1 * (t1 - x))))
     m = (x >= 0)
-    xm = x[m]
-    b_m = _sel(b, m)
-    r0[m] = ((0.5 * xm / np.hypot(xm, np.sqrt(b_m))) + 0.5)
-    m = ~m
-    xm = x[m]
-    b_m = _sel(b, m)
-    t1 = np.hypot(xm, np.sqrt(b_m))
-    r0[m] = (0.5 * b_m / (t1 * (t1 - xm)))
+    _pick(r0, ((0.5 * x / np.hypot(x, np.sqrt(b))) + 0.5), m)
     np.copyto(r0, x, where=np.isnan(x))
     _atinf(r0, x, 1, None)
     return r0
 
 
 def _vg_squareplus(x, b):
-    r0 = np.empty(x.shape, x.dtype)
-    r1 = np.empty(x.shape, x.dtype)
+    t1 = np.hypot(x, np.sqrt(b))
+    t2 = (0.5 * b / (t1 - x))
+    r0 = np.asarray(t2)
+    r1 = np.asarray((t2 / t1))
     m = (x >= 0)
-    xm = x[m]
-    b_m = _sel(b, m)
-    t1 = (0.5 * xm)
-    t2 = np.hypot(xm, np.sqrt(b_m))
-    r0[m] = (t1 + (0.5 * t2))
-    r1[m] = ((t1 / t2) + 0.5)
-    m = ~m
-    xm = x[m]
-    b_m = _sel(b, m)
-    t3 = np.hypot(xm, np.sqrt(b_m))
-    t4 = (0.5 * b_m / (t3 - xm))
-    r0[m] = t4
-    r1[m] = (t4 / t3)
+    t3 = (0.5 * x)
+    t4 = np.hypot(x, np.sqrt(b))
+    _pick(r0, (t3 + (0.5 * t4)), m)
+    _pick(r1, ((t3 / t4) + 0.5), m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     _atinf(r1, x, 1, None)
@@ -2964,15 +2740,11 @@ def tanh_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_tanhshrink(x):
-    r0 = np.empty(x.shape, x.dtype)
+    r0 = np.asarray((x - np.tanh(x)))
     m = (np.abs(x) < 0.85)
-    xm = x[m]
-    t1 = xm * xm
-    t2 = (xm**3 * (((((((((((((((((((((((((((((((((9.223130585139532e-14) * t1 - 2.2757162553728747e-13) * t1 + 5.61510479241468e-13) * t1 - 1.385471574294847e-12) * t1 + 3.4185140868111557e-12) * t1 - 8.434845419094337e-12) * t1 + 2.0812146867700473e-11) * t1 - 5.135191408039368e-11) * t1 + 1.26705769303054e-10) * t1 - 3.126339545892087e-10) * t1 + 7.713933635359062e-10) * t1 - 1.903336833931276e-09) * t1 + 4.6962953982309016e-09) * t1 - 1.1587644432798853e-08) * t1 + 2.859136662305254e-08) * t1 - 7.054636946400968e-08) * t1 + 1.7406618963571648e-07) * t1 - 4.294911078273806e-07) * t1 + 1.0597268320104654e-06) * t1 - 2.6147711512907546e-06) * t1 + 6.451689215655431e-06) * t1 - 1.5918905069328964e-05) * t1 + 3.927832388331683e-05) * t1 - 9.691537956929451e-05) * t1 + 0.00023912911424355248) * t1 - 0.000590027440945586) * t1 + 0.0014558343870513183) * t1 - 0.003592128036572481) * t1 + 0.008863235529902197) * t1 - 0.021869488536155203) * t1 + 0.05396825396825397) * t1 - 0.13333333333333333) * t1 + 0.3333333333333333))
-    r0[m] = t2
-    m = ~m
-    xm = x[m]
-    r0[m] = (xm - np.tanh(xm))
+    t1 = x * x
+    t2 = (x**3 * (((((((((((((((((((((((((((((((((9.223130585139532e-14) * t1 - 2.2757162553728747e-13) * t1 + 5.61510479241468e-13) * t1 - 1.385471574294847e-12) * t1 + 3.4185140868111557e-12) * t1 - 8.434845419094337e-12) * t1 + 2.0812146867700473e-11) * t1 - 5.135191408039368e-11) * t1 + 1.26705769303054e-10) * t1 - 3.126339545892087e-10) * t1 + 7.713933635359062e-10) * t1 - 1.903336833931276e-09) * t1 + 4.6962953982309016e-09) * t1 - 1.1587644432798853e-08) * t1 + 2.859136662305254e-08) * t1 - 7.054636946400968e-08) * t1 + 1.7406618963571648e-07) * t1 - 4.294911078273806e-07) * t1 + 1.0597268320104654e-06) * t1 - 2.6147711512907546e-06) * t1 + 6.451689215655431e-06) * t1 - 1.5918905069328964e-05) * t1 + 3.927832388331683e-05) * t1 - 9.691537956929451e-05) * t1 + 0.00023912911424355248) * t1 - 0.000590027440945586) * t1 + 0.0014558343870513183) * t1 - 0.003592128036572481) * t1 + 0.008863235529902197) * t1 - 0.021869488536155203) * t1 + 0.05396825396825397) * t1 - 0.13333333333333333) * t1 + 0.3333333333333333))
+    _pick(r0, t2, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
@@ -2983,15 +2755,11 @@ def _df_tanhshrink(x):
 
 def _vg_tanhshrink(x):
     def __vg_tanhshrink_0(x):
-        r0 = np.empty(x.shape, x.dtype)
+        r0 = np.asarray((x - np.tanh(x)))
         m = (np.abs(x) < 0.85)
-        xm = x[m]
-        t1 = xm * xm
-        t2 = (xm**3 * (((((((((((((((((((((((((((((((((9.223130585139532e-14) * t1 - 2.2757162553728747e-13) * t1 + 5.61510479241468e-13) * t1 - 1.385471574294847e-12) * t1 + 3.4185140868111557e-12) * t1 - 8.434845419094337e-12) * t1 + 2.0812146867700473e-11) * t1 - 5.135191408039368e-11) * t1 + 1.26705769303054e-10) * t1 - 3.126339545892087e-10) * t1 + 7.713933635359062e-10) * t1 - 1.903336833931276e-09) * t1 + 4.6962953982309016e-09) * t1 - 1.1587644432798853e-08) * t1 + 2.859136662305254e-08) * t1 - 7.054636946400968e-08) * t1 + 1.7406618963571648e-07) * t1 - 4.294911078273806e-07) * t1 + 1.0597268320104654e-06) * t1 - 2.6147711512907546e-06) * t1 + 6.451689215655431e-06) * t1 - 1.5918905069328964e-05) * t1 + 3.927832388331683e-05) * t1 - 9.691537956929451e-05) * t1 + 0.00023912911424355248) * t1 - 0.000590027440945586) * t1 + 0.0014558343870513183) * t1 - 0.003592128036572481) * t1 + 0.008863235529902197) * t1 - 0.021869488536155203) * t1 + 0.05396825396825397) * t1 - 0.13333333333333333) * t1 + 0.3333333333333333))
-        r0[m] = t2
-        m = ~m
-        xm = x[m]
-        r0[m] = (xm - np.tanh(xm))
+        t1 = x * x
+        t2 = (x**3 * (((((((((((((((((((((((((((((((((9.223130585139532e-14) * t1 - 2.2757162553728747e-13) * t1 + 5.61510479241468e-13) * t1 - 1.385471574294847e-12) * t1 + 3.4185140868111557e-12) * t1 - 8.434845419094337e-12) * t1 + 2.0812146867700473e-11) * t1 - 5.135191408039368e-11) * t1 + 1.26705769303054e-10) * t1 - 3.126339545892087e-10) * t1 + 7.713933635359062e-10) * t1 - 1.903336833931276e-09) * t1 + 4.6962953982309016e-09) * t1 - 1.1587644432798853e-08) * t1 + 2.859136662305254e-08) * t1 - 7.054636946400968e-08) * t1 + 1.7406618963571648e-07) * t1 - 4.294911078273806e-07) * t1 + 1.0597268320104654e-06) * t1 - 2.6147711512907546e-06) * t1 + 6.451689215655431e-06) * t1 - 1.5918905069328964e-05) * t1 + 3.927832388331683e-05) * t1 - 9.691537956929451e-05) * t1 + 0.00023912911424355248) * t1 - 0.000590027440945586) * t1 + 0.0014558343870513183) * t1 - 0.003592128036572481) * t1 + 0.008863235529902197) * t1 - 0.021869488536155203) * t1 + 0.05396825396825397) * t1 - 0.13333333333333333) * t1 + 0.3333333333333333))
+        _pick(r0, t2, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
     def __vg_tanhshrink_1(x):
@@ -3035,33 +2803,30 @@ def tanhshrink_value_and_grad(x, *, threads=None, out=None):
 
 def _f_threshold(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, value)
     m = (threshold < x)
     _pick(r0, x, m)
-    m = ~m
-    _pick(r0, value, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _df_threshold(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 0)
     m = (threshold < x)
     _pick(r0, 1, m)
-    m = ~m
-    _pick(r0, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 
 
 def _vg_threshold(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, value)
     r1 = np.empty(x.shape, x.dtype)
+    np.copyto(r1, 0)
     m = (threshold < x)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = ~m
-    _pick(r0, value, m)
-    _pick(r1, 0, m)
     np.copyto(r0, x, where=np.isnan(x))
     np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
@@ -3073,10 +2838,9 @@ def _dp_threshold_threshold(x, threshold, value):
 
 def _dp_threshold_value(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
+    np.copyto(r0, 1)
     m = (threshold < x)
     _pick(r0, 0, m)
-    m = ~m
-    _pick(r0, 1, m)
     np.copyto(r0, x, where=np.isnan(x))
     return r0
 

@@ -109,17 +109,21 @@ def test_together_quotients():
     assert numeric(stabilise(e1, x), 1e10) == pytest.approx(1e-30, rel=1e-15)
 
 
-def test_masked_branches_never_see_foreign_input():
+def test_foreign_branch_values_are_never_selected():
     from pathlib import Path
 
     import symacts.kernels as kernels
 
     text = (Path(__file__).resolve().parent.parent / "generated" / "symacts_kernels.py").read_text()
     body = text.split("def _f_elu(", 1)[1].split("\n\n\n", 1)[0]
-    assert "xm = x[m]" in body and "np.expm1(xm)" in body  # expm1 only sees x <= 0
+    # expm1 runs on the whole block (inf at x = 1000); the bit select keeps x there
+    assert "np.expm1(x)" in body and "_pick(r0, x, m)" in body
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert kernels.elu(np.array([1000.0, -1000.0]))[0] == 1000.0
+        v = kernels.elu(np.array([1000.0, -1000.0, 800.0, np.inf, -np.inf]))
+        assert v.tolist() == [1000.0, -1.0, 800.0, np.inf, -1.0]
+        d = kernels.elu_grad(np.array([1000.0, 800.0, np.inf], dtype=np.float32))
+        assert d.tolist() == [1.0, 1.0, 1.0]
 
 
 def test_rationalise_sqrt():

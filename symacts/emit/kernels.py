@@ -187,43 +187,31 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         lines.append(f"    return {', '.join(outs)}")
         return "\n".join(lines)
     rs = [f"r{i}" for i in range(len(exprs))]
-    for r in rs:
-        b.lines.append(f"    {r} = np.empty(x.shape, x.dtype)")
     branch_lists = [_branches(e) for e in exprs]
     pr_full = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}})
     n_br = len(conds[0])
-    for k in range(n_br):
-        cond = conds[0][k]
-        if k == 0:
-            mexpr = pr_cond(pr_full, cond)
-            b.lines.append(f"    m = {mexpr}")
-            if n_br > 2:
-                b.lines.append("    done = m.copy()")
-        elif cond == sp.true or (k == n_br - 1 and cond == sp.true):
-            b.lines.append("    m = ~done" if n_br > 2 else "    m = ~m")
-        else:
-            prev = "done" if n_br > 2 else "m"
-            b.lines.append(f"    m = ~{prev} & {pr_cond(pr_full, cond)}")
-            if n_br > 2:
-                b.lines.append("    done |= m")
-        branch = [bl[k][0] for bl in branch_lists]
-        costly = [e for e in branch if not (_is_cheap(e))]
-        if costly:
-            b.lines.append("    xm = x[m]")
-            used = [p for p in pnames if any(e.has(psyms[p]) for e in branch)]
-            pmap = {p: f"{p}_m" for p in pnames}
-            for p in used:
-                b.lines.append(f"    {p}_m = _sel({p}, m)")
-            vals = b.values(branch, "xm", pmap, "    ")
-            for r, e, v in zip(rs, branch, vals, strict=True):
-                if e.is_number:
-                    b.lines.append(f"    _pick({r}, {v}, m)")
-                else:
-                    v = v if e.has(x) else f"_full(xm, {v})"
-                    b.lines.append(f"    {r}[m] = {v}")
-        else:
-            for r, e in zip(rs, branch, strict=True):
-                b.lines.append(f"    _pick({r}, {pr_full(e)}, m)")
+    # First match wins: fill with the last branch, then overwrite with branches n-2 … 0 where
+    # their own condition holds. Every branch is evaluated on the whole block (floating-point
+    # warnings are off; a value computed from foreign input is never selected) and selected
+    # with an exact bit select: gathering x[m] / scattering r[m] costs more than the branch.
+    ks = list(range(n_br))
+    if conds[0][-1] == sp.true:
+        first = ks.pop()
+        vals = b.values([bl[first][0] for bl in branch_lists], "x", ident, "    ")
+        for r, e, v in zip(rs, [bl[first][0] for bl in branch_lists], vals, strict=True):
+            if e.has(x) and v != "x":  # a fresh array of x's shape and dtype
+                b.lines.append(f"    {r} = np.asarray({v})")
+            else:
+                b.lines.append(f"    {r} = np.empty(x.shape, x.dtype)")
+                b.lines.append(f"    np.copyto({r}, {v})")
+    else:
+        for r in rs:
+            b.lines.append(f"    {r} = np.full(x.shape, np.nan, x.dtype)")
+    for k in reversed(ks):
+        b.lines.append(f"    m = {pr_cond(pr_full, conds[0][k])}")
+        vals = b.values([bl[k][0] for bl in branch_lists], "x", ident, "    ")
+        for r, v in zip(rs, vals, strict=True):
+            b.lines.append(f"    _pick({r}, {v}, m)")
     for r, fx in zip(rs, fixes, strict=True):
         # NaN in → the input's NaN out, whatever branch it fell in: deterministic bits for any
         # blocking (a computed NaN's sign can depend on the SIMD lane it went through)
