@@ -819,13 +819,7 @@ def gelu_tanh_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_hard_sigmoid_keras2(x):
-    r0 = np.asarray(((0.2 * x) + 0.5))
-    m = (x >= 2.5)
-    _pick(r0, 1, m)
-    m = (x <= -2.5)
-    _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(np.maximum(((0.2 * x) + 0.5), 0), 1)
 
 
 def _df_hard_sigmoid_keras2(x):
@@ -839,13 +833,7 @@ def _df_hard_sigmoid_keras2(x):
 
 def _vg_hard_sigmoid_keras2(x):
     def __vg_hard_sigmoid_keras2_0(x):
-        r0 = np.asarray(((0.2 * x) + 0.5))
-        m = (x >= 2.5)
-        _pick(r0, 1, m)
-        m = (x <= -2.5)
-        _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
-        return r0
+        return np.minimum(np.maximum(((0.2 * x) + 0.5), 0), 1)
     def __vg_hard_sigmoid_keras2_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.2)
@@ -971,13 +959,7 @@ def hardshrink_value_and_grad(x, *, lambd=0.5, threads=None, out=None):
 
 
 def _f_hardsigmoid(x):
-    r0 = np.asarray(((0.16666666666666666 * x) + 0.5))
-    m = (x >= 3)
-    _pick(r0, 1, m)
-    m = (x <= -3)
-    _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(np.maximum(((0.16666666666666666 * x) + 0.5), 0), 1)
 
 
 def _df_hardsigmoid(x):
@@ -991,13 +973,7 @@ def _df_hardsigmoid(x):
 
 def _vg_hardsigmoid(x):
     def __vg_hardsigmoid_0(x):
-        r0 = np.asarray(((0.16666666666666666 * x) + 0.5))
-        m = (x >= 3)
-        _pick(r0, 1, m)
-        m = (x <= -3)
-        _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
-        return r0
+        return np.minimum(np.maximum(((0.16666666666666666 * x) + 0.5), 0), 1)
     def __vg_hardsigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.16666666666666666)
@@ -1111,14 +1087,7 @@ def hardswish_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_hardtanh(x, min_val, max_val):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, x)
-    m = (max_val <= x)
-    _pick(r0, max_val, m)
-    m = (min_val >= x)
-    _pick(r0, min_val, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(np.maximum(x, min_val), max_val)
 
 
 def _df_hardtanh(x, min_val, max_val):
@@ -1132,14 +1101,7 @@ def _df_hardtanh(x, min_val, max_val):
 
 def _vg_hardtanh(x, min_val, max_val):
     def __vg_hardtanh_0(x, min_val, max_val):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, x)
-        m = (max_val <= x)
-        _pick(r0, max_val, m)
-        m = (min_val >= x)
-        _pick(r0, min_val, m)
-        np.copyto(r0, x, where=np.isnan(x))
-        return r0
+        return np.minimum(np.maximum(x, min_val), max_val)
     def __vg_hardtanh_1(x, min_val, max_val):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 1)
@@ -1442,12 +1404,7 @@ def _vg_leaky_relu(x, negative_slope):
 
 
 def _dp_leaky_relu_negative_slope(x, negative_slope):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, x)
-    m = (x > 0)
-    _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(0, x)
 
 
 def leaky_relu(x, *, negative_slope=0.01, threads=None, out=None):
@@ -1618,12 +1575,7 @@ def _vg_prelu(x, a):
 
 
 def _dp_prelu_a(x, a):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, x)
-    m = (x > 0)
-    _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(0, x)
 
 
 def prelu(x, *, a=0.25, threads=None, out=None):
@@ -1669,12 +1621,7 @@ def prelu_value_and_grad(x, *, a=0.25, threads=None, out=None):
 
 
 def _f_relu(x):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    m = (x > 0)
-    _pick(r0, x, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.maximum(x, 0)
 
 
 def _df_relu(x):
@@ -1687,16 +1634,16 @@ def _df_relu(x):
 
 
 def _vg_relu(x):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    r1 = np.empty(x.shape, x.dtype)
-    np.copyto(r1, 0)
-    m = (x > 0)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
-    return r0, r1
+    def __vg_relu_0(x):
+        return np.maximum(x, 0)
+    def __vg_relu_1(x):
+        r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, 0)
+        m = (x > 0)
+        _pick(r0, 1, m)
+        np.copyto(r0, x, where=np.isnan(x))
+        return r0
+    return __vg_relu_0(x), __vg_relu_1(x)
 
 
 def relu(x, *, threads=None, out=None):
@@ -1734,14 +1681,7 @@ def relu_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_relu6(x):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, x)
-    m = (x >= 6)
-    _pick(r0, 6, m)
-    m = (x <= 0)
-    _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(np.maximum(x, 0), 6)
 
 
 def _df_relu6(x):
@@ -1755,14 +1695,7 @@ def _df_relu6(x):
 
 def _vg_relu6(x):
     def __vg_relu6_0(x):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, x)
-        m = (x >= 6)
-        _pick(r0, 6, m)
-        m = (x <= 0)
-        _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
-        return r0
+        return np.minimum(np.maximum(x, 0), 6)
     def __vg_relu6_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 1)
@@ -1838,19 +1771,11 @@ def _vg_rrelu(x, lower, upper):
 
 
 def _dp_rrelu_lower(x, lower, upper):
-    r0 = np.asarray((0.5 * x))
-    m = (x > 0)
-    _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(0, (0.5 * x))
 
 
 def _dp_rrelu_upper(x, lower, upper):
-    r0 = np.asarray((0.5 * x))
-    m = (x > 0)
-    _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(0, (0.5 * x))
 
 
 def rrelu(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None, threads=None, out=None):
@@ -2261,14 +2186,7 @@ def softplus_value_and_grad(x, *, beta=1.0, threads=None, out=None):
 
 
 def _f_softshrink(x, lambd):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    m = (lambd < -(x))
-    _pick(r0, (lambd + x), m)
-    m = (lambd < x)
-    _pick(r0, (-lambd + x), m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(np.maximum(0, (-lambd + x)), (lambd + x))
 
 
 def _df_softshrink(x, lambd):
@@ -2282,14 +2200,7 @@ def _df_softshrink(x, lambd):
 
 def _vg_softshrink(x, lambd):
     def __vg_softshrink_0(x, lambd):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, 0)
-        m = (lambd < -(x))
-        _pick(r0, (lambd + x), m)
-        m = (lambd < x)
-        _pick(r0, (-lambd + x), m)
-        np.copyto(r0, x, where=np.isnan(x))
-        return r0
+        return np.minimum(np.maximum(0, (-lambd + x)), (lambd + x))
     def __vg_softshrink_1(x, lambd):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0)
@@ -2414,27 +2325,21 @@ def _f_sparse_plus(x):
 
 
 def _df_sparse_plus(x):
-    r0 = np.asarray(((0.5 * x) + 0.5))
-    m = (x >= 1)
-    _pick(r0, 1, m)
-    m = (x <= -1)
-    _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1)
 
 
 def _vg_sparse_plus(x):
-    r0 = np.asarray((0.25 * (x + 1)**2))
-    r1 = np.asarray(((0.5 * x) + 0.5))
-    m = (x >= 1)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    m = (x <= -1)
-    _pick(r0, 0, m)
-    _pick(r1, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
-    return r0, r1
+    def __vg_sparse_plus_0(x):
+        r0 = np.asarray((0.25 * (x + 1)**2))
+        m = (x >= 1)
+        _pick(r0, x, m)
+        m = (x <= -1)
+        _pick(r0, 0, m)
+        np.copyto(r0, x, where=np.isnan(x))
+        return r0
+    def __vg_sparse_plus_1(x):
+        return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1)
+    return __vg_sparse_plus_0(x), __vg_sparse_plus_1(x)
 
 
 def sparse_plus(x, *, threads=None, out=None):
@@ -2472,13 +2377,7 @@ def sparse_plus_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_sparse_sigmoid(x):
-    r0 = np.asarray(((0.5 * x) + 0.5))
-    m = (x >= 1)
-    _pick(r0, 1, m)
-    m = (x <= -1)
-    _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    return r0
+    return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1)
 
 
 def _df_sparse_sigmoid(x):
@@ -2494,13 +2393,7 @@ def _df_sparse_sigmoid(x):
 
 def _vg_sparse_sigmoid(x):
     def __vg_sparse_sigmoid_0(x):
-        r0 = np.asarray(((0.5 * x) + 0.5))
-        m = (x >= 1)
-        _pick(r0, 1, m)
-        m = (x <= -1)
-        _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
-        return r0
+        return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1)
     def __vg_sparse_sigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.5)

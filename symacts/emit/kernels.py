@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from ..stabilise import Horner, stabilise
+from .minmax import minmax_form
 from .printer import EmitError, NumpyPrinter, float_literal
 from .runtime import PRELUDE
 
@@ -53,7 +54,27 @@ def kernel_spec(act, params: bool = True) -> KernelSpec:
     if params:
         for p in act.param_specs:
             spec.outputs["d_" + p.name] = stabilise(act.derivative(wrt=p.name), x)
+    psyms = {p.name: p.symbol for p in act.param_specs}
+    pnames = [p.name for p in act.param_specs]
+
+    def compile_core(e):
+        ns = dict(_prelude_namespace())
+        exec(_core("_c", [e], x, pnames, psyms), ns)
+        return ns["_c"]
+
+    for k, e in spec.outputs.items():
+        spec.outputs[k] = minmax_form(e, act, compile_core)
     return spec
+
+
+_PRELUDE_NS: dict = {}
+
+
+def _prelude_namespace() -> dict:
+    """The helpers every kernel module defines (executed once, for checking printed forms)."""
+    if not _PRELUDE_NS:
+        exec(PRELUDE, _PRELUDE_NS)
+    return _PRELUDE_NS
 
 
 def _is_rule(rule: str, act) -> bool:
