@@ -150,12 +150,19 @@ def _dest(out, x, k):
     return None
 
 
+#: cores that take ``out=`` (one ufunc writes the result): filled in at the end of the module
+_DIRECT = set()
+
+
 def _run(core, x, ps, threads, n_out, out, dt):
     """core(x, *ps) evaluated in blocks of BLOCK elements, blocks spread over threads."""
     n = x.size
+    direct = core in _DIRECT
     if n <= BLOCK:
         _nthreads(threads, 1)
         with np.errstate(all="ignore"):
+            if direct and dt == x.dtype:
+                return core(x, *ps, out=_dest(out, x, None))
             return core(x, *ps)
     xf = np.ascontiguousarray(x).reshape(-1)
     pf = [p if np.ndim(p) == 0 else np.ascontiguousarray(np.broadcast_to(p, x.shape)).reshape(-1)
@@ -173,7 +180,11 @@ def _run(core, x, ps, threads, n_out, out, dt):
         with np.errstate(all="ignore"):
             for s in starts[first::nt]:
                 e = min(s + BLOCK, n)
-                r = core(xf[s:e], *[p if np.ndim(p) == 0 else p[s:e] for p in pf])
+                args = [p if np.ndim(p) == 0 else p[s:e] for p in pf]
+                if direct:
+                    core(xf[s:e], *args, out=outs[0][s:e])
+                    continue
+                r = core(xf[s:e], *args)
                 if n_out == 1:
                     outs[0][s:e] = r
                 else:
@@ -259,8 +270,8 @@ def _rrelu_train(x, lower, upper, rng):
 # ---- arctan --------------------------------------------------------------------------------------
 
 
-def _f_arctan(x):
-    return np.arctan(x)
+def _f_arctan(x, out=None):
+    return np.arctan(x, out=out)
 
 
 def _df_arctan(x):
@@ -576,12 +587,12 @@ def elu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 # ---- exponential ---------------------------------------------------------------------------------
 
 
-def _f_exponential(x):
-    return np.exp(x)
+def _f_exponential(x, out=None):
+    return np.exp(x, out=out)
 
 
-def _df_exponential(x):
-    return np.exp(x)
+def _df_exponential(x, out=None):
+    return np.exp(x, out=out)
 
 
 def _vg_exponential(x):
@@ -623,8 +634,8 @@ def exponential_value_and_grad(x, *, threads=None, out=None):
 # ---- gaussian ------------------------------------------------------------------------------------
 
 
-def _f_gaussian(x):
-    return np.exp(-(x**2))
+def _f_gaussian(x, out=None):
+    return np.exp(-(x**2), out=out)
 
 
 def _df_gaussian(x):
@@ -818,8 +829,8 @@ def gelu_tanh_value_and_grad(x, *, threads=None, out=None):
 # ---- hard_sigmoid_keras2 -------------------------------------------------------------------------
 
 
-def _f_hard_sigmoid_keras2(x):
-    return np.minimum(np.maximum(((0.2 * x) + 0.5), 0), 1)
+def _f_hard_sigmoid_keras2(x, out=None):
+    return np.minimum(np.maximum(((0.2 * x) + 0.5), 0), 1, out=out)
 
 
 def _df_hard_sigmoid_keras2(x):
@@ -832,8 +843,8 @@ def _df_hard_sigmoid_keras2(x):
 
 
 def _vg_hard_sigmoid_keras2(x):
-    def __vg_hard_sigmoid_keras2_0(x):
-        return np.minimum(np.maximum(((0.2 * x) + 0.5), 0), 1)
+    def __vg_hard_sigmoid_keras2_0(x, out=None):
+        return np.minimum(np.maximum(((0.2 * x) + 0.5), 0), 1, out=out)
     def __vg_hard_sigmoid_keras2_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.2)
@@ -958,8 +969,8 @@ def hardshrink_value_and_grad(x, *, lambd=0.5, threads=None, out=None):
 # ---- hardsigmoid ---------------------------------------------------------------------------------
 
 
-def _f_hardsigmoid(x):
-    return np.minimum(np.maximum(((0.16666666666666666 * x) + 0.5), 0), 1)
+def _f_hardsigmoid(x, out=None):
+    return np.minimum(np.maximum(((0.16666666666666666 * x) + 0.5), 0), 1, out=out)
 
 
 def _df_hardsigmoid(x):
@@ -972,8 +983,8 @@ def _df_hardsigmoid(x):
 
 
 def _vg_hardsigmoid(x):
-    def __vg_hardsigmoid_0(x):
-        return np.minimum(np.maximum(((0.16666666666666666 * x) + 0.5), 0), 1)
+    def __vg_hardsigmoid_0(x, out=None):
+        return np.minimum(np.maximum(((0.16666666666666666 * x) + 0.5), 0), 1, out=out)
     def __vg_hardsigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.16666666666666666)
@@ -1086,8 +1097,8 @@ def hardswish_value_and_grad(x, *, threads=None, out=None):
 # ---- hardtanh ------------------------------------------------------------------------------------
 
 
-def _f_hardtanh(x, min_val, max_val):
-    return np.minimum(np.maximum(x, min_val), max_val)
+def _f_hardtanh(x, min_val, max_val, out=None):
+    return np.minimum(np.maximum(x, min_val), max_val, out=out)
 
 
 def _df_hardtanh(x, min_val, max_val):
@@ -1100,8 +1111,8 @@ def _df_hardtanh(x, min_val, max_val):
 
 
 def _vg_hardtanh(x, min_val, max_val):
-    def __vg_hardtanh_0(x, min_val, max_val):
-        return np.minimum(np.maximum(x, min_val), max_val)
+    def __vg_hardtanh_0(x, min_val, max_val, out=None):
+        return np.minimum(np.maximum(x, min_val), max_val, out=out)
     def __vg_hardtanh_1(x, min_val, max_val):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 1)
@@ -1403,8 +1414,8 @@ def _vg_leaky_relu(x, negative_slope):
     return r0, r1
 
 
-def _dp_leaky_relu_negative_slope(x, negative_slope):
-    return np.minimum(0, x)
+def _dp_leaky_relu_negative_slope(x, negative_slope, out=None):
+    return np.minimum(0, x, out=out)
 
 
 def leaky_relu(x, *, negative_slope=0.01, threads=None, out=None):
@@ -1574,8 +1585,8 @@ def _vg_prelu(x, a):
     return r0, r1
 
 
-def _dp_prelu_a(x, a):
-    return np.minimum(0, x)
+def _dp_prelu_a(x, a, out=None):
+    return np.minimum(0, x, out=out)
 
 
 def prelu(x, *, a=0.25, threads=None, out=None):
@@ -1620,8 +1631,8 @@ def prelu_value_and_grad(x, *, a=0.25, threads=None, out=None):
 # ---- relu ----------------------------------------------------------------------------------------
 
 
-def _f_relu(x):
-    return np.maximum(x, 0)
+def _f_relu(x, out=None):
+    return np.maximum(x, 0, out=out)
 
 
 def _df_relu(x):
@@ -1634,8 +1645,8 @@ def _df_relu(x):
 
 
 def _vg_relu(x):
-    def __vg_relu_0(x):
-        return np.maximum(x, 0)
+    def __vg_relu_0(x, out=None):
+        return np.maximum(x, 0, out=out)
     def __vg_relu_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0)
@@ -1680,8 +1691,8 @@ def relu_value_and_grad(x, *, threads=None, out=None):
 # ---- relu6 ---------------------------------------------------------------------------------------
 
 
-def _f_relu6(x):
-    return np.minimum(np.maximum(x, 0), 6)
+def _f_relu6(x, out=None):
+    return np.minimum(np.maximum(x, 0), 6, out=out)
 
 
 def _df_relu6(x):
@@ -1694,8 +1705,8 @@ def _df_relu6(x):
 
 
 def _vg_relu6(x):
-    def __vg_relu6_0(x):
-        return np.minimum(np.maximum(x, 0), 6)
+    def __vg_relu6_0(x, out=None):
+        return np.minimum(np.maximum(x, 0), 6, out=out)
     def __vg_relu6_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 1)
@@ -1770,12 +1781,12 @@ def _vg_rrelu(x, lower, upper):
     return r0, r1
 
 
-def _dp_rrelu_lower(x, lower, upper):
-    return np.minimum(0, (0.5 * x))
+def _dp_rrelu_lower(x, lower, upper, out=None):
+    return np.minimum(0, (0.5 * x), out=out)
 
 
-def _dp_rrelu_upper(x, lower, upper):
-    return np.minimum(0, (0.5 * x))
+def _dp_rrelu_upper(x, lower, upper, out=None):
+    return np.minimum(0, (0.5 * x), out=out)
 
 
 def rrelu(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None, threads=None, out=None):
@@ -2071,12 +2082,12 @@ def sinc_value_and_grad(x, *, threads=None, out=None):
 # ---- sinusoid ------------------------------------------------------------------------------------
 
 
-def _f_sinusoid(x):
-    return np.sin(x)
+def _f_sinusoid(x, out=None):
+    return np.sin(x, out=out)
 
 
-def _df_sinusoid(x):
-    return np.cos(x)
+def _df_sinusoid(x, out=None):
+    return np.cos(x, out=out)
 
 
 def _vg_sinusoid(x):
@@ -2185,8 +2196,8 @@ def softplus_value_and_grad(x, *, beta=1.0, threads=None, out=None):
 # ---- softshrink ----------------------------------------------------------------------------------
 
 
-def _f_softshrink(x, lambd):
-    return np.minimum(np.maximum(0, (-lambd + x)), (lambd + x))
+def _f_softshrink(x, lambd, out=None):
+    return np.minimum(np.maximum(0, (-lambd + x)), (lambd + x), out=out)
 
 
 def _df_softshrink(x, lambd):
@@ -2199,8 +2210,8 @@ def _df_softshrink(x, lambd):
 
 
 def _vg_softshrink(x, lambd):
-    def __vg_softshrink_0(x, lambd):
-        return np.minimum(np.maximum(0, (-lambd + x)), (lambd + x))
+    def __vg_softshrink_0(x, lambd, out=None):
+        return np.minimum(np.maximum(0, (-lambd + x)), (lambd + x), out=out)
     def __vg_softshrink_1(x, lambd):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0)
@@ -2324,8 +2335,8 @@ def _f_sparse_plus(x):
     return r0
 
 
-def _df_sparse_plus(x):
-    return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1)
+def _df_sparse_plus(x, out=None):
+    return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1, out=out)
 
 
 def _vg_sparse_plus(x):
@@ -2337,8 +2348,8 @@ def _vg_sparse_plus(x):
         _pick(r0, 0, m)
         np.copyto(r0, x, where=np.isnan(x))
         return r0
-    def __vg_sparse_plus_1(x):
-        return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1)
+    def __vg_sparse_plus_1(x, out=None):
+        return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1, out=out)
     return __vg_sparse_plus_0(x), __vg_sparse_plus_1(x)
 
 
@@ -2376,8 +2387,8 @@ def sparse_plus_value_and_grad(x, *, threads=None, out=None):
 # ---- sparse_sigmoid ------------------------------------------------------------------------------
 
 
-def _f_sparse_sigmoid(x):
-    return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1)
+def _f_sparse_sigmoid(x, out=None):
+    return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1, out=out)
 
 
 def _df_sparse_sigmoid(x):
@@ -2392,8 +2403,8 @@ def _df_sparse_sigmoid(x):
 
 
 def _vg_sparse_sigmoid(x):
-    def __vg_sparse_sigmoid_0(x):
-        return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1)
+    def __vg_sparse_sigmoid_0(x, out=None):
+        return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1, out=out)
     def __vg_sparse_sigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.5)
@@ -2586,8 +2597,8 @@ def swish_value_and_grad(x, *, beta=1.0, threads=None, out=None):
 # ---- tanh ----------------------------------------------------------------------------------------
 
 
-def _f_tanh(x):
-    return np.tanh(x)
+def _f_tanh(x, out=None):
+    return np.tanh(x, out=out)
 
 
 def _df_tanh(x):
@@ -2933,6 +2944,30 @@ hyperbolic_tangent_value_and_grad = tanh_value_and_grad
 tanh_shrink = tanhshrink
 tanh_shrink_grad = tanhshrink_grad
 tanh_shrink_value_and_grad = tanhshrink_value_and_grad
+
+
+#: cores whose last ufunc writes into out=
+_DIRECT.update({
+    _df_exponential,
+    _df_sinusoid,
+    _df_sparse_plus,
+    _dp_leaky_relu_negative_slope,
+    _dp_prelu_a,
+    _dp_rrelu_lower,
+    _dp_rrelu_upper,
+    _f_arctan,
+    _f_exponential,
+    _f_gaussian,
+    _f_hard_sigmoid_keras2,
+    _f_hardsigmoid,
+    _f_hardtanh,
+    _f_relu,
+    _f_relu6,
+    _f_sinusoid,
+    _f_softshrink,
+    _f_sparse_sigmoid,
+    _f_tanh,
+})
 
 
 #: canonical name -> (f, f', (f, f'))

@@ -8,6 +8,7 @@ Branches are evaluated masked: a costly branch sees only the elements it owns.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -195,6 +196,10 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         for e, v, fx in zip(exprs, vals, fixes, strict=True):
             v = f"_full(x, {v})" if not e.has(x) else ("x.copy()" if v == "x" else v)
             outs.append(f"_atinf({v}, x, {fx})" if fx else v)
+        if len(outs) == 1 and _is_ufunc_call(outs[0]):
+            # the last ufunc writes straight into the caller's block of the output
+            head = f"def {fname}({sig}, out=None):"
+            outs = [outs[0][:-1] + ", out=out)"]
         return "\n".join([head, *b.lines, f"    return {', '.join(outs)}"])
     conds = [[c for _, c in _branches(e)] for e in exprs]
     shared = all(c == conds[0] for c in conds)
@@ -240,6 +245,22 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         if fx:
             b.lines.append(f"    _atinf({r}, x, {fx})")
     return "\n".join([head, *b.lines, f"    return {', '.join(rs)}"])
+
+
+def _is_ufunc_call(v: str) -> bool:
+    """``v`` is one call ``np.<ufunc>(...)`` (its result can go to ``out=``)."""
+    import numpy as np
+
+    name = v.split("(", 1)[0]
+    if not name.startswith("np.") or not isinstance(getattr(np, name[3:], None), np.ufunc):
+        return False
+    depth = 0
+    for i, ch in enumerate(v):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and ch == ")":
+            return i == len(v) - 1
+    return False
 
 
 def pr_cond(pr: NumpyPrinter, c) -> str:
@@ -356,6 +377,9 @@ def module_source(specs: list[KernelSpec], x: sp.Symbol, psyms: dict[str, dict])
             aliases.append(f"{a} = {s.name}\n{a}_grad = {s.name}_grad\n"
                            f"{a}_value_and_grad = {s.name}_value_and_grad")
     parts.append("# ---- aliases " + "-" * 86 + "\n" + "\n".join(aliases))
+    direct = sorted(set(re.findall(r"^def (_\w+)\(.*, out=None\):$", "\n".join(parts), re.M)))
+    parts.append("#: cores whose last ufunc writes into out=\n_DIRECT.update({\n"
+                 + "".join(f"    {d},\n" for d in direct) + "})")
     parts.append("#: canonical name -> (f, f', (f, f'))\nKERNELS = {\n" + "\n".join(table) + "\n}")
     alias_map = ", ".join(f"{a!r}: {s.name!r}" for s in specs for a in s.aliases)
     parts.append(f"#: alias -> canonical name\nALIASES = {{{alias_map}}}")

@@ -140,12 +140,19 @@ def _dest(out, x, k):
     return None
 
 
+#: cores that take ``out=`` (one ufunc writes the result): filled in at the end of the module
+_DIRECT = set()
+
+
 def _run(core, x, ps, threads, n_out, out, dt):
     """core(x, *ps) evaluated in blocks of BLOCK elements, blocks spread over threads."""
     n = x.size
+    direct = core in _DIRECT
     if n <= BLOCK:
         _nthreads(threads, 1)
         with np.errstate(all="ignore"):
+            if direct and dt == x.dtype:
+                return core(x, *ps, out=_dest(out, x, None))
             return core(x, *ps)
     xf = np.ascontiguousarray(x).reshape(-1)
     pf = [p if np.ndim(p) == 0 else np.ascontiguousarray(np.broadcast_to(p, x.shape)).reshape(-1)
@@ -163,7 +170,11 @@ def _run(core, x, ps, threads, n_out, out, dt):
         with np.errstate(all="ignore"):
             for s in starts[first::nt]:
                 e = min(s + BLOCK, n)
-                r = core(xf[s:e], *[p if np.ndim(p) == 0 else p[s:e] for p in pf])
+                args = [p if np.ndim(p) == 0 else p[s:e] for p in pf]
+                if direct:
+                    core(xf[s:e], *args, out=outs[0][s:e])
+                    continue
+                r = core(xf[s:e], *args)
                 if n_out == 1:
                     outs[0][s:e] = r
                 else:
