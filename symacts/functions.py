@@ -33,6 +33,12 @@ class BuildingBlock(sp.Function):
     #: exact values at 0, +∞ and −∞ (the only arguments on which a block evaluates)
     special_values: tuple = ()
 
+    @classmethod
+    def eval(cls, u):
+        for point, value in cls.special_values:
+            if u == point:
+                return value
+        return None
 
     @classmethod
     def closed_form(cls, u: sp.Expr) -> sp.Expr:  # pragma: no cover - abstract

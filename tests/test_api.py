@@ -93,6 +93,16 @@ def test_selu_constants_match_closed_forms_to_45_digits():
     assert str(SELU_SCALE.evalf(32)).startswith("1.050700987355480493419334985294")
 
 
+def test_building_blocks_evaluate_exactly_at_special_points():
+    from symacts.functions import Phi, phi, sigmoid, softplus
+
+    assert sigmoid(0) == sp.S.Half and sigmoid(sp.oo) == 1 and sigmoid(-sp.oo) == 0
+    assert softplus(0) == sp.log(2) and softplus(-sp.oo) == 0
+    assert Phi(0) == sp.S.Half and Phi(sp.oo) == 1
+    assert phi(0) == 1 / sp.sqrt(2 * sp.pi) and phi(-sp.oo) == 0
+    assert isinstance(sigmoid(sp.Symbol("u")), sigmoid)  # symbolic arguments stay unevaluated
+
+
 def test_softplus_has_no_threshold_parameter():
     assert "threshold" not in symacts.get("softplus").params
 
