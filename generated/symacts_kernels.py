@@ -62,6 +62,11 @@ def _par(v, name, dt):
     return a.astype(dt)
 
 
+def _all(v):
+    """np.all for comparisons of arrays; Python bools (float parameters) pass straight."""
+    return v if v.__class__ is bool else bool(np.all(v))
+
+
 def _check(v, ok, name, rule):
     if not ok:
         raise ValueError(f"parameter {name} must be {rule}, got {v!r}")
@@ -74,6 +79,8 @@ def _check_rule(ok, message):
 
 def _bcast(x, *ps):
     """Broadcast x against array parameters (scalars leave x as it is)."""
+    if all(p.__class__ is float for p in ps):
+        return x
     shapes = [np.shape(p) for p in ps if np.ndim(p)]
     if not shapes:
         return x
@@ -368,7 +375,9 @@ def _f_binary_step(x):
     np.copyto(r0, 0)
     m = (x >= 0)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -382,7 +391,9 @@ def _vg_binary_step(x):
         np.copyto(r0, 0)
         m = (x >= 0)
         _pick(r0, 1, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     def __vg_binary_step_1(x):
         return _full(x, 0)
@@ -427,7 +438,9 @@ def _f_celu(x, alpha):
     r0 = np.asarray((alpha * np.expm1((x / alpha))))
     m = (x > 0)
     _pick(r0, x, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -435,7 +448,9 @@ def _df_celu(x, alpha):
     r0 = np.asarray(np.exp((x / alpha)))
     m = (x > 0)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -446,8 +461,10 @@ def _vg_celu(x, alpha):
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     return r0, r1
 
 
@@ -461,7 +478,9 @@ def _dp_celu_alpha(x, alpha):
     _pick(r0, t4, m)
     m = (x > 0)
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -472,7 +491,7 @@ def celu(x, *, alpha=1.0, threads=None, out=None):
     """
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
-    _check(alpha, np.all(np.asarray(alpha) != 0), 'alpha', 'different from 0')
+    _check(alpha, _all(alpha != 0), 'alpha', 'different from 0')
     x = _bcast(x, alpha)
     r = _run(_f_celu, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -491,7 +510,7 @@ def celu_grad(x, *, alpha=1.0, threads=None, wrt='x', out=None):
         raise ValueError(f"celu_grad: wrt must be one of x, alpha; got {wrt!r}")
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
-    _check(alpha, np.all(np.asarray(alpha) != 0), 'alpha', 'different from 0')
+    _check(alpha, _all(alpha != 0), 'alpha', 'different from 0')
     x = _bcast(x, alpha)
     r = _run(core, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -501,7 +520,7 @@ def celu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
     """(f(x), f'(x)) of celu in one pass."""
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
-    _check(alpha, np.all(np.asarray(alpha) != 0), 'alpha', 'different from 0')
+    _check(alpha, _all(alpha != 0), 'alpha', 'different from 0')
     x = _bcast(x, alpha)
     r = _run(_vg_celu, x, (alpha, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
@@ -514,7 +533,9 @@ def _f_elu(x, alpha):
     r0 = np.asarray((alpha * np.expm1(x)))
     m = (x > 0)
     _pick(r0, x, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -522,7 +543,9 @@ def _df_elu(x, alpha):
     r0 = np.asarray((alpha * np.exp(x)))
     m = (x > 0)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -532,8 +555,10 @@ def _vg_elu(x, alpha):
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     return r0, r1
 
 
@@ -541,7 +566,9 @@ def _dp_elu_alpha(x, alpha):
     r0 = np.asarray(np.expm1(x))
     m = (x > 0)
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -838,7 +865,9 @@ def _df_hard_sigmoid_keras2(x):
     np.copyto(r0, 0.2)
     m = (((x >= 2.5)) | ((x <= -2.5)))
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -850,7 +879,9 @@ def _vg_hard_sigmoid_keras2(x):
         np.copyto(r0, 0.2)
         m = (((x >= 2.5)) | ((x <= -2.5)))
         _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     return __vg_hard_sigmoid_keras2_0(x), __vg_hard_sigmoid_keras2_1(x)
 
@@ -894,7 +925,9 @@ def _f_hardshrink(x, lambd):
     np.copyto(r0, 0)
     m = (((lambd < x)) | ((lambd < -(x))))
     _pick(r0, x, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -903,7 +936,9 @@ def _df_hardshrink(x, lambd):
     np.copyto(r0, 0)
     m = (((lambd < x)) | ((lambd < -(x))))
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -915,8 +950,10 @@ def _vg_hardshrink(x, lambd):
     m = (((lambd < x)) | ((lambd < -(x))))
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     return r0, r1
 
 
@@ -931,7 +968,7 @@ def hardshrink(x, *, lambd=0.5, threads=None, out=None):
     """
     x, dt = _arg(x)
     lambd = _par(lambd, 'lambd', x.dtype)
-    _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
+    _check(lambd, _all(lambd >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
     r = _run(_f_hardshrink, x, (lambd, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -950,7 +987,7 @@ def hardshrink_grad(x, *, lambd=0.5, threads=None, wrt='x', out=None):
         raise ValueError(f"hardshrink_grad: wrt must be one of x, lambd; got {wrt!r}")
     x, dt = _arg(x)
     lambd = _par(lambd, 'lambd', x.dtype)
-    _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
+    _check(lambd, _all(lambd >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
     r = _run(core, x, (lambd, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -960,7 +997,7 @@ def hardshrink_value_and_grad(x, *, lambd=0.5, threads=None, out=None):
     """(f(x), f'(x)) of hardshrink in one pass."""
     x, dt = _arg(x)
     lambd = _par(lambd, 'lambd', x.dtype)
-    _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
+    _check(lambd, _all(lambd >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
     r = _run(_vg_hardshrink, x, (lambd, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
@@ -978,7 +1015,9 @@ def _df_hardsigmoid(x):
     np.copyto(r0, 0.16666666666666666)
     m = (((x >= 3)) | ((x <= -3)))
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -990,7 +1029,9 @@ def _vg_hardsigmoid(x):
         np.copyto(r0, 0.16666666666666666)
         m = (((x >= 3)) | ((x <= -3)))
         _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     return __vg_hardsigmoid_0(x), __vg_hardsigmoid_1(x)
 
@@ -1035,7 +1076,9 @@ def _f_hardswish(x):
     _pick(r0, x, m)
     m = (x <= -3)
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1045,7 +1088,9 @@ def _df_hardswish(x):
     _pick(r0, 1, m)
     m = (x <= -3)
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1058,8 +1103,10 @@ def _vg_hardswish(x):
     m = (x <= -3)
     _pick(r0, 0, m)
     _pick(r1, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     return r0, r1
 
 
@@ -1106,7 +1153,9 @@ def _df_hardtanh(x, min_val, max_val):
     np.copyto(r0, 1)
     m = (((min_val >= x)) | ((max_val <= x)))
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1118,7 +1167,9 @@ def _vg_hardtanh(x, min_val, max_val):
         np.copyto(r0, 1)
         m = (((min_val >= x)) | ((max_val <= x)))
         _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     return __vg_hardtanh_0(x, min_val, max_val), __vg_hardtanh_1(x, min_val, max_val)
 
@@ -1128,7 +1179,9 @@ def _dp_hardtanh_min_val(x, min_val, max_val):
     np.copyto(r0, 0)
     m = (min_val >= x)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1139,7 +1192,9 @@ def _dp_hardtanh_max_val(x, min_val, max_val):
     _pick(r0, 1, m)
     m = (min_val >= x)
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1151,7 +1206,7 @@ def hardtanh(x, *, min_val=-1.0, max_val=1.0, threads=None, out=None):
     x, dt = _arg(x)
     min_val = _par(min_val, 'min_val', x.dtype)
     max_val = _par(max_val, 'max_val', x.dtype)
-    _check_rule(np.all(min_val < max_val), 'hardtanh: min_val < max_val is required')
+    _check_rule(_all(min_val < max_val), 'hardtanh: min_val < max_val is required')
     x = _bcast(x, min_val, max_val)
     r = _run(_f_hardtanh, x, (min_val, max_val, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -1173,7 +1228,7 @@ def hardtanh_grad(x, *, min_val=-1.0, max_val=1.0, threads=None, wrt='x', out=No
     x, dt = _arg(x)
     min_val = _par(min_val, 'min_val', x.dtype)
     max_val = _par(max_val, 'max_val', x.dtype)
-    _check_rule(np.all(min_val < max_val), 'hardtanh: min_val < max_val is required')
+    _check_rule(_all(min_val < max_val), 'hardtanh: min_val < max_val is required')
     x = _bcast(x, min_val, max_val)
     r = _run(core, x, (min_val, max_val, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -1184,7 +1239,7 @@ def hardtanh_value_and_grad(x, *, min_val=-1.0, max_val=1.0, threads=None, out=N
     x, dt = _arg(x)
     min_val = _par(min_val, 'min_val', x.dtype)
     max_val = _par(max_val, 'max_val', x.dtype)
-    _check_rule(np.all(min_val < max_val), 'hardtanh: min_val < max_val is required')
+    _check_rule(_all(min_val < max_val), 'hardtanh: min_val < max_val is required')
     x = _bcast(x, min_val, max_val)
     r = _run(_vg_hardtanh, x, (min_val, max_val, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
@@ -1243,7 +1298,9 @@ def _f_isrlu(x, alpha):
     r0 = np.asarray((x / np.hypot((x * np.sqrt(alpha)), 1)))
     m = (x >= 0)
     _pick(r0, x, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     _atinf(r0, x, None, -((1 / np.sqrt(alpha))))
     return r0
 
@@ -1252,7 +1309,9 @@ def _df_isrlu(x, alpha):
     r0 = np.asarray((1 / np.hypot((x * np.sqrt(alpha)), 1))**3)
     m = (x >= 0)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1263,9 +1322,11 @@ def _vg_isrlu(x, alpha):
     m = (x >= 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     _atinf(r0, x, None, -((1 / np.sqrt(alpha))))
-    np.copyto(r1, x, where=np.isnan(x))
     return r0, r1
 
 
@@ -1273,7 +1334,9 @@ def _dp_isrlu_alpha(x, alpha):
     r0 = np.asarray(-(0.5 * (x / np.hypot((x * np.sqrt(alpha)), 1))**3))
     m = (x >= 0)
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     _atinf(r0, x, None, (0.5 * (1 / np.sqrt(alpha))**3))
     return r0
 
@@ -1285,7 +1348,7 @@ def isrlu(x, *, alpha=1.0, threads=None, out=None):
     """
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
-    _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
+    _check(alpha, _all(alpha > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
     r = _run(_f_isrlu, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -1304,7 +1367,7 @@ def isrlu_grad(x, *, alpha=1.0, threads=None, wrt='x', out=None):
         raise ValueError(f"isrlu_grad: wrt must be one of x, alpha; got {wrt!r}")
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
-    _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
+    _check(alpha, _all(alpha > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
     r = _run(core, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -1314,7 +1377,7 @@ def isrlu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
     """(f(x), f'(x)) of isrlu in one pass."""
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
-    _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
+    _check(alpha, _all(alpha > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
     r = _run(_vg_isrlu, x, (alpha, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
@@ -1347,7 +1410,7 @@ def isru(x, *, alpha=1.0, threads=None, out=None):
     """
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
-    _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
+    _check(alpha, _all(alpha > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
     r = _run(_f_isru, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -1366,7 +1429,7 @@ def isru_grad(x, *, alpha=1.0, threads=None, wrt='x', out=None):
         raise ValueError(f"isru_grad: wrt must be one of x, alpha; got {wrt!r}")
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
-    _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
+    _check(alpha, _all(alpha > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
     r = _run(core, x, (alpha, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -1376,7 +1439,7 @@ def isru_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
     """(f(x), f'(x)) of isru in one pass."""
     x, dt = _arg(x)
     alpha = _par(alpha, 'alpha', x.dtype)
-    _check(alpha, np.all(np.asarray(alpha) > 0), 'alpha', 'greater than 0')
+    _check(alpha, _all(alpha > 0), 'alpha', 'greater than 0')
     x = _bcast(x, alpha)
     r = _run(_vg_isru, x, (alpha, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
@@ -1389,7 +1452,9 @@ def _f_leaky_relu(x, negative_slope):
     r0 = np.asarray((negative_slope * x))
     m = (x > 0)
     _pick(r0, x, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1398,7 +1463,9 @@ def _df_leaky_relu(x, negative_slope):
     np.copyto(r0, negative_slope)
     m = (x > 0)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1409,8 +1476,10 @@ def _vg_leaky_relu(x, negative_slope):
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     return r0, r1
 
 
@@ -1560,7 +1629,9 @@ def _f_prelu(x, a):
     r0 = np.asarray((a * x))
     m = (x > 0)
     _pick(r0, x, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1569,7 +1640,9 @@ def _df_prelu(x, a):
     np.copyto(r0, a)
     m = (x > 0)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1580,8 +1653,10 @@ def _vg_prelu(x, a):
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     return r0, r1
 
 
@@ -1640,7 +1715,9 @@ def _df_relu(x):
     np.copyto(r0, 0)
     m = (x > 0)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1652,7 +1729,9 @@ def _vg_relu(x):
         np.copyto(r0, 0)
         m = (x > 0)
         _pick(r0, 1, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     return __vg_relu_0(x), __vg_relu_1(x)
 
@@ -1700,7 +1779,9 @@ def _df_relu6(x):
     np.copyto(r0, 1)
     m = (((x >= 6)) | ((x <= 0)))
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1712,7 +1793,9 @@ def _vg_relu6(x):
         np.copyto(r0, 1)
         m = (((x >= 6)) | ((x <= 0)))
         _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     return __vg_relu6_0(x), __vg_relu6_1(x)
 
@@ -1755,7 +1838,9 @@ def _f_rrelu(x, lower, upper):
     r0 = np.asarray((x * ((0.5 * lower) + (0.5 * upper))))
     m = (x > 0)
     _pick(r0, x, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1764,7 +1849,9 @@ def _df_rrelu(x, lower, upper):
     np.copyto(r0, ((0.5 * lower) + (0.5 * upper)))
     m = (x > 0)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1776,8 +1863,10 @@ def _vg_rrelu(x, lower, upper):
     m = (x > 0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     return r0, r1
 
 
@@ -1797,7 +1886,7 @@ def rrelu(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=None,
     x, dt = _arg(x)
     lower = _par(lower, 'lower', x.dtype)
     upper = _par(upper, 'upper', x.dtype)
-    _check_rule(np.all(lower <= upper), 'rrelu: lower <= upper is required')
+    _check_rule(_all(lower <= upper), 'rrelu: lower <= upper is required')
     x = _bcast(x, lower, upper)
     if training:
         return _ret(_rrelu_train(x, lower, upper, rng)[0], dt, out)
@@ -1821,7 +1910,7 @@ def rrelu_grad(x, *, lower=0.125, upper=0.3333333333333333, training=False, rng=
     x, dt = _arg(x)
     lower = _par(lower, 'lower', x.dtype)
     upper = _par(upper, 'upper', x.dtype)
-    _check_rule(np.all(lower <= upper), 'rrelu: lower <= upper is required')
+    _check_rule(_all(lower <= upper), 'rrelu: lower <= upper is required')
     x = _bcast(x, lower, upper)
     if training:
         return _ret(_rrelu_train(x, lower, upper, rng)[1], dt, out)
@@ -1834,7 +1923,7 @@ def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=F
     x, dt = _arg(x)
     lower = _par(lower, 'lower', x.dtype)
     upper = _par(upper, 'upper', x.dtype)
-    _check_rule(np.all(lower <= upper), 'rrelu: lower <= upper is required')
+    _check_rule(_all(lower <= upper), 'rrelu: lower <= upper is required')
     x = _bcast(x, lower, upper)
     if training:
         return _ret2(_rrelu_train(x, lower, upper, rng), dt, out)
@@ -1849,7 +1938,9 @@ def _f_selu(x):
     r0 = np.asarray((1.7580993408473768 * np.expm1(x)))
     m = (x > 0)
     _pick(r0, (1.0507009873554805 * x), m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1857,7 +1948,9 @@ def _df_selu(x):
     r0 = np.asarray((1.7580993408473768 * np.exp(x)))
     m = (x > 0)
     _pick(r0, 1.0507009873554805, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -1868,8 +1961,10 @@ def _vg_selu(x):
     m = (x > 0)
     _pick(r0, (1.0507009873554805 * x), m)
     _pick(r1, 1.0507009873554805, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     return r0, r1
 
 
@@ -2007,7 +2102,9 @@ def _f_sinc(x):
     np.copyto(r0, 1)
     m = (x != 0)
     _pick(r0, (np.sin(x) / x), m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     _atinf(r0, x, 0, 0)
     return r0
 
@@ -2020,7 +2117,9 @@ def _df_sinc(x):
     _pick(r0, t2, m)
     m = (x == 0)
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     _atinf(r0, x, 0, 0)
     return r0
 
@@ -2031,7 +2130,9 @@ def _vg_sinc(x):
         np.copyto(r0, 1)
         m = (x != 0)
         _pick(r0, (np.sin(x) / x), m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         _atinf(r0, x, 0, 0)
         return r0
     def __vg_sinc_1(x):
@@ -2042,7 +2143,9 @@ def _vg_sinc(x):
         _pick(r0, t2, m)
         m = (x == 0)
         _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         _atinf(r0, x, 0, 0)
         return r0
     return __vg_sinc_0(x), __vg_sinc_1(x)
@@ -2147,7 +2250,9 @@ def _dp_softplus_beta(x, beta):
     m = ((x * beta) > 0)
     t2 = -(x * beta)
     _pick(r0, (-((1 / beta)**2 * _softplus(t2)) - (_dmul(_sigmoid(t2), x) / beta)), m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -2158,7 +2263,7 @@ def softplus(x, *, beta=1.0, threads=None, out=None):
     """
     x, dt = _arg(x)
     beta = _par(beta, 'beta', x.dtype)
-    _check(beta, np.all(np.asarray(beta) > 0), 'beta', 'greater than 0')
+    _check(beta, _all(beta > 0), 'beta', 'greater than 0')
     x = _bcast(x, beta)
     r = _run(_f_softplus, x, (beta, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -2177,7 +2282,7 @@ def softplus_grad(x, *, beta=1.0, threads=None, wrt='x', out=None):
         raise ValueError(f"softplus_grad: wrt must be one of x, beta; got {wrt!r}")
     x, dt = _arg(x)
     beta = _par(beta, 'beta', x.dtype)
-    _check(beta, np.all(np.asarray(beta) > 0), 'beta', 'greater than 0')
+    _check(beta, _all(beta > 0), 'beta', 'greater than 0')
     x = _bcast(x, beta)
     r = _run(core, x, (beta, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -2187,7 +2292,7 @@ def softplus_value_and_grad(x, *, beta=1.0, threads=None, out=None):
     """(f(x), f'(x)) of softplus in one pass."""
     x, dt = _arg(x)
     beta = _par(beta, 'beta', x.dtype)
-    _check(beta, np.all(np.asarray(beta) > 0), 'beta', 'greater than 0')
+    _check(beta, _all(beta > 0), 'beta', 'greater than 0')
     x = _bcast(x, beta)
     r = _run(_vg_softplus, x, (beta, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
@@ -2205,7 +2310,9 @@ def _df_softshrink(x, lambd):
     np.copyto(r0, 0)
     m = (((lambd < x)) | ((lambd < -(x))))
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -2217,7 +2324,9 @@ def _vg_softshrink(x, lambd):
         np.copyto(r0, 0)
         m = (((lambd < x)) | ((lambd < -(x))))
         _pick(r0, 1, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     return __vg_softshrink_0(x, lambd), __vg_softshrink_1(x, lambd)
 
@@ -2229,7 +2338,9 @@ def _dp_softshrink_lambd(x, lambd):
     _pick(r0, 1, m)
     m = (lambd < x)
     _pick(r0, -1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -2240,7 +2351,7 @@ def softshrink(x, *, lambd=0.5, threads=None, out=None):
     """
     x, dt = _arg(x)
     lambd = _par(lambd, 'lambd', x.dtype)
-    _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
+    _check(lambd, _all(lambd >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
     r = _run(_f_softshrink, x, (lambd, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -2259,7 +2370,7 @@ def softshrink_grad(x, *, lambd=0.5, threads=None, wrt='x', out=None):
         raise ValueError(f"softshrink_grad: wrt must be one of x, lambd; got {wrt!r}")
     x, dt = _arg(x)
     lambd = _par(lambd, 'lambd', x.dtype)
-    _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
+    _check(lambd, _all(lambd >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
     r = _run(core, x, (lambd, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -2269,7 +2380,7 @@ def softshrink_value_and_grad(x, *, lambd=0.5, threads=None, out=None):
     """(f(x), f'(x)) of softshrink in one pass."""
     x, dt = _arg(x)
     lambd = _par(lambd, 'lambd', x.dtype)
-    _check(lambd, np.all(np.asarray(lambd) >= 0), 'lambd', 'at least 0')
+    _check(lambd, _all(lambd >= 0), 'lambd', 'at least 0')
     x = _bcast(x, lambd)
     r = _run(_vg_softshrink, x, (lambd, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
@@ -2331,7 +2442,9 @@ def _f_sparse_plus(x):
     _pick(r0, x, m)
     m = (x <= -1)
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -2346,7 +2459,9 @@ def _vg_sparse_plus(x):
         _pick(r0, x, m)
         m = (x <= -1)
         _pick(r0, 0, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     def __vg_sparse_plus_1(x, out=None):
         return np.minimum(np.maximum(((0.5 * x) + 0.5), 0), 1, out=out)
@@ -2398,7 +2513,9 @@ def _df_sparse_sigmoid(x):
     _pick(r0, 0, m)
     m = (((x == -1)) | ((x == 1)))
     _pick(r0, 0.25, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -2412,7 +2529,9 @@ def _vg_sparse_sigmoid(x):
         _pick(r0, 0, m)
         m = (((x == -1)) | ((x == 1)))
         _pick(r0, 0.25, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     return __vg_sparse_sigmoid_0(x), __vg_sparse_sigmoid_1(x)
 
@@ -2455,7 +2574,9 @@ def _f_squareplus(x, b):
     r0 = np.asarray((0.5 * b / (-x + np.hypot(x, np.sqrt(b)))))
     m = (x >= 0)
     _pick(r0, ((0.5 * x) + (0.5 * np.hypot(x, np.sqrt(b)))), m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -2464,7 +2585,9 @@ def _df_squareplus(x, b):
     r0 = np.asarray((0.5 * b / (t1 * (t1 - x))))
     m = (x >= 0)
     _pick(r0, ((0.5 * x / np.hypot(x, np.sqrt(b))) + 0.5), m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     _atinf(r0, x, 1, None)
     return r0
 
@@ -2479,8 +2602,10 @@ def _vg_squareplus(x, b):
     t4 = np.hypot(x, np.sqrt(b))
     _pick(r0, (t3 + (0.5 * t4)), m)
     _pick(r1, ((t3 / t4) + 0.5), m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     _atinf(r1, x, 1, None)
     return r0, r1
 
@@ -2496,7 +2621,7 @@ def squareplus(x, *, b=4.0, threads=None, out=None):
     """
     x, dt = _arg(x)
     b = _par(b, 'b', x.dtype)
-    _check(b, np.all(np.asarray(b) >= 0), 'b', 'at least 0')
+    _check(b, _all(b >= 0), 'b', 'at least 0')
     x = _bcast(x, b)
     r = _run(_f_squareplus, x, (b, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -2515,7 +2640,7 @@ def squareplus_grad(x, *, b=4.0, threads=None, wrt='x', out=None):
         raise ValueError(f"squareplus_grad: wrt must be one of x, b; got {wrt!r}")
     x, dt = _arg(x)
     b = _par(b, 'b', x.dtype)
-    _check(b, np.all(np.asarray(b) >= 0), 'b', 'at least 0')
+    _check(b, _all(b >= 0), 'b', 'at least 0')
     x = _bcast(x, b)
     r = _run(core, x, (b, ), threads, 1, out, dt)
     return _ret(r, dt, out)
@@ -2525,7 +2650,7 @@ def squareplus_value_and_grad(x, *, b=4.0, threads=None, out=None):
     """(f(x), f'(x)) of squareplus in one pass."""
     x, dt = _arg(x)
     b = _par(b, 'b', x.dtype)
-    _check(b, np.all(np.asarray(b) >= 0), 'b', 'at least 0')
+    _check(b, _all(b >= 0), 'b', 'at least 0')
     x = _bcast(x, b)
     r = _run(_vg_squareplus, x, (b, ), threads, 2, out, dt)
     return _ret2(r, dt, out)
@@ -2649,7 +2774,9 @@ def _f_tanhshrink(x):
     t1 = x * x
     t2 = (x**3 * (((((((((((((((((((((((((((((((((9.223130585139532e-14) * t1 - 2.2757162553728747e-13) * t1 + 5.61510479241468e-13) * t1 - 1.385471574294847e-12) * t1 + 3.4185140868111557e-12) * t1 - 8.434845419094337e-12) * t1 + 2.0812146867700473e-11) * t1 - 5.135191408039368e-11) * t1 + 1.26705769303054e-10) * t1 - 3.126339545892087e-10) * t1 + 7.713933635359062e-10) * t1 - 1.903336833931276e-09) * t1 + 4.6962953982309016e-09) * t1 - 1.1587644432798853e-08) * t1 + 2.859136662305254e-08) * t1 - 7.054636946400968e-08) * t1 + 1.7406618963571648e-07) * t1 - 4.294911078273806e-07) * t1 + 1.0597268320104654e-06) * t1 - 2.6147711512907546e-06) * t1 + 6.451689215655431e-06) * t1 - 1.5918905069328964e-05) * t1 + 3.927832388331683e-05) * t1 - 9.691537956929451e-05) * t1 + 0.00023912911424355248) * t1 - 0.000590027440945586) * t1 + 0.0014558343870513183) * t1 - 0.003592128036572481) * t1 + 0.008863235529902197) * t1 - 0.021869488536155203) * t1 + 0.05396825396825397) * t1 - 0.13333333333333333) * t1 + 0.3333333333333333))
     _pick(r0, t2, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -2664,7 +2791,9 @@ def _vg_tanhshrink(x):
         t1 = x * x
         t2 = (x**3 * (((((((((((((((((((((((((((((((((9.223130585139532e-14) * t1 - 2.2757162553728747e-13) * t1 + 5.61510479241468e-13) * t1 - 1.385471574294847e-12) * t1 + 3.4185140868111557e-12) * t1 - 8.434845419094337e-12) * t1 + 2.0812146867700473e-11) * t1 - 5.135191408039368e-11) * t1 + 1.26705769303054e-10) * t1 - 3.126339545892087e-10) * t1 + 7.713933635359062e-10) * t1 - 1.903336833931276e-09) * t1 + 4.6962953982309016e-09) * t1 - 1.1587644432798853e-08) * t1 + 2.859136662305254e-08) * t1 - 7.054636946400968e-08) * t1 + 1.7406618963571648e-07) * t1 - 4.294911078273806e-07) * t1 + 1.0597268320104654e-06) * t1 - 2.6147711512907546e-06) * t1 + 6.451689215655431e-06) * t1 - 1.5918905069328964e-05) * t1 + 3.927832388331683e-05) * t1 - 9.691537956929451e-05) * t1 + 0.00023912911424355248) * t1 - 0.000590027440945586) * t1 + 0.0014558343870513183) * t1 - 0.003592128036572481) * t1 + 0.008863235529902197) * t1 - 0.021869488536155203) * t1 + 0.05396825396825397) * t1 - 0.13333333333333333) * t1 + 0.3333333333333333))
         _pick(r0, t2, m)
-        np.copyto(r0, x, where=np.isnan(x))
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
         return r0
     def __vg_tanhshrink_1(x):
         return np.tanh(x)**2
@@ -2710,7 +2839,9 @@ def _f_threshold(x, threshold, value):
     np.copyto(r0, value)
     m = (threshold < x)
     _pick(r0, x, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -2719,7 +2850,9 @@ def _df_threshold(x, threshold, value):
     np.copyto(r0, 0)
     m = (threshold < x)
     _pick(r0, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 
@@ -2731,8 +2864,10 @@ def _vg_threshold(x, threshold, value):
     m = (threshold < x)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    np.copyto(r0, x, where=np.isnan(x))
-    np.copyto(r1, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
+        np.copyto(r1, x, where=nan)
     return r0, r1
 
 
@@ -2745,7 +2880,9 @@ def _dp_threshold_value(x, threshold, value):
     np.copyto(r0, 1)
     m = (threshold < x)
     _pick(r0, 0, m)
-    np.copyto(r0, x, where=np.isnan(x))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r0, x, where=nan)
     return r0
 
 

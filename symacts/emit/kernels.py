@@ -238,10 +238,13 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         vals = b.values([bl[k][0] for bl in branch_lists], "x", ident, "    ")
         for r, v in zip(rs, vals, strict=True):
             b.lines.append(f"    _pick({r}, {v}, m)")
+    # NaN in → the input's NaN out, whatever branch it fell in: deterministic bits for any
+    # blocking (a computed NaN's sign can depend on the SIMD lane it went through)
+    b.lines.append("    nan = np.isnan(x)")
+    b.lines.append("    if nan.any():")
+    for r in rs:
+        b.lines.append(f"        np.copyto({r}, x, where=nan)")
     for r, fx in zip(rs, fixes, strict=True):
-        # NaN in → the input's NaN out, whatever branch it fell in: deterministic bits for any
-        # blocking (a computed NaN's sign can depend on the SIMD lane it went through)
-        b.lines.append(f"    np.copyto({r}, x, where=np.isnan(x))")
         if fx:
             b.lines.append(f"    _atinf({r}, x, {fx})")
     return "\n".join([head, *b.lines, f"    return {', '.join(rs)}"])
@@ -307,9 +310,9 @@ def kernel_source(spec: KernelSpec, x: sp.Symbol, psyms: dict) -> str:
         prep.append(f"    {p} = _par({p}, {p!r}, x.dtype)")
         if dom in _DOMAIN_CHECK:
             op, words = _DOMAIN_CHECK[dom]
-            prep.append(f"    _check({p}, np.all(np.asarray({p}) {op}), {p!r}, {words!r})")
+            prep.append(f"    _check({p}, _all({p} {op}), {p!r}, {words!r})")
     for rule in spec.rules:
-        prep.append(f"    _check_rule(np.all({rule}), {n + ': ' + rule + ' is required'!r})")
+        prep.append(f"    _check_rule(_all({rule}), {n + ': ' + rule + ' is required'!r})")
     if pnames:
         prep.append(f"    x = _bcast(x, {', '.join(pnames)})")
     doc_f = f'    """{spec.summary}\n\n    f(x) = {spec.formula}\n    """'

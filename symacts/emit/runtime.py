@@ -52,6 +52,11 @@ def _par(v, name, dt):
     return a.astype(dt)
 
 
+def _all(v):
+    """np.all for comparisons of arrays; Python bools (float parameters) pass straight."""
+    return v if v.__class__ is bool else bool(np.all(v))
+
+
 def _check(v, ok, name, rule):
     if not ok:
         raise ValueError(f"parameter {name} must be {rule}, got {v!r}")
@@ -64,6 +69,8 @@ def _check_rule(ok, message):
 
 def _bcast(x, *ps):
     """Broadcast x against array parameters (scalars leave x as it is)."""
+    if all(p.__class__ is float for p in ps):
+        return x
     shapes = [np.shape(p) for p in ps if np.ndim(p)]
     if not shapes:
         return x
