@@ -79,8 +79,10 @@ def environment(root: Path, torch: Any | None, threads_kw: bool) -> dict[str, An
         "env": {v: os.environ.get(v, "unset") for v in ENV_VARS},
         "kernels_file": str(rel),
         "kernels_sha256": hashlib.sha256(src.read_bytes()).hexdigest()[:12],
-        "kernels_commit": _git(root, "log", "-1", "--format=%h %cI %s", "--", str(rel)),
-        "kernels_dirty": bool(_git(root, "status", "--porcelain", "--", str(rel))),
+        "kernels_commit": _git(root, "log", "-1", "--format=%h %cI %s", "--",
+                               "generated/symacts_kernels.py"),
+        "kernels_dirty": _git(root, "hash-object", str(src)) != _git(
+            root, "rev-parse", "HEAD:generated/symacts_kernels.py"),
         "head": _git(root, "log", "-1", "--format=%h"),
         "threads_kw": threads_kw,
         "date": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -256,15 +258,20 @@ def markdown(result: dict[str, Any], env: dict[str, Any], command: str, cfg: Any
              "the same single-threaded kernel is timed under every setting")
           + ". NumPy baselines (tutorial, lambdify) are single-threaded and timed once.",
           "- Environment: " + ", ".join(f"`{k}={v}`" for k, v in env["env"].items()),
-          f"- Kernels: `{env['kernels_file']}` sha256 {env['kernels_sha256']}, last commit "
-          f"`{env['kernels_commit'] or '?'}`" + (" (**uncommitted changes**)"
-                                                  if env["kernels_dirty"] else ""),
+          f"- Kernels: `{env['kernels_file']}` sha256 {env['kernels_sha256']}, "
+          + ("**differs from** " if env["kernels_dirty"] else "identical to ")
+          + "the committed `generated/symacts_kernels.py` of HEAD, last changed in "
+          f"`{env['kernels_commit'] or '?'}`",
           f"- Repository HEAD {env['head']}. Load average (1 min) at start / end: "
           f"{setup.get('load_start', '?')} / {setup.get('load_end', '?')} on "
           f"{env['cores']} cores" + (" — **the machine was shared during the run; absolute "
-                                     "times are inflated and noisy**"
+                                     "times are inflated and noisy, and the multi-thread "
+                                     "figures (PyTorch's OpenMP regions and symacts' thread "
+                                     "pool wait for every thread) stall for a scheduler time "
+                                     "slice whenever another process holds a core: trust the "
+                                     "1-thread columns most**"
                                      if max(setup.get("load_start", 0),
-                                            setup.get("load_end", 0)) > 1.5 else ""),
+                                            setup.get("load_end", 0)) > 1.0 else ""),
           ""]
     L += ["## Method", "",
           f"- Input: `{cfg.scale}·N(0,1)` samples (seed {cfg.seed}) in the dtype; all branches "
