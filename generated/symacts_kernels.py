@@ -95,20 +95,26 @@ def _sel(p, m):
 _IT = {_F32: np.dtype(np.int32), _F64: np.dtype(np.int64)}
 
 
-def _pick(r, v, m):
-    """r[m] = v as an exact bit select, r ^= (r ^ v) & −m: no per-element branches (a random
-    mask makes copyto(where=)/where ~20× slower), any value (NaN, ±inf) kept bit for bit."""
-    it = _IT[r.dtype]
-    mk = np.empty(np.shape(m), it)
+def _mask(m, r):
+    """A boolean mask as integers of r's width: −1 (all bits set) where True, 0 elsewhere."""
+    mk = np.empty(np.shape(m), _IT[r.dtype])
     np.copyto(mk, m)
     np.negative(mk, out=mk)
+    return mk
+
+
+def _pick(r, v, mk):
+    """r[m] = v as an exact bit select, r ^= (r ^ v) & mk with mk = _mask(m, r): no
+    per-element branches (a random mask makes copyto(where=)/where ~20× slower), any value
+    (NaN, ±inf, −0) kept bit for bit."""
+    it = mk.dtype
     ri = r.view(it)
     vi = np.asarray(v, r.dtype).view(it)
-    if vi.ndim == 0 and vi == 0:
-        np.invert(mk, out=mk)
-        np.bitwise_and(ri, mk, out=ri)
-        return
     t = np.empty(ri.shape, it)
+    if vi.ndim == 0 and vi == 0:
+        np.invert(mk, out=t)
+        np.bitwise_and(ri, t, out=ri)
+        return
     np.bitwise_xor(ri, vi, out=t)
     np.bitwise_and(t, mk, out=t)
     np.bitwise_xor(ri, t, out=ri)
@@ -373,7 +379,7 @@ def bent_identity_value_and_grad(x, *, threads=None, out=None):
 def _f_binary_step(x):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0)
-    m = (x >= 0)
+    m = _mask((x >= 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -389,7 +395,7 @@ def _vg_binary_step(x):
     def __vg_binary_step_0(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0)
-        m = (x >= 0)
+        m = _mask((x >= 0), r0)
         _pick(r0, 1, m)
         nan = np.isnan(x)
         if nan.any():
@@ -436,7 +442,7 @@ def binary_step_value_and_grad(x, *, threads=None, out=None):
 
 def _f_celu(x, alpha):
     r0 = np.asarray((alpha * np.expm1((x / alpha))))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     nan = np.isnan(x)
     if nan.any():
@@ -446,7 +452,7 @@ def _f_celu(x, alpha):
 
 def _df_celu(x, alpha):
     r0 = np.asarray(np.exp((x / alpha)))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -458,7 +464,7 @@ def _vg_celu(x, alpha):
     t1 = (x / alpha)
     r0 = np.asarray((alpha * np.expm1(t1)))
     r1 = np.asarray(np.exp(t1))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
     nan = np.isnan(x)
@@ -472,11 +478,11 @@ def _dp_celu_alpha(x, alpha):
     t1 = (1 / alpha)
     t2 = (t1 * x)
     r0 = np.asarray((-(t1 * _dmul(np.exp(t2), x)) + np.expm1(t2)))
-    m = (np.abs((x / alpha)) < 0.5)
+    m = _mask((np.abs((x / alpha)) < 0.5), r0)
     t3 = (x / alpha)
     t4 = (t3**2 * ((((((((((((((((((-1.4797143443923793e-16) * t3 - 2.6552651846596585e-15) * t3 - 4.498331606952833e-14) * t3 - 7.169215998581078e-13) * t3 - 1.0706029224547743e-11) * t3 - 1.4911969277048643e-10) * t3 - 1.9270852604185937e-09) * t3 - 2.296443268665491e-08) * t3 - 2.505210838544172e-07) * t3 - 2.48015873015873e-06) * t3 - 2.2045855379188714e-05) * t3 - 0.00017361111111111112) * t3 - 0.0011904761904761906) * t3 - 0.006944444444444444) * t3 - 0.03333333333333333) * t3 - 0.125) * t3 - 0.3333333333333333) * t3 - 0.5))
     _pick(r0, t4, m)
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -531,7 +537,7 @@ def celu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 
 def _f_elu(x, alpha):
     r0 = np.asarray((alpha * np.expm1(x)))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     nan = np.isnan(x)
     if nan.any():
@@ -541,7 +547,7 @@ def _f_elu(x, alpha):
 
 def _df_elu(x, alpha):
     r0 = np.asarray((alpha * np.exp(x)))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -552,7 +558,7 @@ def _df_elu(x, alpha):
 def _vg_elu(x, alpha):
     r0 = np.asarray((alpha * np.expm1(x)))
     r1 = np.asarray((alpha * np.exp(x)))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
     nan = np.isnan(x)
@@ -564,7 +570,7 @@ def _vg_elu(x, alpha):
 
 def _dp_elu_alpha(x, alpha):
     r0 = np.asarray(np.expm1(x))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -863,7 +869,7 @@ def _f_hard_sigmoid_keras2(x, out=None):
 def _df_hard_sigmoid_keras2(x):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0.2)
-    m = (((x >= 2.5)) | ((x <= -2.5)))
+    m = _mask((((x >= 2.5)) | ((x <= -2.5))), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -877,7 +883,7 @@ def _vg_hard_sigmoid_keras2(x):
     def __vg_hard_sigmoid_keras2_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.2)
-        m = (((x >= 2.5)) | ((x <= -2.5)))
+        m = _mask((((x >= 2.5)) | ((x <= -2.5))), r0)
         _pick(r0, 0, m)
         nan = np.isnan(x)
         if nan.any():
@@ -923,7 +929,7 @@ def hard_sigmoid_keras2_value_and_grad(x, *, threads=None, out=None):
 def _f_hardshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0)
-    m = (((lambd < x)) | ((lambd < -(x))))
+    m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
     _pick(r0, x, m)
     nan = np.isnan(x)
     if nan.any():
@@ -934,7 +940,7 @@ def _f_hardshrink(x, lambd):
 def _df_hardshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0)
-    m = (((lambd < x)) | ((lambd < -(x))))
+    m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -947,7 +953,7 @@ def _vg_hardshrink(x, lambd):
     np.copyto(r0, 0)
     r1 = np.empty(x.shape, x.dtype)
     np.copyto(r1, 0)
-    m = (((lambd < x)) | ((lambd < -(x))))
+    m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
     nan = np.isnan(x)
@@ -1013,7 +1019,7 @@ def _f_hardsigmoid(x, out=None):
 def _df_hardsigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0.16666666666666666)
-    m = (((x >= 3)) | ((x <= -3)))
+    m = _mask((((x >= 3)) | ((x <= -3))), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1027,7 +1033,7 @@ def _vg_hardsigmoid(x):
     def __vg_hardsigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.16666666666666666)
-        m = (((x >= 3)) | ((x <= -3)))
+        m = _mask((((x >= 3)) | ((x <= -3))), r0)
         _pick(r0, 0, m)
         nan = np.isnan(x)
         if nan.any():
@@ -1072,9 +1078,9 @@ def hardsigmoid_value_and_grad(x, *, threads=None, out=None):
 
 def _f_hardswish(x):
     r0 = np.asarray((0.16666666666666666 * x * (x + 3)))
-    m = (x >= 3)
+    m = _mask((x >= 3), r0)
     _pick(r0, x, m)
-    m = (x <= -3)
+    m = _mask((x <= -3), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1084,9 +1090,9 @@ def _f_hardswish(x):
 
 def _df_hardswish(x):
     r0 = np.asarray(((0.3333333333333333 * x) + 0.5))
-    m = (x >= 3)
+    m = _mask((x >= 3), r0)
     _pick(r0, 1, m)
-    m = (x <= -3)
+    m = _mask((x <= -3), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1097,10 +1103,10 @@ def _df_hardswish(x):
 def _vg_hardswish(x):
     r0 = np.asarray((0.16666666666666666 * x * (x + 3)))
     r1 = np.asarray(((0.3333333333333333 * x) + 0.5))
-    m = (x >= 3)
+    m = _mask((x >= 3), r0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
-    m = (x <= -3)
+    m = _mask((x <= -3), r0)
     _pick(r0, 0, m)
     _pick(r1, 0, m)
     nan = np.isnan(x)
@@ -1151,7 +1157,7 @@ def _f_hardtanh(x, min_val, max_val, out=None):
 def _df_hardtanh(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 1)
-    m = (((min_val >= x)) | ((max_val <= x)))
+    m = _mask((((min_val >= x)) | ((max_val <= x))), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1165,7 +1171,7 @@ def _vg_hardtanh(x, min_val, max_val):
     def __vg_hardtanh_1(x, min_val, max_val):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 1)
-        m = (((min_val >= x)) | ((max_val <= x)))
+        m = _mask((((min_val >= x)) | ((max_val <= x))), r0)
         _pick(r0, 0, m)
         nan = np.isnan(x)
         if nan.any():
@@ -1177,7 +1183,7 @@ def _vg_hardtanh(x, min_val, max_val):
 def _dp_hardtanh_min_val(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0)
-    m = (min_val >= x)
+    m = _mask((min_val >= x), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1188,9 +1194,9 @@ def _dp_hardtanh_min_val(x, min_val, max_val):
 def _dp_hardtanh_max_val(x, min_val, max_val):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0)
-    m = (max_val <= x)
+    m = _mask((max_val <= x), r0)
     _pick(r0, 1, m)
-    m = (min_val >= x)
+    m = _mask((min_val >= x), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1296,7 +1302,7 @@ def identity_value_and_grad(x, *, threads=None, out=None):
 
 def _f_isrlu(x, alpha):
     r0 = np.asarray((x / np.hypot((x * np.sqrt(alpha)), 1)))
-    m = (x >= 0)
+    m = _mask((x >= 0), r0)
     _pick(r0, x, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1307,7 +1313,7 @@ def _f_isrlu(x, alpha):
 
 def _df_isrlu(x, alpha):
     r0 = np.asarray((1 / np.hypot((x * np.sqrt(alpha)), 1))**3)
-    m = (x >= 0)
+    m = _mask((x >= 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1319,7 +1325,7 @@ def _vg_isrlu(x, alpha):
     t1 = np.hypot((x * np.sqrt(alpha)), 1)
     r0 = np.asarray((x / t1))
     r1 = np.asarray((1 / t1)**3)
-    m = (x >= 0)
+    m = _mask((x >= 0), r0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
     nan = np.isnan(x)
@@ -1332,7 +1338,7 @@ def _vg_isrlu(x, alpha):
 
 def _dp_isrlu_alpha(x, alpha):
     r0 = np.asarray(-(0.5 * (x / np.hypot((x * np.sqrt(alpha)), 1))**3))
-    m = (x >= 0)
+    m = _mask((x >= 0), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1450,7 +1456,7 @@ def isru_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 
 def _f_leaky_relu(x, negative_slope):
     r0 = np.asarray((negative_slope * x))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1461,7 +1467,7 @@ def _f_leaky_relu(x, negative_slope):
 def _df_leaky_relu(x, negative_slope):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, negative_slope)
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1473,7 +1479,7 @@ def _vg_leaky_relu(x, negative_slope):
     r0 = np.asarray((negative_slope * x))
     r1 = np.empty(x.shape, x.dtype)
     np.copyto(r1, negative_slope)
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
     nan = np.isnan(x)
@@ -1627,7 +1633,7 @@ def mish_value_and_grad(x, *, threads=None, out=None):
 
 def _f_prelu(x, a):
     r0 = np.asarray((a * x))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1638,7 +1644,7 @@ def _f_prelu(x, a):
 def _df_prelu(x, a):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, a)
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1650,7 +1656,7 @@ def _vg_prelu(x, a):
     r0 = np.asarray((a * x))
     r1 = np.empty(x.shape, x.dtype)
     np.copyto(r1, a)
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
     nan = np.isnan(x)
@@ -1713,7 +1719,7 @@ def _f_relu(x, out=None):
 def _df_relu(x):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0)
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1727,7 +1733,7 @@ def _vg_relu(x):
     def __vg_relu_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0)
-        m = (x > 0)
+        m = _mask((x > 0), r0)
         _pick(r0, 1, m)
         nan = np.isnan(x)
         if nan.any():
@@ -1777,7 +1783,7 @@ def _f_relu6(x, out=None):
 def _df_relu6(x):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 1)
-    m = (((x >= 6)) | ((x <= 0)))
+    m = _mask((((x >= 6)) | ((x <= 0))), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1791,7 +1797,7 @@ def _vg_relu6(x):
     def __vg_relu6_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 1)
-        m = (((x >= 6)) | ((x <= 0)))
+        m = _mask((((x >= 6)) | ((x <= 0))), r0)
         _pick(r0, 0, m)
         nan = np.isnan(x)
         if nan.any():
@@ -1836,7 +1842,7 @@ def relu6_value_and_grad(x, *, threads=None, out=None):
 
 def _f_rrelu(x, lower, upper):
     r0 = np.asarray((x * ((0.5 * lower) + (0.5 * upper))))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1847,7 +1853,7 @@ def _f_rrelu(x, lower, upper):
 def _df_rrelu(x, lower, upper):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, ((0.5 * lower) + (0.5 * upper)))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1860,7 +1866,7 @@ def _vg_rrelu(x, lower, upper):
     r0 = np.asarray((t1 * x))
     r1 = np.empty(x.shape, x.dtype)
     np.copyto(r1, t1)
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
     nan = np.isnan(x)
@@ -1936,7 +1942,7 @@ def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=F
 
 def _f_selu(x):
     r0 = np.asarray((1.7580993408473768 * np.expm1(x)))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, (1.0507009873554805 * x), m)
     nan = np.isnan(x)
     if nan.any():
@@ -1946,7 +1952,7 @@ def _f_selu(x):
 
 def _df_selu(x):
     r0 = np.asarray((1.7580993408473768 * np.exp(x)))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, 1.0507009873554805, m)
     nan = np.isnan(x)
     if nan.any():
@@ -1958,7 +1964,7 @@ def _vg_selu(x):
     t1 = 1.7580993408473768
     r0 = np.asarray((t1 * np.expm1(x)))
     r1 = np.asarray((t1 * np.exp(x)))
-    m = (x > 0)
+    m = _mask((x > 0), r0)
     _pick(r0, (1.0507009873554805 * x), m)
     _pick(r1, 1.0507009873554805, m)
     nan = np.isnan(x)
@@ -2100,7 +2106,7 @@ def silu_value_and_grad(x, *, threads=None, out=None):
 def _f_sinc(x):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 1)
-    m = (x != 0)
+    m = _mask((x != 0), r0)
     _pick(r0, (np.sin(x) / x), m)
     nan = np.isnan(x)
     if nan.any():
@@ -2111,11 +2117,11 @@ def _f_sinc(x):
 
 def _df_sinc(x):
     r0 = np.asarray((-((1 / x)**2 * np.sin(x)) + (np.cos(x) / x)))
-    m = (np.abs(x) < 1.1)
+    m = _mask((np.abs(x) < 1.1), r0)
     t1 = x * x
     t2 = (x * ((((((((((3.9145882126782523e-19) * t1 - 1.4797143443923793e-16) * t1 + 4.498331606952833e-14) * t1 - 1.0706029224547743e-11) * t1 + 1.9270852604185937e-09) * t1 - 2.505210838544172e-07) * t1 + 2.2045855379188714e-05) * t1 - 0.0011904761904761906) * t1 + 0.03333333333333333) * t1 - 0.3333333333333333))
     _pick(r0, t2, m)
-    m = (x == 0)
+    m = _mask((x == 0), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -2128,7 +2134,7 @@ def _vg_sinc(x):
     def __vg_sinc_0(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 1)
-        m = (x != 0)
+        m = _mask((x != 0), r0)
         _pick(r0, (np.sin(x) / x), m)
         nan = np.isnan(x)
         if nan.any():
@@ -2137,11 +2143,11 @@ def _vg_sinc(x):
         return r0
     def __vg_sinc_1(x):
         r0 = np.asarray((-((1 / x)**2 * np.sin(x)) + (np.cos(x) / x)))
-        m = (np.abs(x) < 1.1)
+        m = _mask((np.abs(x) < 1.1), r0)
         t1 = x * x
         t2 = (x * ((((((((((3.9145882126782523e-19) * t1 - 1.4797143443923793e-16) * t1 + 4.498331606952833e-14) * t1 - 1.0706029224547743e-11) * t1 + 1.9270852604185937e-09) * t1 - 2.505210838544172e-07) * t1 + 2.2045855379188714e-05) * t1 - 0.0011904761904761906) * t1 + 0.03333333333333333) * t1 - 0.3333333333333333))
         _pick(r0, t2, m)
-        m = (x == 0)
+        m = _mask((x == 0), r0)
         _pick(r0, 0, m)
         nan = np.isnan(x)
         if nan.any():
@@ -2247,7 +2253,7 @@ def _vg_softplus(x, beta):
 def _dp_softplus_beta(x, beta):
     t1 = (x * beta)
     r0 = np.asarray((-((1 / beta)**2 * _softplus(t1)) + (_dmul(_sigmoid(t1), x) / beta)))
-    m = ((x * beta) > 0)
+    m = _mask(((x * beta) > 0), r0)
     t2 = -(x * beta)
     _pick(r0, (-((1 / beta)**2 * _softplus(t2)) - (_dmul(_sigmoid(t2), x) / beta)), m)
     nan = np.isnan(x)
@@ -2308,7 +2314,7 @@ def _f_softshrink(x, lambd, out=None):
 def _df_softshrink(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0)
-    m = (((lambd < x)) | ((lambd < -(x))))
+    m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -2322,7 +2328,7 @@ def _vg_softshrink(x, lambd):
     def __vg_softshrink_1(x, lambd):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0)
-        m = (((lambd < x)) | ((lambd < -(x))))
+        m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
         _pick(r0, 1, m)
         nan = np.isnan(x)
         if nan.any():
@@ -2334,9 +2340,9 @@ def _vg_softshrink(x, lambd):
 def _dp_softshrink_lambd(x, lambd):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0)
-    m = (lambd < -(x))
+    m = _mask((lambd < -(x)), r0)
     _pick(r0, 1, m)
-    m = (lambd < x)
+    m = _mask((lambd < x), r0)
     _pick(r0, -1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -2438,9 +2444,9 @@ def softsign_value_and_grad(x, *, threads=None, out=None):
 
 def _f_sparse_plus(x):
     r0 = np.asarray((0.25 * (x + 1)**2))
-    m = (x >= 1)
+    m = _mask((x >= 1), r0)
     _pick(r0, x, m)
-    m = (x <= -1)
+    m = _mask((x <= -1), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
@@ -2455,9 +2461,9 @@ def _df_sparse_plus(x, out=None):
 def _vg_sparse_plus(x):
     def __vg_sparse_plus_0(x):
         r0 = np.asarray((0.25 * (x + 1)**2))
-        m = (x >= 1)
+        m = _mask((x >= 1), r0)
         _pick(r0, x, m)
-        m = (x <= -1)
+        m = _mask((x <= -1), r0)
         _pick(r0, 0, m)
         nan = np.isnan(x)
         if nan.any():
@@ -2509,9 +2515,9 @@ def _f_sparse_sigmoid(x, out=None):
 def _df_sparse_sigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0.5)
-    m = (((x >= 1)) | ((x <= -1)))
+    m = _mask((((x >= 1)) | ((x <= -1))), r0)
     _pick(r0, 0, m)
-    m = (((x == -1)) | ((x == 1)))
+    m = _mask((((x == -1)) | ((x == 1))), r0)
     _pick(r0, 0.25, m)
     nan = np.isnan(x)
     if nan.any():
@@ -2525,9 +2531,9 @@ def _vg_sparse_sigmoid(x):
     def __vg_sparse_sigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.5)
-        m = (((x >= 1)) | ((x <= -1)))
+        m = _mask((((x >= 1)) | ((x <= -1))), r0)
         _pick(r0, 0, m)
-        m = (((x == -1)) | ((x == 1)))
+        m = _mask((((x == -1)) | ((x == 1))), r0)
         _pick(r0, 0.25, m)
         nan = np.isnan(x)
         if nan.any():
@@ -2572,7 +2578,7 @@ def sparse_sigmoid_value_and_grad(x, *, threads=None, out=None):
 
 def _f_squareplus(x, b):
     r0 = np.asarray((0.5 * b / (-x + np.hypot(x, np.sqrt(b)))))
-    m = (x >= 0)
+    m = _mask((x >= 0), r0)
     _pick(r0, ((0.5 * x) + (0.5 * np.hypot(x, np.sqrt(b)))), m)
     nan = np.isnan(x)
     if nan.any():
@@ -2583,7 +2589,7 @@ def _f_squareplus(x, b):
 def _df_squareplus(x, b):
     t1 = np.hypot(x, np.sqrt(b))
     r0 = np.asarray((0.5 * b / (t1 * (t1 - x))))
-    m = (x >= 0)
+    m = _mask((x >= 0), r0)
     _pick(r0, ((0.5 * x / np.hypot(x, np.sqrt(b))) + 0.5), m)
     nan = np.isnan(x)
     if nan.any():
@@ -2597,7 +2603,7 @@ def _vg_squareplus(x, b):
     t2 = (0.5 * b / (t1 - x))
     r0 = np.asarray(t2)
     r1 = np.asarray((t2 / t1))
-    m = (x >= 0)
+    m = _mask((x >= 0), r0)
     t3 = (0.5 * x)
     t4 = np.hypot(x, np.sqrt(b))
     _pick(r0, (t3 + (0.5 * t4)), m)
@@ -2770,7 +2776,7 @@ def tanh_value_and_grad(x, *, threads=None, out=None):
 
 def _f_tanhshrink(x):
     r0 = np.asarray((x - np.tanh(x)))
-    m = (np.abs(x) < 0.85)
+    m = _mask((np.abs(x) < 0.85), r0)
     t1 = x * x
     t2 = (x**3 * (((((((((((((((((((((((((((((((((9.223130585139532e-14) * t1 - 2.2757162553728747e-13) * t1 + 5.61510479241468e-13) * t1 - 1.385471574294847e-12) * t1 + 3.4185140868111557e-12) * t1 - 8.434845419094337e-12) * t1 + 2.0812146867700473e-11) * t1 - 5.135191408039368e-11) * t1 + 1.26705769303054e-10) * t1 - 3.126339545892087e-10) * t1 + 7.713933635359062e-10) * t1 - 1.903336833931276e-09) * t1 + 4.6962953982309016e-09) * t1 - 1.1587644432798853e-08) * t1 + 2.859136662305254e-08) * t1 - 7.054636946400968e-08) * t1 + 1.7406618963571648e-07) * t1 - 4.294911078273806e-07) * t1 + 1.0597268320104654e-06) * t1 - 2.6147711512907546e-06) * t1 + 6.451689215655431e-06) * t1 - 1.5918905069328964e-05) * t1 + 3.927832388331683e-05) * t1 - 9.691537956929451e-05) * t1 + 0.00023912911424355248) * t1 - 0.000590027440945586) * t1 + 0.0014558343870513183) * t1 - 0.003592128036572481) * t1 + 0.008863235529902197) * t1 - 0.021869488536155203) * t1 + 0.05396825396825397) * t1 - 0.13333333333333333) * t1 + 0.3333333333333333))
     _pick(r0, t2, m)
@@ -2787,7 +2793,7 @@ def _df_tanhshrink(x):
 def _vg_tanhshrink(x):
     def __vg_tanhshrink_0(x):
         r0 = np.asarray((x - np.tanh(x)))
-        m = (np.abs(x) < 0.85)
+        m = _mask((np.abs(x) < 0.85), r0)
         t1 = x * x
         t2 = (x**3 * (((((((((((((((((((((((((((((((((9.223130585139532e-14) * t1 - 2.2757162553728747e-13) * t1 + 5.61510479241468e-13) * t1 - 1.385471574294847e-12) * t1 + 3.4185140868111557e-12) * t1 - 8.434845419094337e-12) * t1 + 2.0812146867700473e-11) * t1 - 5.135191408039368e-11) * t1 + 1.26705769303054e-10) * t1 - 3.126339545892087e-10) * t1 + 7.713933635359062e-10) * t1 - 1.903336833931276e-09) * t1 + 4.6962953982309016e-09) * t1 - 1.1587644432798853e-08) * t1 + 2.859136662305254e-08) * t1 - 7.054636946400968e-08) * t1 + 1.7406618963571648e-07) * t1 - 4.294911078273806e-07) * t1 + 1.0597268320104654e-06) * t1 - 2.6147711512907546e-06) * t1 + 6.451689215655431e-06) * t1 - 1.5918905069328964e-05) * t1 + 3.927832388331683e-05) * t1 - 9.691537956929451e-05) * t1 + 0.00023912911424355248) * t1 - 0.000590027440945586) * t1 + 0.0014558343870513183) * t1 - 0.003592128036572481) * t1 + 0.008863235529902197) * t1 - 0.021869488536155203) * t1 + 0.05396825396825397) * t1 - 0.13333333333333333) * t1 + 0.3333333333333333))
         _pick(r0, t2, m)
@@ -2837,7 +2843,7 @@ def tanhshrink_value_and_grad(x, *, threads=None, out=None):
 def _f_threshold(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, value)
-    m = (threshold < x)
+    m = _mask((threshold < x), r0)
     _pick(r0, x, m)
     nan = np.isnan(x)
     if nan.any():
@@ -2848,7 +2854,7 @@ def _f_threshold(x, threshold, value):
 def _df_threshold(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0)
-    m = (threshold < x)
+    m = _mask((threshold < x), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
     if nan.any():
@@ -2861,7 +2867,7 @@ def _vg_threshold(x, threshold, value):
     np.copyto(r0, value)
     r1 = np.empty(x.shape, x.dtype)
     np.copyto(r1, 0)
-    m = (threshold < x)
+    m = _mask((threshold < x), r0)
     _pick(r0, x, m)
     _pick(r1, 1, m)
     nan = np.isnan(x)
@@ -2878,7 +2884,7 @@ def _dp_threshold_threshold(x, threshold, value):
 def _dp_threshold_value(x, threshold, value):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 1)
-    m = (threshold < x)
+    m = _mask((threshold < x), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():

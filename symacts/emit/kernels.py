@@ -234,7 +234,7 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         for r in rs:
             b.lines.append(f"    {r} = np.full(x.shape, np.nan, x.dtype)")
     for k in reversed(ks):
-        b.lines.append(f"    m = {pr_cond(pr_full, conds[0][k])}")
+        b.lines.append(f"    m = _mask({pr_cond(pr_full, conds[0][k])}, {rs[0]})")
         vals = b.values([bl[k][0] for bl in branch_lists], "x", ident, "    ")
         for r, v in zip(rs, vals, strict=True):
             b.lines.append(f"    _pick({r}, {v}, m)")

@@ -85,20 +85,26 @@ def _sel(p, m):
 _IT = {_F32: np.dtype(np.int32), _F64: np.dtype(np.int64)}
 
 
-def _pick(r, v, m):
-    """r[m] = v as an exact bit select, r ^= (r ^ v) & −m: no per-element branches (a random
-    mask makes copyto(where=)/where ~20× slower), any value (NaN, ±inf) kept bit for bit."""
-    it = _IT[r.dtype]
-    mk = np.empty(np.shape(m), it)
+def _mask(m, r):
+    """A boolean mask as integers of r's width: −1 (all bits set) where True, 0 elsewhere."""
+    mk = np.empty(np.shape(m), _IT[r.dtype])
     np.copyto(mk, m)
     np.negative(mk, out=mk)
+    return mk
+
+
+def _pick(r, v, mk):
+    """r[m] = v as an exact bit select, r ^= (r ^ v) & mk with mk = _mask(m, r): no
+    per-element branches (a random mask makes copyto(where=)/where ~20× slower), any value
+    (NaN, ±inf, −0) kept bit for bit."""
+    it = mk.dtype
     ri = r.view(it)
     vi = np.asarray(v, r.dtype).view(it)
-    if vi.ndim == 0 and vi == 0:
-        np.invert(mk, out=mk)
-        np.bitwise_and(ri, mk, out=ri)
-        return
     t = np.empty(ri.shape, it)
+    if vi.ndim == 0 and vi == 0:
+        np.invert(mk, out=t)
+        np.bitwise_and(ri, t, out=ri)
+        return
     np.bitwise_xor(ri, vi, out=t)
     np.bitwise_and(t, mk, out=t)
     np.bitwise_xor(ri, t, out=ri)
