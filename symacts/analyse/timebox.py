@@ -1,4 +1,9 @@
-"""Run a SymPy call with a deadline (``limit`` and friends can take unbounded time)."""
+"""Run a SymPy call with a deadline (``limit`` and friends can take unbounded time).
+
+Deadlines guard against hangs, not against slowness: every deadline given by a caller is
+multiplied by :data:`MARGIN`, far above the slowest call the catalog needs, so that derived
+properties (and the sheets printed from them) do not depend on how loaded the machine is.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+#: factor applied to every deadline (catalog calls take at most ~2 s of a 1–5 s budget)
+MARGIN = 5.0
 
 
 class Timeout(BaseException):
@@ -24,6 +32,7 @@ def run(fn: Callable[[], T], seconds: float) -> T:
     In the main thread a ``SIGALRM`` timer interrupts the call; elsewhere the call runs in a
     daemon thread that is abandoned at the deadline.
     """
+    seconds = seconds * MARGIN
     in_main = threading.current_thread() is threading.main_thread()
     if in_main and hasattr(signal, "setitimer") and signal.getitimer(signal.ITIMER_REAL)[0] == 0:
         previous = signal.signal(signal.SIGALRM, _alarm)
