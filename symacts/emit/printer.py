@@ -223,8 +223,12 @@ class NumpyPrinter:
             n = int(k)
             if n == -1:
                 return f"(1 / {bs})"
+            if n <= -3:
+                return f"_ipow((1 / {bs}), {-n})"
             if n < 0:
                 return f"(1 / {bs})**{-n}"
+            if n >= 3:
+                return f"_ipow({self._p(b)}, {n})"
             return f"{bs}**{n}"
         if k.q == 2:
             p = int(k.p)
@@ -233,8 +237,12 @@ class NumpyPrinter:
                 return root
             if p == -1:
                 return f"(1 / {root})"
+            if p >= 3:
+                return f"_ipow({root}, {p})"
             if p > 0:
                 return f"({root}**{p})"
+            if p <= -3:
+                return f"_ipow((1 / {root}), {-p})"
             return f"(1 / {root})**{-p}"
         if k.q == 3:
             root = f"np.cbrt({self._p(b)})"
@@ -265,5 +273,6 @@ class NumpyPrinter:
                 acc = f"({acc}) * {var} - {cs[1:]}"
             else:
                 acc = f"({acc}) * {var} + {cs}"
-        lead = "" if low == 0 else (f"{xs} * " if low == 1 else f"{xs}**{low} * ")
+        lead = ("" if low == 0 else f"{xs} * " if low == 1 else f"{xs}**2 * " if low == 2
+                else f"_ipow({xs}, {low}) * ")
         return f"({lead}({acc}))"

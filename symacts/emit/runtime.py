@@ -222,11 +222,23 @@ def _ret2(rs, dt, out):
     return _ret(rs[0], dt, out[0]), _ret(rs[1], dt, out[1])
 
 
+def _ipow(v, n):
+    """vⁿ for an integer n ≥ 3 by multiplication (np.power with an integer exponent runs a
+    scalar libm pow, ~100× slower than a multiply)."""
+    r = v * v
+    for _ in range(n - 2):
+        r = r * v
+    return r
+
+
 def _sigmoid(u):
     """σ(u) with e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0 (never overflows)."""
     t = np.exp(-np.abs(u))
     d = 1 + t
-    return np.where(u >= 0, 1 / d, t / d)
+    if t.ndim == 0:
+        return np.where(u >= 0, 1 / d, t / d)
+    _pick(t, 1.0, _mask(u >= 0, t))  # numerator: 1 for u ≥ 0, t for u < 0
+    return np.divide(t, d, out=t)
 
 
 def _softplus(u):
@@ -243,7 +255,11 @@ def _sech2(u):
 
 def _dmul(a, b):
     """a·b where a decays exponentially: 0 where a underflowed, even if b is ±inf."""
-    return np.where(a == 0, a, a * b)
+    r = a * b
+    if r.ndim == 0 or np.shape(a) != r.shape:
+        return np.where(a == 0, a, r)
+    _pick(r, a, _mask(a == 0, r))
+    return r
 
 
 def _atinf(r, x, at_pos, at_neg):
