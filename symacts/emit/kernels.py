@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.codegen.cfunctions import hypot
 
 from ..stabilise import Horner, stabilise
 from .minmax import minmax_form
@@ -234,8 +235,21 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         for r in rs:
             b.lines.append(f"    {r} = np.full(x.shape, np.nan, x.dtype)")
     for k in reversed(ks):
+        branch = [bl[k][0] for bl in branch_lists]
+        if sum(_cost(e) for e in branch) >= _GATHER_COST:
+            # a long branch runs only on its own elements (gathered by index: a boolean
+            # x[m] / r[m] = v costs ~5 ns per element, take/put by index ~1 ns)
+            b.lines.append(f"    i = np.flatnonzero({pr_cond(pr_full, conds[0][k])})")
+            b.lines.append("    xm = np.take(x, i)")
+            used = [p for p in pnames if any(e.has(psyms[p]) for e in branch)]
+            for p in used:
+                b.lines.append(f"    {p}_m = _take({p}, x, i)")
+            vals = b.values(branch, "xm", {p: f"{p}_m" for p in pnames}, "    ")
+            for r, v in zip(rs, vals, strict=True):
+                b.lines.append(f"    _put({r}, i, {v})")
+            continue
         b.lines.append(f"    m = _mask({pr_cond(pr_full, conds[0][k])}, {rs[0]})")
-        vals = b.values([bl[k][0] for bl in branch_lists], "x", ident, "    ")
+        vals = b.values(branch, "x", ident, "    ")
         for r, v in zip(rs, vals, strict=True):
             b.lines.append(f"    _pick({r}, {v}, m)")
     # NaN in → the input's NaN out, whatever branch it fell in: deterministic bits for any
@@ -248,6 +262,28 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         if fx:
             b.lines.append(f"    _atinf({r}, x, {fx})")
     return "\n".join([head, *b.lines, f"    return {', '.join(rs)}"])
+
+
+#: branch cost (≈ passes over a block) from which gathering its elements pays off
+_GATHER_COST = 16
+
+#: rough cost of one call, in passes of a multiply over the block
+_CALL_COST = {sp.exp: 3, sp.log: 3, sp.tanh: 3, sp.erf: 15, sp.erfc: 15, hypot: 10}
+
+
+def _cost(e) -> int:
+    """Rough number of passes over a block to evaluate ``e`` (for choosing masking)."""
+    c = 0
+    for n in sp.preorder_traversal(e):
+        if isinstance(n, (sp.Add, sp.Mul)):
+            c += len(n.args) - 1
+        elif isinstance(n, Horner):
+            c += 2 * sp.Poly(n.args[0], n.args[1]).degree()
+        elif isinstance(n, sp.Pow):
+            c += 1 if n.exp.is_Integer else 3
+        elif isinstance(n, sp.Function):
+            c += _CALL_COST.get(type(n), 4)
+    return c
 
 
 def _is_ufunc_call(v: str) -> bool:

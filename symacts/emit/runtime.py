@@ -110,6 +110,19 @@ def _pick(r, v, mk):
     np.bitwise_xor(ri, t, out=ri)
 
 
+def _take(p, x, i):
+    """Parameter at the flat indices i of x's shape (scalars pass)."""
+    return p if np.ndim(p) == 0 else np.take(np.broadcast_to(p, x.shape), i)
+
+
+def _put(r, i, v):
+    """r.flat[i] = v (i from flatnonzero: C order, whatever r's layout)."""
+    if r.flags.c_contiguous:
+        r.reshape(-1)[i] = v
+    else:
+        np.put(r, i, v)
+
+
 def _full(x, c):
     """Constant output of x's shape (NaN where x is NaN)."""
     r = np.full(np.shape(x), c, dtype=x.dtype)
