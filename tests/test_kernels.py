@@ -222,3 +222,36 @@ def test_threads_argument_checked():
     o1, o2 = np.empty_like(x), np.empty_like(x)
     f, g = K.gelu_value_and_grad(x, out=(o1, o2), threads=2)
     assert f is o1 and g is o2
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_any_memory_layout_gives_the_same_bits(name):
+    kern = K.kernel_for(name)
+    x = np.linspace(-30.0, 30.0, 60).reshape(6, 10)
+    x[1, 3], x[4, 4], x[2, 2] = np.nan, np.inf, -0.0
+    want = [a.T.tobytes() for a in kern.value_and_grad(x)]
+    for view in (x.T, np.asfortranarray(x).T.T.T, x.T.copy()):
+        f, g = kern.value_and_grad(view)
+        assert [f.tobytes(), g.tobytes()] == want
+
+
+def test_piecewise_linear_fast_forms_keep_zeros_and_nans():
+    """relu/relu6/hardtanh/hardsigmoid printed as max/min: same bits as the Piecewise."""
+    x = np.array([-np.inf, -7.0, -3.0, -1.0, -1e-300, -0.0, 0.0, 5e-324, 1.0, 3.0, 6.0, 7.0,
+                  np.inf, np.nan, -np.nan])
+    for dt in (np.float64, np.float32):
+        v = x.astype(dt)
+        with np.errstate(invalid="ignore"):
+            refs = {
+                "relu": np.where(v > 0, v, 0.0),
+                "relu6": np.where(v <= 0, 0.0, np.where(v >= 6, 6.0, v)),
+                "hardtanh": np.where(v <= -1, -1.0, np.where(v >= 1, 1.0, v)),
+            }
+        for name, ref in refs.items():
+            ref = ref.astype(dt)
+            np.copyto(ref, v, where=np.isnan(v))
+            got = K.kernel_for(name).f(v)
+            assert got.dtype == dt
+            assert got.tobytes() == ref.tobytes(), name
+            for i in (5, 6, 13):  # 0-d input takes NumPy's scalar path
+                assert np.asarray(K.kernel_for(name).f(v[i])).tobytes() == ref[i].tobytes()
