@@ -1285,8 +1285,8 @@ def hardtanh_value_and_grad(x, *, min_val=-1.0, max_val=1.0, threads=None, out=N
 # ---- identity ------------------------------------------------------------------------------------
 
 
-def _f_identity(x):
-    return x.copy()
+def _f_identity(x, out=None):
+    return np.positive(x, out=out)
 
 
 def _df_identity(x):
@@ -1294,7 +1294,7 @@ def _df_identity(x):
 
 
 def _vg_identity(x):
-    return x.copy(), _full(x, 1)
+    return np.positive(x), _full(x, 1)
 
 
 def identity(x, *, threads=None, out=None):
@@ -3147,6 +3147,7 @@ _DIRECT.update({
     _f_hard_sigmoid_keras2,
     _f_hardsigmoid,
     _f_hardtanh,
+    _f_identity,
     _f_relu,
     _f_relu6,
     _f_sinusoid,

@@ -195,7 +195,8 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         vals = b.values(exprs, "x", ident, "    ")
         outs = []
         for e, v, fx in zip(exprs, vals, fixes, strict=True):
-            v = f"_full(x, {v})" if not e.has(x) else ("x.copy()" if v == "x" else v)
+            # np.positive: a copy (NaN bits kept) that can write into out=
+            v = f"_full(x, {v})" if not e.has(x) else ("np.positive(x)" if v == "x" else v)
             outs.append(f"_atinf({v}, x, {fx})" if fx else v)
         if len(outs) == 1 and _is_ufunc_call(outs[0]):
             # the last ufunc writes straight into the caller's block of the output
