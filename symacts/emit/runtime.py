@@ -250,7 +250,8 @@ def _sigmoid(u):
     d = 1 + t
     if t.ndim == 0:
         return np.where(u >= 0, 1 / d, t / d)
-    _pick(t, 1.0, _mask(u >= 0, t))  # numerator: 1 for u ≥ 0, t for u < 0
+    # numerator: 1 for u ≥ 0, t (≤ 1) for u < 0, i.e. max(t, [u ≥ 0]); one pass, no select
+    np.maximum(t, u >= 0, out=t)
     return np.divide(t, d, out=t)
 
 
@@ -271,13 +272,17 @@ def _dmul(a, b):
     r = a * b
     if r.ndim == 0 or np.shape(a) != r.shape:
         return np.where(a == 0, a, r)
-    _pick(r, a, _mask(a == 0, r))
+    z = a == 0
+    if z.any():  # only blocks where a underflowed pay for the select
+        _pick(r, a, _mask(z, r))
     return r
 
 
 def _atinf(r, x, at_pos, at_neg):
     """Put the limits at x = ±inf where the stable form alone gives ∞/∞ or ∞·0."""
     r = np.asarray(r)
+    if not np.isinf(x).any():
+        return r
     if at_pos is not None:
         np.copyto(r, at_pos, where=x == np.inf)
     if at_neg is not None:
