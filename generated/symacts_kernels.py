@@ -23,7 +23,7 @@ import numpy as np
 from scipy import special as _sc
 
 #: elements per block: temporaries of a block stay in cache
-BLOCK = 65536
+BLOCK = 32768
 
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
