@@ -133,6 +133,15 @@ def _put(r, i, v):
         np.put(r, i, v)
 
 
+def _step(m, x):
+    """[m] as 0.0/1.0 in x's dtype, x's own NaN where x is NaN."""
+    r = np.asarray(m.astype(x.dtype))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r, x, where=nan)
+    return r
+
+
 def _full(x, c):
     """Constant output of x's shape (NaN where x is NaN)."""
     r = np.full(np.shape(x), c, dtype=x.dtype)
@@ -411,14 +420,7 @@ def bent_identity_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_binary_step(x):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    m = _mask((x >= 0), r0)
-    _pick(r0, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _step((x >= 0), x)
 
 
 def _df_binary_step(x):
@@ -426,18 +428,7 @@ def _df_binary_step(x):
 
 
 def _vg_binary_step(x):
-    def __vg_binary_step_0(x):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, 0)
-        m = _mask((x >= 0), r0)
-        _pick(r0, 1, m)
-        nan = np.isnan(x)
-        if nan.any():
-            np.copyto(r0, x, where=nan)
-        return r0
-    def __vg_binary_step_1(x):
-        return _full(x, 0)
-    return __vg_binary_step_0(x), __vg_binary_step_1(x)
+    return _step((x >= 0), x), _full(x, 0)
 
 
 def binary_step(x, *, threads=None, out=None):
@@ -974,29 +965,22 @@ def _f_hardshrink(x, lambd):
 
 
 def _df_hardshrink(x, lambd):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
-    _pick(r0, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _step((((lambd < x)) | ((lambd < -(x)))), x)
 
 
 def _vg_hardshrink(x, lambd):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    r1 = np.empty(x.shape, x.dtype)
-    np.copyto(r1, 0)
-    m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-        np.copyto(r1, x, where=nan)
-    return r0, r1
+    def __vg_hardshrink_0(x, lambd):
+        r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, 0)
+        m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
+        _pick(r0, x, m)
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
+        return r0
+    def __vg_hardshrink_1(x, lambd):
+        return _step((((lambd < x)) | ((lambd < -(x)))), x)
+    return __vg_hardshrink_0(x, lambd), __vg_hardshrink_1(x, lambd)
 
 
 def _dp_hardshrink_lambd(x, lambd):
@@ -1217,14 +1201,7 @@ def _vg_hardtanh(x, min_val, max_val):
 
 
 def _dp_hardtanh_min_val(x, min_val, max_val):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    m = _mask((min_val >= x), r0)
-    _pick(r0, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _step((min_val >= x), x)
 
 
 def _dp_hardtanh_max_val(x, min_val, max_val):
@@ -1753,29 +1730,11 @@ def _f_relu(x, out=None):
 
 
 def _df_relu(x):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    m = _mask((x > 0), r0)
-    _pick(r0, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _step((x > 0), x)
 
 
 def _vg_relu(x):
-    def __vg_relu_0(x, out=None):
-        return np.maximum(x, 0, out=out)
-    def __vg_relu_1(x):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, 0)
-        m = _mask((x > 0), r0)
-        _pick(r0, 1, m)
-        nan = np.isnan(x)
-        if nan.any():
-            np.copyto(r0, x, where=nan)
-        return r0
-    return __vg_relu_0(x), __vg_relu_1(x)
+    return np.maximum(x, 0), _step((x > 0), x)
 
 
 def relu(x, *, threads=None, out=None):
@@ -2352,29 +2311,12 @@ def _f_softshrink(x, lambd, out=None):
 
 
 def _df_softshrink(x, lambd):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
-    _pick(r0, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _step((((lambd < x)) | ((lambd < -(x)))), x)
 
 
 def _vg_softshrink(x, lambd):
-    def __vg_softshrink_0(x, lambd, out=None):
-        return np.minimum(np.maximum(0, (-lambd + x)), (lambd + x), out=out)
-    def __vg_softshrink_1(x, lambd):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, 0)
-        m = _mask((((lambd < x)) | ((lambd < -(x)))), r0)
-        _pick(r0, 1, m)
-        nan = np.isnan(x)
-        if nan.any():
-            np.copyto(r0, x, where=nan)
-        return r0
-    return __vg_softshrink_0(x, lambd), __vg_softshrink_1(x, lambd)
+    t1 = -(x)
+    return np.minimum(np.maximum(0, (-lambd - t1)), (lambd + x)), _step((((lambd < t1)) | ((lambd < x))), x)
 
 
 def _dp_softshrink_lambd(x, lambd):
@@ -2900,29 +2842,22 @@ def _f_threshold(x, threshold, value):
 
 
 def _df_threshold(x, threshold, value):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0)
-    m = _mask((threshold < x), r0)
-    _pick(r0, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _step((threshold < x), x)
 
 
 def _vg_threshold(x, threshold, value):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, value)
-    r1 = np.empty(x.shape, x.dtype)
-    np.copyto(r1, 0)
-    m = _mask((threshold < x), r0)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-        np.copyto(r1, x, where=nan)
-    return r0, r1
+    def __vg_threshold_0(x, threshold, value):
+        r0 = np.empty(x.shape, x.dtype)
+        np.copyto(r0, value)
+        m = _mask((threshold < x), r0)
+        _pick(r0, x, m)
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
+        return r0
+    def __vg_threshold_1(x, threshold, value):
+        return _step((threshold < x), x)
+    return __vg_threshold_0(x, threshold, value), __vg_threshold_1(x, threshold, value)
 
 
 def _dp_threshold_threshold(x, threshold, value):

@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 import sympy as sp
 
-__all__ = ["Maximum", "Minimum", "minmax_form"]
+__all__ = ["Maximum", "Minimum", "Step", "minmax_form"]
 
 
 class Maximum(sp.Function):
@@ -33,9 +33,21 @@ class Minimum(sp.Function):
 _PARAM_TRIES = (-10.0, -2.0, -0.5, -1e-3, 0.0, 1e-3, 0.25, 0.5, 1.0, 2.0, 10.0, 1e3)
 
 
-def _candidates(branches):
+class Step(sp.Function):
+    """[cond] as 0/1 in x's dtype, NaN where x is NaN (args: the condition, x)."""
+
+    nargs = 2
+
+
+def _candidates(branches, x):
     vals = [b for b, _ in branches]
     out = []
+    if len(vals) == 2 and all(v.is_number for v in vals):
+        # two constants: c0 + (c1 − c0)·[cond]; only kept where it is exact
+        c1, c0 = vals
+        if branches[0][1].has(x):
+            step = Step(branches[0][1], x)
+            out.append(step if (c1, c0) == (1, 0) else c0 + (c1 - c0) * step)
     if len(vals) == 2:
         p, q = vals
         for f in (Maximum, Minimum):
@@ -144,7 +156,7 @@ def minmax_form(expr, act, compile_core):
             for xc in cases:
                 with np.errstate(all="ignore"):
                     inputs.append((xc, ps, np.asarray(ref(xc, *ps))))
-    for cand in _candidates(expr.args):
+    for cand in _candidates(expr.args, act.x):
         fn = compile_core(cand)
         good = True
         for xs, ps, want in inputs:

@@ -15,7 +15,7 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from ..functions import Phi, sigmoid, softplus
 from ..stabilise import Horner, dmul, erfc, sech2
-from .minmax import Maximum, Minimum
+from .minmax import Maximum, Minimum, Step
 
 __all__ = ["EmitError", "NumpyPrinter", "float_literal"]
 
@@ -98,6 +98,10 @@ class NumpyPrinter:
             raise EmitError(f"unknown symbol {e} (not x and not a parameter)")
         if e is sp.oo or e is sp.S.NegativeInfinity:
             return "np.inf" if e is sp.oo else "-np.inf"
+        if isinstance(e, Step):
+            from .kernels import pr_cond
+
+            return f"_step({pr_cond(self, e.args[0])}, {self._p(e.args[1])})"
         if isinstance(e, (Maximum, Minimum)):
             fn = "np.maximum" if isinstance(e, Maximum) else "np.minimum"
             return f"{fn}({self._p(e.args[0])}, {self._p(e.args[1])})"

@@ -123,6 +123,15 @@ def _put(r, i, v):
         np.put(r, i, v)
 
 
+def _step(m, x):
+    """[m] as 0.0/1.0 in x's dtype, x's own NaN where x is NaN."""
+    r = np.asarray(m.astype(x.dtype))
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r, x, where=nan)
+    return r
+
+
 def _full(x, c):
     """Constant output of x's shape (NaN where x is NaN)."""
     r = np.full(np.shape(x), c, dtype=x.dtype)
