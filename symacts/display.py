@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import mpmath
 import sympy as sp
 
-from .functions import BuildingBlock, SelfReference, expand_blocks
+from .functions import BuildingBlock, expand_blocks
 
 #: at most this many candidates are tried per expression (a count, not a clock, so the chosen
 #: form never depends on machine load)
@@ -146,6 +146,3 @@ def compact(
             best, best_ops = cand, n
     return best
 
-
-def is_self_reference(e: sp.Expr) -> bool:
-    return isinstance(e, SelfReference)

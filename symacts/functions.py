@@ -24,28 +24,18 @@ __all__ = [
 ]
 
 
-class BuildingBlock(sp.Function):
-    """A one-argument function with a closed form in elementary functions."""
+class ClosedFormFunction(sp.Function):
+    """A one-argument function that stands for a closed form: it evaluates, rewrites and
+    prints (LaTeX, Unicode, mpmath code) through :meth:`closed_form` and its names."""
 
     nargs = 1
     latex_name: str = ""
     pretty_name: str = ""
-    #: exact values at 0, +∞ and −∞ (the only arguments on which a block evaluates)
-    special_values: tuple = ()
-
-    @classmethod
-    def eval(cls, u):
-        for point, value in cls.special_values:
-            if u == point:
-                return value
-        return None
+    text_name: str = ""
 
     @classmethod
     def closed_form(cls, u: sp.Expr) -> sp.Expr:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def _eval_is_positive(self):  # every block here is positive on the reals
-        return True if self.args[0].is_real else None
 
     def _eval_rewrite_as_exp(self, u, **kwargs):
         return self.closed_form(u)
@@ -54,7 +44,7 @@ class BuildingBlock(sp.Function):
         return self.closed_form(u)
 
     def _eval_evalf(self, prec):
-        return self.closed_form(self.args[0])._eval_evalf(prec)
+        return self.closed_form(self.args[0]).evalf(mpmath.libmp.prec_to_dps(prec))
 
     def _eval_is_real(self):
         return self.args[0].is_real
@@ -70,11 +60,27 @@ class BuildingBlock(sp.Function):
         return f"({printer._print(self.closed_form(self.args[0]))})"
 
     def _sympystr(self, printer):
-        return f"{type(self).__name__}({printer._print(self.args[0])})"
+        return f"{self.text_name or type(self).__name__}({printer._print(self.args[0])})"
 
     def _pretty(self, printer):
-        name = self.pretty_name or type(self).__name__
-        return printer._print_Function(self, func_name=name)
+        return printer._print_Function(self, func_name=self.pretty_name or type(self).__name__)
+
+
+class BuildingBlock(ClosedFormFunction):
+    """A named block (σ, softplus, Φ, φ) with a closed form in elementary functions."""
+
+    #: exact values at 0, +∞ and −∞ (the only arguments on which a block evaluates)
+    special_values: tuple = ()
+
+    @classmethod
+    def eval(cls, u):
+        for point, value in cls.special_values:
+            if u == point:
+                return value
+        return None
+
+    def _eval_is_positive(self):  # every block here is positive on the reals
+        return True if self.args[0].is_real else None
 
 
 class sigmoid(BuildingBlock):  # noqa: N801 - mathematical name
@@ -156,7 +162,7 @@ def expand_blocks(expr: sp.Expr) -> sp.Expr:
         reps = {
             a: a.closed_form(a.args[0])
             for a in out.atoms(sp.Function)
-            if isinstance(a, (BuildingBlock, SelfReference))
+            if isinstance(a, ClosedFormFunction)
         }
         if not reps:
             return out
@@ -164,43 +170,18 @@ def expand_blocks(expr: sp.Expr) -> sp.Expr:
     return out
 
 
-class SelfReference(sp.Function):
+class SelfReference(ClosedFormFunction):
     """f(u): an activation's own value, used to shorten display forms (Swish' = βf + ...).
 
     Subclasses are made per activation by :func:`self_reference`; they carry the definition.
     """
 
-    nargs = 1
     _definition: sp.Lambda
-    _symbol: str = "f"
+    latex_name = pretty_name = text_name = "f"
 
     @classmethod
     def closed_form(cls, u):
         return cls._definition(u)
-
-    def _eval_evalf(self, prec):
-        return self.closed_form(self.args[0]).evalf(mpmath.libmp.prec_to_dps(prec))
-
-    def _eval_is_real(self):
-        return self.args[0].is_real
-
-    def _eval_rewrite_as_exp(self, u, **kwargs):
-        return self.closed_form(u)
-
-    def _latex(self, printer, exp=None):
-        arg = printer._print(self.args[0])
-        if exp is not None:
-            return rf"{self._symbol}^{{{exp}}}\left({arg}\right)"
-        return rf"{self._symbol}\left({arg}\right)"
-
-    def _mpmathcode(self, printer):
-        return f"({printer._print(self.closed_form(self.args[0]))})"
-
-    def _sympystr(self, printer):
-        return f"{self._symbol}({printer._print(self.args[0])})"
-
-    def _pretty(self, printer):
-        return printer._print_Function(self, func_name=self._symbol)
 
     def fdiff(self, argindex=1):
         var = self._definition.variables[0]
