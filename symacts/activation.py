@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -250,6 +249,3 @@ class Activation:
         ps = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
         return f"Activation({self.name}{'; ' + ps if ps else ''})"
 
-
-def sorted_points(points) -> list:
-    return sorted(points, key=operator.methodcaller("sort_key"))
