@@ -131,8 +131,7 @@ def impose(d: sp.Expr, x: sp.Symbol, point, value: sp.Expr, defaults: dict) -> s
         # Piecewise whose conditions are now constant collapses on its own; else resolve
         # with the parameter defaults only to *choose*, and keep the symbolic branch
         if isinstance(at_point, sp.Piecewise):
-            num = {**defaults}
-            at_point = branch_at(d, x, point.subs(num), num).subs(x, point)
+            at_point = branch_at(d, x, point.subs(defaults), defaults).subs(x, point)
     if _same(at_point, value):
         return d
     pieces = [(value, sp.Eq(x, point))]
