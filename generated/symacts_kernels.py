@@ -25,6 +25,30 @@ from scipy import special as _sc
 #: elements per block: temporaries of a block stay in cache
 BLOCK = 32768
 
+try:  # NumPy's floating-point error state, set directly (np.errstate costs ~0.8 µs a call)
+    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE, _make_extobj
+    _QUIET = _make_extobj(all="ignore")
+except ImportError:  # another NumPy layout: the public context manager
+    _ERRSTATE = None
+
+
+def _quiet():
+    """Silence floating-point warnings; returns the token for _loud."""
+    if _ERRSTATE is None:
+        e = np.errstate(all="ignore")
+        e.__enter__()
+        return e
+    return _ERRSTATE.set(_QUIET)
+
+
+def _loud(token):
+    """Restore the floating-point error state saved by _quiet."""
+    if _ERRSTATE is None:
+        token.__exit__(None, None, None)
+    else:
+        _ERRSTATE.reset(token)
+
+
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
@@ -120,6 +144,30 @@ def _pick(r, v, mk):
     np.bitwise_xor(ri, t, out=ri)
 
 
+def _select2(m, a, b, x):
+    """[m] ? a : b for a, b free of x, exact bits: b ^ ((a ^ b)·[m]) on the integer views
+    (three passes, no per-element branch); x's own NaN where x is NaN."""
+    dt = x.dtype
+    it = _IT[dt]
+    ai = np.asarray(a, dt).view(it)
+    bi = np.asarray(b, dt).view(it)
+    r = np.asarray(np.multiply(m, ai ^ bi, dtype=it))
+    np.bitwise_xor(r, bi, out=r)
+    r = r.view(dt)
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r, x, where=nan)
+    return r
+
+
+def _into(r, out):
+    """r written into out (if given)."""
+    if out is None:
+        return r
+    np.copyto(out, r)
+    return out
+
+
 def _take(p, x, i):
     """Parameter at the flat indices i of x's shape (scalars pass)."""
     return p if np.ndim(p) == 0 else np.take(np.broadcast_to(p, x.shape), i)
@@ -192,13 +240,18 @@ _DIRECT = set()
 def _run(core, x, ps, threads, n_out, out, dt):
     """core(x, *ps) evaluated in blocks of BLOCK elements, blocks spread over threads."""
     n = x.size
-    direct = core in _DIRECT
     if n <= BLOCK:
-        _nthreads(threads, 1)
-        with np.errstate(all="ignore"):
-            if direct and dt == x.dtype:
-                return core(x, *ps, out=_dest(out, x, None))
+        if threads is not None:
+            _nthreads(threads, 1)
+        token = _quiet()
+        try:
+            if out is not None and core in _DIRECT and dt == x.dtype:
+                d = _dest(out, x, None)
+                return core(x, *ps, out=None if d is None else d.reshape(x.shape))
             return core(x, *ps)
+        finally:
+            _loud(token)
+    direct = core in _DIRECT
     xf = np.ascontiguousarray(x).reshape(-1)
     pf = [p if np.ndim(p) == 0 else np.ascontiguousarray(np.broadcast_to(p, x.shape)).reshape(-1)
           for p in ps]
@@ -212,7 +265,8 @@ def _run(core, x, ps, threads, n_out, out, dt):
     nt = _nthreads(threads, len(starts))
 
     def work(first):
-        with np.errstate(all="ignore"):
+        token = _quiet()
+        try:
             for s in starts[first::nt]:
                 e = min(s + BLOCK, n)
                 args = [p if np.ndim(p) == 0 else p[s:e] for p in pf]
@@ -225,6 +279,8 @@ def _run(core, x, ps, threads, n_out, out, dt):
                 else:
                     for o, v in zip(outs, r):
                         o[s:e] = v
+        finally:
+            _loud(token)
 
     if nt == 1:
         work(0)
@@ -466,13 +522,7 @@ def binary_step_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_celu(x, alpha):
-    r0 = np.asarray((alpha * np.expm1((x / alpha))))
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return ((alpha * np.expm1((np.minimum(x, 0) / alpha))) + np.maximum(x, 0))
 
 
 def _df_celu(x, alpha):
@@ -486,17 +536,17 @@ def _df_celu(x, alpha):
 
 
 def _vg_celu(x, alpha):
-    t1 = (x / alpha)
-    r0 = np.asarray((alpha * np.expm1(t1)))
-    r1 = np.asarray(np.exp(t1))
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-        np.copyto(r1, x, where=nan)
-    return r0, r1
+    def __vg_celu_0(x, alpha):
+        return ((alpha * np.expm1((np.minimum(x, 0) / alpha))) + np.maximum(x, 0))
+    def __vg_celu_1(x, alpha):
+        r0 = np.asarray(np.exp((x / alpha)))
+        m = _mask((x > 0), r0)
+        _pick(r0, 1, m)
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
+        return r0
+    return __vg_celu_0(x, alpha), __vg_celu_1(x, alpha)
 
 
 def _dp_celu_alpha(x, alpha):
@@ -563,13 +613,7 @@ def celu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 
 
 def _f_elu(x, alpha):
-    r0 = np.asarray((alpha * np.expm1(x)))
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return ((alpha * np.expm1(np.minimum(x, 0))) + np.maximum(x, 0))
 
 
 def _df_elu(x, alpha):
@@ -583,16 +627,17 @@ def _df_elu(x, alpha):
 
 
 def _vg_elu(x, alpha):
-    r0 = np.asarray((alpha * np.expm1(x)))
-    r1 = np.asarray((alpha * np.exp(x)))
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-        np.copyto(r1, x, where=nan)
-    return r0, r1
+    def __vg_elu_0(x, alpha):
+        return ((alpha * np.expm1(np.minimum(x, 0))) + np.maximum(x, 0))
+    def __vg_elu_1(x, alpha):
+        r0 = np.asarray((alpha * np.exp(x)))
+        m = _mask((x > 0), r0)
+        _pick(r0, 1, m)
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
+        return r0
+    return __vg_elu_0(x, alpha), __vg_elu_1(x, alpha)
 
 
 def _dp_elu_alpha(x, alpha):
@@ -894,29 +939,11 @@ def _f_hard_sigmoid_keras2(x, out=None):
 
 
 def _df_hard_sigmoid_keras2(x):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0.2)
-    m = _mask((((x >= 2.5)) | ((x <= -2.5))), r0)
-    _pick(r0, 0, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _select2((((x >= 2.5)) | ((x <= -2.5))), 0, 0.2, x)
 
 
 def _vg_hard_sigmoid_keras2(x):
-    def __vg_hard_sigmoid_keras2_0(x, out=None):
-        return np.minimum(np.maximum(((0.2 * x) + 0.5), 0), 1, out=out)
-    def __vg_hard_sigmoid_keras2_1(x):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, 0.2)
-        m = _mask((((x >= 2.5)) | ((x <= -2.5))), r0)
-        _pick(r0, 0, m)
-        nan = np.isnan(x)
-        if nan.any():
-            np.copyto(r0, x, where=nan)
-        return r0
-    return __vg_hard_sigmoid_keras2_0(x), __vg_hard_sigmoid_keras2_1(x)
+    return np.minimum(np.maximum(((0.2 * x) + 0.5), 0), 1), _select2((((x >= 2.5)) | ((x <= -2.5))), 0, 0.2, x)
 
 
 def hard_sigmoid_keras2(x, *, threads=None, out=None):
@@ -1037,29 +1064,11 @@ def _f_hardsigmoid(x, out=None):
 
 
 def _df_hardsigmoid(x):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 0.16666666666666666)
-    m = _mask((((x >= 3)) | ((x <= -3))), r0)
-    _pick(r0, 0, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _select2((((x >= 3)) | ((x <= -3))), 0, 0.16666666666666666, x)
 
 
 def _vg_hardsigmoid(x):
-    def __vg_hardsigmoid_0(x, out=None):
-        return np.minimum(np.maximum(((0.16666666666666666 * x) + 0.5), 0), 1, out=out)
-    def __vg_hardsigmoid_1(x):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, 0.16666666666666666)
-        m = _mask((((x >= 3)) | ((x <= -3))), r0)
-        _pick(r0, 0, m)
-        nan = np.isnan(x)
-        if nan.any():
-            np.copyto(r0, x, where=nan)
-        return r0
-    return __vg_hardsigmoid_0(x), __vg_hardsigmoid_1(x)
+    return np.minimum(np.maximum(((0.16666666666666666 * x) + 0.5), 0), 1), _select2((((x >= 3)) | ((x <= -3))), 0, 0.16666666666666666, x)
 
 
 def hardsigmoid(x, *, threads=None, out=None):
@@ -1175,29 +1184,11 @@ def _f_hardtanh(x, min_val, max_val, out=None):
 
 
 def _df_hardtanh(x, min_val, max_val):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 1)
-    m = _mask((((min_val >= x)) | ((max_val <= x))), r0)
-    _pick(r0, 0, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _select2((((min_val >= x)) | ((max_val <= x))), 0, 1, x)
 
 
 def _vg_hardtanh(x, min_val, max_val):
-    def __vg_hardtanh_0(x, min_val, max_val, out=None):
-        return np.minimum(np.maximum(x, min_val), max_val, out=out)
-    def __vg_hardtanh_1(x, min_val, max_val):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, 1)
-        m = _mask((((min_val >= x)) | ((max_val <= x))), r0)
-        _pick(r0, 0, m)
-        nan = np.isnan(x)
-        if nan.any():
-            np.copyto(r0, x, where=nan)
-        return r0
-    return __vg_hardtanh_0(x, min_val, max_val), __vg_hardtanh_1(x, min_val, max_val)
+    return np.minimum(np.maximum(x, min_val), max_val), _select2((((min_val >= x)) | ((max_val <= x))), 0, 1, x)
 
 
 def _dp_hardtanh_min_val(x, min_val, max_val):
@@ -1314,14 +1305,8 @@ def identity_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_isrlu(x, alpha):
-    r0 = np.asarray((x / np.hypot((x * np.sqrt(alpha)), 1)))
-    m = _mask((x >= 0), r0)
-    _pick(r0, x, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    _atinf(r0, x, None, -((1 / np.sqrt(alpha))))
-    return r0
+    t1 = np.minimum(x, 0)
+    return _atinf(((t1 / np.hypot((t1 * np.sqrt(alpha)), 1)) + np.maximum(x, 0)), x, None, -((1 / np.sqrt(alpha))))
 
 
 def _df_isrlu(x, alpha):
@@ -1335,18 +1320,18 @@ def _df_isrlu(x, alpha):
 
 
 def _vg_isrlu(x, alpha):
-    t1 = np.hypot((x * np.sqrt(alpha)), 1)
-    r0 = np.asarray((x / t1))
-    r1 = np.asarray(_ipow((1 / t1), 3))
-    m = _mask((x >= 0), r0)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-        np.copyto(r1, x, where=nan)
-    _atinf(r0, x, None, -((1 / np.sqrt(alpha))))
-    return r0, r1
+    def __vg_isrlu_0(x, alpha):
+        t1 = np.minimum(x, 0)
+        return _atinf(((t1 / np.hypot((t1 * np.sqrt(alpha)), 1)) + np.maximum(x, 0)), x, None, -((1 / np.sqrt(alpha))))
+    def __vg_isrlu_1(x, alpha):
+        r0 = np.asarray(_ipow((1 / np.hypot((x * np.sqrt(alpha)), 1)), 3))
+        m = _mask((x >= 0), r0)
+        _pick(r0, 1, m)
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
+        return r0
+    return __vg_isrlu_0(x, alpha), __vg_isrlu_1(x, alpha)
 
 
 def _dp_isrlu_alpha(x, alpha):
@@ -1467,39 +1452,52 @@ def isru_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 # ---- leaky_relu ----------------------------------------------------------------------------------
 
 
-def _f_leaky_relu(x, negative_slope):
-    r0 = np.asarray((negative_slope * x))
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+def _f_leaky_relu(x, negative_slope, out=None):
+    def __f_leaky_relu_0(x, negative_slope, out=None):
+        return np.maximum((negative_slope * x), x, out=out)
+    if _all((((1 >= negative_slope)) & ((negative_slope != 0)))):
+        return __f_leaky_relu_0(x, negative_slope, out=out)
+    def __f_leaky_relu_1(x, negative_slope, out=None):
+        return np.minimum((negative_slope * x), x, out=out)
+    if _all((((1 <= negative_slope)) & ((negative_slope != 0)))):
+        return __f_leaky_relu_1(x, negative_slope, out=out)
+    def __f_leaky_relu_2(x, negative_slope):
+        r0 = np.asarray((negative_slope * x))
+        m = _mask((x > 0), r0)
+        _pick(r0, x, m)
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
+        return r0
+    return _into(__f_leaky_relu_2(x, negative_slope), out)
 
 
 def _df_leaky_relu(x, negative_slope):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, negative_slope)
-    m = _mask((x > 0), r0)
-    _pick(r0, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _select2((x > 0), 1, negative_slope, x)
 
 
 def _vg_leaky_relu(x, negative_slope):
-    r0 = np.asarray((negative_slope * x))
-    r1 = np.empty(x.shape, x.dtype)
-    np.copyto(r1, negative_slope)
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-        np.copyto(r1, x, where=nan)
-    return r0, r1
+    def __vg_leaky_relu_0(x, negative_slope, out=None):
+        def ___vg_leaky_relu_0_0(x, negative_slope, out=None):
+            return np.maximum((negative_slope * x), x, out=out)
+        if _all((((1 >= negative_slope)) & ((negative_slope != 0)))):
+            return ___vg_leaky_relu_0_0(x, negative_slope, out=out)
+        def ___vg_leaky_relu_0_1(x, negative_slope, out=None):
+            return np.minimum((negative_slope * x), x, out=out)
+        if _all((((1 <= negative_slope)) & ((negative_slope != 0)))):
+            return ___vg_leaky_relu_0_1(x, negative_slope, out=out)
+        def ___vg_leaky_relu_0_2(x, negative_slope):
+            r0 = np.asarray((negative_slope * x))
+            m = _mask((x > 0), r0)
+            _pick(r0, x, m)
+            nan = np.isnan(x)
+            if nan.any():
+                np.copyto(r0, x, where=nan)
+            return r0
+        return _into(___vg_leaky_relu_0_2(x, negative_slope), out)
+    def __vg_leaky_relu_1(x, negative_slope):
+        return _select2((x > 0), 1, negative_slope, x)
+    return __vg_leaky_relu_0(x, negative_slope), __vg_leaky_relu_1(x, negative_slope)
 
 
 def _dp_leaky_relu_negative_slope(x, negative_slope, out=None):
@@ -1644,39 +1642,52 @@ def mish_value_and_grad(x, *, threads=None, out=None):
 # ---- prelu ---------------------------------------------------------------------------------------
 
 
-def _f_prelu(x, a):
-    r0 = np.asarray((a * x))
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+def _f_prelu(x, a, out=None):
+    def __f_prelu_0(x, a, out=None):
+        return np.maximum((a * x), x, out=out)
+    if _all((((1 >= a)) & ((a != 0)))):
+        return __f_prelu_0(x, a, out=out)
+    def __f_prelu_1(x, a, out=None):
+        return np.minimum((a * x), x, out=out)
+    if _all((((1 <= a)) & ((a != 0)))):
+        return __f_prelu_1(x, a, out=out)
+    def __f_prelu_2(x, a):
+        r0 = np.asarray((a * x))
+        m = _mask((x > 0), r0)
+        _pick(r0, x, m)
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
+        return r0
+    return _into(__f_prelu_2(x, a), out)
 
 
 def _df_prelu(x, a):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, a)
-    m = _mask((x > 0), r0)
-    _pick(r0, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _select2((x > 0), 1, a, x)
 
 
 def _vg_prelu(x, a):
-    r0 = np.asarray((a * x))
-    r1 = np.empty(x.shape, x.dtype)
-    np.copyto(r1, a)
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-        np.copyto(r1, x, where=nan)
-    return r0, r1
+    def __vg_prelu_0(x, a, out=None):
+        def ___vg_prelu_0_0(x, a, out=None):
+            return np.maximum((a * x), x, out=out)
+        if _all((((1 >= a)) & ((a != 0)))):
+            return ___vg_prelu_0_0(x, a, out=out)
+        def ___vg_prelu_0_1(x, a, out=None):
+            return np.minimum((a * x), x, out=out)
+        if _all((((1 <= a)) & ((a != 0)))):
+            return ___vg_prelu_0_1(x, a, out=out)
+        def ___vg_prelu_0_2(x, a):
+            r0 = np.asarray((a * x))
+            m = _mask((x > 0), r0)
+            _pick(r0, x, m)
+            nan = np.isnan(x)
+            if nan.any():
+                np.copyto(r0, x, where=nan)
+            return r0
+        return _into(___vg_prelu_0_2(x, a), out)
+    def __vg_prelu_1(x, a):
+        return _select2((x > 0), 1, a, x)
+    return __vg_prelu_0(x, a), __vg_prelu_1(x, a)
 
 
 def _dp_prelu_a(x, a, out=None):
@@ -1776,29 +1787,11 @@ def _f_relu6(x, out=None):
 
 
 def _df_relu6(x):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 1)
-    m = _mask((((x >= 6)) | ((x <= 0))), r0)
-    _pick(r0, 0, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _select2((((x >= 6)) | ((x <= 0))), 0, 1, x)
 
 
 def _vg_relu6(x):
-    def __vg_relu6_0(x, out=None):
-        return np.minimum(np.maximum(x, 0), 6, out=out)
-    def __vg_relu6_1(x):
-        r0 = np.empty(x.shape, x.dtype)
-        np.copyto(r0, 1)
-        m = _mask((((x >= 6)) | ((x <= 0))), r0)
-        _pick(r0, 0, m)
-        nan = np.isnan(x)
-        if nan.any():
-            np.copyto(r0, x, where=nan)
-        return r0
-    return __vg_relu6_0(x), __vg_relu6_1(x)
+    return np.minimum(np.maximum(x, 0), 6), _select2((((x >= 6)) | ((x <= 0))), 0, 1, x)
 
 
 def relu6(x, *, threads=None, out=None):
@@ -1835,40 +1828,52 @@ def relu6_value_and_grad(x, *, threads=None, out=None):
 # ---- rrelu ---------------------------------------------------------------------------------------
 
 
-def _f_rrelu(x, lower, upper):
-    r0 = np.asarray((x * ((0.5 * lower) + (0.5 * upper))))
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+def _f_rrelu(x, lower, upper, out=None):
+    def __f_rrelu_0(x, lower, upper, out=None):
+        return np.maximum((x * ((0.5 * lower) + (0.5 * upper))), x, out=out)
+    if _all((((1 >= ((0.5 * lower) + (0.5 * upper)))) & ((((0.5 * lower) + (0.5 * upper)) != 0)))):
+        return __f_rrelu_0(x, lower, upper, out=out)
+    def __f_rrelu_1(x, lower, upper, out=None):
+        return np.minimum((x * ((0.5 * lower) + (0.5 * upper))), x, out=out)
+    if _all((((1 <= ((0.5 * lower) + (0.5 * upper)))) & ((((0.5 * lower) + (0.5 * upper)) != 0)))):
+        return __f_rrelu_1(x, lower, upper, out=out)
+    def __f_rrelu_2(x, lower, upper):
+        r0 = np.asarray((x * ((0.5 * lower) + (0.5 * upper))))
+        m = _mask((x > 0), r0)
+        _pick(r0, x, m)
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
+        return r0
+    return _into(__f_rrelu_2(x, lower, upper), out)
 
 
 def _df_rrelu(x, lower, upper):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, ((0.5 * lower) + (0.5 * upper)))
-    m = _mask((x > 0), r0)
-    _pick(r0, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _select2((x > 0), 1, ((0.5 * lower) + (0.5 * upper)), x)
 
 
 def _vg_rrelu(x, lower, upper):
-    t1 = ((0.5 * lower) + (0.5 * upper))
-    r0 = np.asarray((t1 * x))
-    r1 = np.empty(x.shape, x.dtype)
-    np.copyto(r1, t1)
-    m = _mask((x > 0), r0)
-    _pick(r0, x, m)
-    _pick(r1, 1, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-        np.copyto(r1, x, where=nan)
-    return r0, r1
+    def __vg_rrelu_0(x, lower, upper, out=None):
+        def ___vg_rrelu_0_0(x, lower, upper, out=None):
+            return np.maximum((x * ((0.5 * lower) + (0.5 * upper))), x, out=out)
+        if _all((((1 >= ((0.5 * lower) + (0.5 * upper)))) & ((((0.5 * lower) + (0.5 * upper)) != 0)))):
+            return ___vg_rrelu_0_0(x, lower, upper, out=out)
+        def ___vg_rrelu_0_1(x, lower, upper, out=None):
+            return np.minimum((x * ((0.5 * lower) + (0.5 * upper))), x, out=out)
+        if _all((((1 <= ((0.5 * lower) + (0.5 * upper)))) & ((((0.5 * lower) + (0.5 * upper)) != 0)))):
+            return ___vg_rrelu_0_1(x, lower, upper, out=out)
+        def ___vg_rrelu_0_2(x, lower, upper):
+            r0 = np.asarray((x * ((0.5 * lower) + (0.5 * upper))))
+            m = _mask((x > 0), r0)
+            _pick(r0, x, m)
+            nan = np.isnan(x)
+            if nan.any():
+                np.copyto(r0, x, where=nan)
+            return r0
+        return _into(___vg_rrelu_0_2(x, lower, upper), out)
+    def __vg_rrelu_1(x, lower, upper):
+        return _select2((x > 0), 1, ((0.5 * lower) + (0.5 * upper)), x)
+    return __vg_rrelu_0(x, lower, upper), __vg_rrelu_1(x, lower, upper)
 
 
 def _dp_rrelu_lower(x, lower, upper, out=None):
@@ -1936,13 +1941,7 @@ def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=F
 
 
 def _f_selu(x):
-    r0 = np.asarray((1.7580993408473768 * np.expm1(x)))
-    m = _mask((x > 0), r0)
-    _pick(r0, (1.0507009873554805 * x), m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return ((1.0507009873554805 * np.maximum(x, 0)) + (1.7580993408473768 * np.expm1(np.minimum(x, 0))))
 
 
 def _df_selu(x):
@@ -1956,17 +1955,17 @@ def _df_selu(x):
 
 
 def _vg_selu(x):
-    t1 = 1.7580993408473768
-    r0 = np.asarray((t1 * np.expm1(x)))
-    r1 = np.asarray((t1 * np.exp(x)))
-    m = _mask((x > 0), r0)
-    _pick(r0, (1.0507009873554805 * x), m)
-    _pick(r1, 1.0507009873554805, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-        np.copyto(r1, x, where=nan)
-    return r0, r1
+    def __vg_selu_0(x):
+        return ((1.0507009873554805 * np.maximum(x, 0)) + (1.7580993408473768 * np.expm1(np.minimum(x, 0))))
+    def __vg_selu_1(x):
+        r0 = np.asarray((1.7580993408473768 * np.exp(x)))
+        m = _mask((x > 0), r0)
+        _pick(r0, 1.0507009873554805, m)
+        nan = np.isnan(x)
+        if nan.any():
+            np.copyto(r0, x, where=nan)
+        return r0
+    return __vg_selu_0(x), __vg_selu_1(x)
 
 
 def selu(x, *, threads=None, out=None):
@@ -2865,14 +2864,7 @@ def _dp_threshold_threshold(x, threshold, value):
 
 
 def _dp_threshold_value(x, threshold, value):
-    r0 = np.empty(x.shape, x.dtype)
-    np.copyto(r0, 1)
-    m = _mask((threshold < x), r0)
-    _pick(r0, 0, m)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r0, x, where=nan)
-    return r0
+    return _select2((threshold < x), 0, 1, x)
 
 
 def threshold(x, *, threshold=0.0, value=0.0, threads=None, out=None):
@@ -3088,8 +3080,11 @@ _DIRECT.update({
     _f_hardsigmoid,
     _f_hardtanh,
     _f_identity,
+    _f_leaky_relu,
+    _f_prelu,
     _f_relu,
     _f_relu6,
+    _f_rrelu,
     _f_sinusoid,
     _f_softshrink,
     _f_sparse_sigmoid,

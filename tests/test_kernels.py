@@ -215,6 +215,29 @@ def test_blocked_and_threaded_results_are_bit_identical(name, monkeypatch):
         monkeypatch.undo()
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_out_argument_for_any_shape(name, monkeypatch):
+    """out= receives the same bits as a fresh result, for 0-d, 2-d, small and blocked input."""
+    mod = sys.modules["symacts_kernels"]
+    kern = K.kernel_for(name)
+    x = np.linspace(-9.0, 9.0, 600).reshape(20, 30)
+    x[3, 4], x[5, 6] = np.nan, -0.0
+    for block in (None, 64):
+        if block:
+            monkeypatch.setattr(mod, "BLOCK", block)
+        for xin in (x, x[2, 2].reshape(()), x.astype(np.float32)):
+            want_f, want_g = kern.f(xin), kern.grad(xin)
+            o, g = np.empty_like(xin), np.empty_like(xin)
+            assert kern.f(xin, out=o) is o and o.tobytes() == want_f.tobytes()
+            assert kern.grad(xin, out=g) is g and g.tobytes() == want_g.tobytes()
+            want_vf, want_vg = kern.value_and_grad(xin)
+            o1, o2 = np.empty_like(xin), np.empty_like(xin)
+            r1, r2 = kern.value_and_grad(xin, out=(o1, o2))
+            assert r1 is o1 and r2 is o2
+            assert o1.tobytes() == want_vf.tobytes() and o2.tobytes() == want_vg.tobytes()
+        monkeypatch.undo()
+
+
 def test_threads_argument_checked():
     with pytest.raises(ValueError, match="threads"):
         K.relu(np.ones(3), threads=0)

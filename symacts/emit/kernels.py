@@ -15,7 +15,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import hypot
 
 from ..stabilise import Horner, stabilise
-from .minmax import minmax_form
+from .minmax import Guarded, minmax_form
 from .printer import EmitError, NumpyPrinter, float_literal
 from .runtime import PRELUDE
 
@@ -184,13 +184,15 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
           limits: list | None = None) -> str:
     """Source of ``fname(x, *params) -> value or tuple``, x already in the working dtype."""
     limits = limits or [None] * len(exprs)
+    if len(exprs) == 1 and isinstance(exprs[0], Guarded):
+        return _guarded_core(fname, exprs[0], x, pnames, psyms, limits)
     b = _Body(x, pnames, psyms)
     pr0 = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}})
     fixes = [_limit_fix(pr0, lim) for lim in limits]
     sig = ", ".join(["x", *pnames])
     head = f"def {fname}({sig}):"
     ident = {p: p for p in pnames}
-    piecewise = any(isinstance(e, sp.Piecewise) for e in exprs)
+    piecewise = any(isinstance(e, (sp.Piecewise, Guarded)) for e in exprs)
     if not piecewise:
         vals = b.values(exprs, "x", ident, "    ")
         outs = []
@@ -204,7 +206,7 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
             outs = [outs[0][:-1] + ", out=out)"]
         return "\n".join([head, *b.lines, f"    return {', '.join(outs)}"])
     conds = [[c for _, c in _branches(e)] for e in exprs]
-    shared = all(c == conds[0] for c in conds)
+    shared = all(c == conds[0] for c in conds) and not any(isinstance(e, Guarded) for e in exprs)
     if not shared:
         lines = [head]
         outs = []
@@ -263,6 +265,28 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         if fx:
             b.lines.append(f"    _atinf({r}, x, {fx})")
     return "\n".join([head, *b.lines, f"    return {', '.join(rs)}"])
+
+
+def _guarded_core(fname: str, g: Guarded, x, pnames: list[str], psyms: dict,
+                  limits: list) -> str:
+    """A core that picks the first form whose parameter condition holds (per block)."""
+    sig = ", ".join(["x", *pnames])
+    pr = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}})
+    lines = [f"def {fname}({sig}, out=None):"]
+    for i, (cond, e) in enumerate(g.alternatives):
+        if cond == sp.false:
+            continue
+        name = f"_{fname}_{i}"
+        inner = _core(name, [e], x, pnames, psyms, limits)
+        lines.append("    " + inner.replace("\n", "\n    "))
+        direct = inner.split("\n", 1)[0].endswith(", out=None):")
+        call = f"{name}({sig}, out=out)" if direct else f"_into({name}({sig}), out)"
+        if cond is None or cond == sp.true:
+            lines.append(f"    return {call}")
+            break
+        lines.append(f"    if _all({pr_cond(pr, cond)}):")
+        lines.append(f"        return {call}")
+    return "\n".join(lines)
 
 
 #: branch cost (≈ passes over a block) from which gathering its elements pays off

@@ -1,12 +1,14 @@
-"""Piecewise-linear outputs as np.maximum / np.minimum compositions, when provably the same bits.
+"""Faster forms of Piecewise outputs, used only when they give the same values.
 
-A first-match ``Piecewise`` of cheap branches costs a comparison and a select per branch; the
-same function written as max/min of its branches is one ufunc per branch. Whether a candidate
-such as ``Max(Min(x, 6), 0)`` equals relu6's Piecewise is decided numerically, on the kernels
-as printed: both are compiled and compared bit for bit (signed zeros and NaN payloads
-included) in float32 and float64, on a dense set of points around every branch boundary, on
-special values and on random inputs, for the default parameters and a spread of parameter
-values allowed by the catalog's domains and rules. Any difference keeps the Piecewise.
+A first-match ``Piecewise`` costs a comparison and a bit select per branch. Cheaper forms: a
+max/min composition of the branches (relu6 as ``Min(Max(x, 0), 6)``), a max or min of linear
+branches chosen at run time on the parameters (leaky ReLU), the split sum
+p(max(x, c)) + q(min(x, c)) of branches that vanish at the kink (ELU), and an exact bit select
+of two constants. A candidate is accepted only if it matches the Piecewise as printed: both are
+compiled and compared bit for bit (NaN payloads included; +0 and −0 count as the same value)
+in float32 and float64, on a dense set of points around every branch boundary, on special
+values and on random inputs, for the default parameters and a spread of parameter values
+allowed by the catalog's domains and rules. Any difference keeps the Piecewise.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import itertools
 import numpy as np
 import sympy as sp
 
-__all__ = ["Maximum", "Minimum", "Step", "minmax_form"]
+__all__ = ["Guarded", "Maximum", "Minimum", "Select2", "Step", "minmax_form"]
 
 
 class Maximum(sp.Function):
@@ -37,6 +39,89 @@ class Step(sp.Function):
     """[cond] as 0/1 in x's dtype, NaN where x is NaN (args: the condition, x)."""
 
     nargs = 2
+
+
+class Select2(sp.Function):
+    """[cond] ? a : b for a, b free of x, as an exact bit select (args: cond, a, b, x);
+    NaN where x is NaN."""
+
+    nargs = 4
+
+
+class Guarded(sp.Function):
+    """Forms chosen at run time by conditions on the parameters.
+
+    args: (cond₁, form₁, cond₂, form₂, …, fallback); the first form whose condition holds
+    for every parameter value is evaluated.
+    """
+
+    @property
+    def alternatives(self) -> list[tuple]:
+        a = self.args
+        return [(a[i], a[i + 1]) for i in range(0, len(a) - 1, 2)] + [(None, a[-1])]
+
+
+def _threshold(cond, x):
+    """(c, above) for a condition x > c, x ≥ c (above) or x < c, x ≤ c; else None."""
+    if not isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan,
+                             sp.LessThan)):
+        return None
+    lhs, rhs = cond.lhs, cond.rhs
+    if lhs == x and not rhs.has(x):
+        return rhs, isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan))
+    if rhs == x and not lhs.has(x):
+        return lhs, isinstance(cond, (sp.StrictLessThan, sp.LessThan))
+    return None
+
+
+def _linear(e, x):
+    """(slope, intercept) of e = slope·x + intercept, or None."""
+    if not e.has(x):
+        return sp.S.Zero, e
+    try:
+        poly = sp.Poly(e, x)
+    except sp.PolynomialError:
+        return None
+    if poly.degree() != 1:
+        return None
+    return poly.coeff_monomial(x), poly.coeff_monomial(1)
+
+
+def _structural_candidates(expr, x):
+    """Faster forms of a two-branch Piecewise split at x = c, exact by construction.
+
+    * linear branches p, q continuous at c, slopes a (above c) and b: max(p, q) when a ≥ b and
+      min(p, q) when a ≤ b, chosen at run time on the parameters (leaky ReLU for any slope);
+    * branches p (above c) and q vanishing at c: p(max(x, c)) + q(min(x, c)) — each branch
+      sees only its own side, and adding the other's exact zero changes nothing (ELU);
+    * two constants: an exact bit select.
+    """
+    if len(expr.args) != 2 or expr.args[-1][1] != sp.true:
+        return []
+    (p, cond), (q, _) = expr.args
+    out = []
+    if not p.has(x) and not q.has(x) and cond.has(x):
+        out.append(Select2(cond, p, q, x))
+    th = _threshold(cond, x)
+    if th is None:
+        return out
+    c, above = th
+    if not above:
+        p, q = q, p  # p: the branch above c
+    lin_p, lin_q = _linear(p, x), _linear(q, x)
+    if lin_p and lin_q and sp.simplify(p.subs(x, c) - q.subs(x, c)) == 0:
+        a, b = lin_p[0], lin_q[0]
+        # a zero slope gives 0·(±inf) = NaN in the branch not taken: such slopes fall back
+        nonzero = sp.And(*[sp.Ne(k, 0) for k in (a, b) if not k.is_nonzero])
+        for first, second in ((q, p), (p, q)):
+            alts = [sp.And(sp.Ge(a, b), nonzero), Maximum(first, second),
+                    sp.And(sp.Le(a, b), nonzero), Minimum(first, second)]
+            out.append(Guarded(*alts, expr))
+    if (p.has(x) and q.has(x) and sp.simplify(p.subs(x, c)) == 0
+            and sp.simplify(q.subs(x, c)) == 0):
+        hi, lo = Maximum(x, c), Minimum(x, c)
+        out.append(p.xreplace({x: hi}) + q.xreplace({x: lo}))
+    return out
 
 
 def _candidates(branches, x):
@@ -125,6 +210,14 @@ def _param_sets(act):
     return ok
 
 
+def _same(got, want) -> bool:
+    """Bit for bit (NaN payloads included), except that +0 and −0 count as the same value."""
+    it = np.int32 if got.dtype == np.float32 else np.int64
+    same = got.view(it) == want.view(it)
+    same |= (got == 0) & (want == 0)
+    return bool(np.all(same))
+
+
 def minmax_form(expr, act, compile_core):
     """``expr`` rewritten as a Max/Min composition of its branches if bit-identical, else expr.
 
@@ -137,7 +230,11 @@ def minmax_form(expr, act, compile_core):
         return expr
     from .kernels import _is_cheap
 
-    if not all(_is_cheap(b) for b, _ in expr.args):
+    candidates = []
+    if all(_is_cheap(b) for b, _ in expr.args):
+        candidates += _candidates(expr.args, act.x)
+    candidates += _structural_candidates(expr, act.x)
+    if not candidates:
         return expr
     names = [p.name for p in act.param_specs]
     psets = _param_sets(act)
@@ -156,7 +253,7 @@ def minmax_form(expr, act, compile_core):
             for xc in cases:
                 with np.errstate(all="ignore"):
                     inputs.append((xc, ps, np.asarray(ref(xc, *ps))))
-    for cand in _candidates(expr.args, act.x):
+    for cand in candidates:
         fn = compile_core(cand)
         good = True
         for xs, ps, want in inputs:
@@ -165,8 +262,7 @@ def minmax_form(expr, act, compile_core):
             if got.dtype != want.dtype or got.shape != want.shape:
                 good = False
                 break
-            it = np.int32 if got.dtype == np.float32 else np.int64
-            if not np.array_equal(got.view(it), want.view(it)):
+            if not _same(got, want):
                 good = False
                 break
         if good:

@@ -15,7 +15,7 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from ..functions import Phi, sigmoid, softplus
 from ..stabilise import Horner, dmul, erfc, sech2
-from .minmax import Maximum, Minimum, Step
+from .minmax import Maximum, Minimum, Select2, Step
 
 __all__ = ["EmitError", "NumpyPrinter", "float_literal"]
 
@@ -102,6 +102,11 @@ class NumpyPrinter:
             from .kernels import pr_cond
 
             return f"_step({pr_cond(self, e.args[0])}, {self._p(e.args[1])})"
+        if isinstance(e, Select2):
+            from .kernels import pr_cond
+
+            cond, a, b, xv = e.args
+            return f"_select2({pr_cond(self, cond)}, {self._p(a)}, {self._p(b)}, {self._p(xv)})"
         if isinstance(e, (Maximum, Minimum)):
             fn = "np.maximum" if isinstance(e, Maximum) else "np.minimum"
             return f"{fn}({self._p(e.args[0])}, {self._p(e.args[1])})"

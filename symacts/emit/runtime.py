@@ -15,6 +15,30 @@ from scipy import special as _sc
 #: elements per block: temporaries of a block stay in cache
 BLOCK = 32768
 
+try:  # NumPy's floating-point error state, set directly (np.errstate costs ~0.8 µs a call)
+    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE, _make_extobj
+    _QUIET = _make_extobj(all="ignore")
+except ImportError:  # another NumPy layout: the public context manager
+    _ERRSTATE = None
+
+
+def _quiet():
+    """Silence floating-point warnings; returns the token for _loud."""
+    if _ERRSTATE is None:
+        e = np.errstate(all="ignore")
+        e.__enter__()
+        return e
+    return _ERRSTATE.set(_QUIET)
+
+
+def _loud(token):
+    """Restore the floating-point error state saved by _quiet."""
+    if _ERRSTATE is None:
+        token.__exit__(None, None, None)
+    else:
+        _ERRSTATE.reset(token)
+
+
 _F16 = np.dtype(np.float16)
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
@@ -110,6 +134,30 @@ def _pick(r, v, mk):
     np.bitwise_xor(ri, t, out=ri)
 
 
+def _select2(m, a, b, x):
+    """[m] ? a : b for a, b free of x, exact bits: b ^ ((a ^ b)·[m]) on the integer views
+    (three passes, no per-element branch); x's own NaN where x is NaN."""
+    dt = x.dtype
+    it = _IT[dt]
+    ai = np.asarray(a, dt).view(it)
+    bi = np.asarray(b, dt).view(it)
+    r = np.asarray(np.multiply(m, ai ^ bi, dtype=it))
+    np.bitwise_xor(r, bi, out=r)
+    r = r.view(dt)
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r, x, where=nan)
+    return r
+
+
+def _into(r, out):
+    """r written into out (if given)."""
+    if out is None:
+        return r
+    np.copyto(out, r)
+    return out
+
+
 def _take(p, x, i):
     """Parameter at the flat indices i of x's shape (scalars pass)."""
     return p if np.ndim(p) == 0 else np.take(np.broadcast_to(p, x.shape), i)
@@ -182,13 +230,18 @@ _DIRECT = set()
 def _run(core, x, ps, threads, n_out, out, dt):
     """core(x, *ps) evaluated in blocks of BLOCK elements, blocks spread over threads."""
     n = x.size
-    direct = core in _DIRECT
     if n <= BLOCK:
-        _nthreads(threads, 1)
-        with np.errstate(all="ignore"):
-            if direct and dt == x.dtype:
-                return core(x, *ps, out=_dest(out, x, None))
+        if threads is not None:
+            _nthreads(threads, 1)
+        token = _quiet()
+        try:
+            if out is not None and core in _DIRECT and dt == x.dtype:
+                d = _dest(out, x, None)
+                return core(x, *ps, out=None if d is None else d.reshape(x.shape))
             return core(x, *ps)
+        finally:
+            _loud(token)
+    direct = core in _DIRECT
     xf = np.ascontiguousarray(x).reshape(-1)
     pf = [p if np.ndim(p) == 0 else np.ascontiguousarray(np.broadcast_to(p, x.shape)).reshape(-1)
           for p in ps]
@@ -202,7 +255,8 @@ def _run(core, x, ps, threads, n_out, out, dt):
     nt = _nthreads(threads, len(starts))
 
     def work(first):
-        with np.errstate(all="ignore"):
+        token = _quiet()
+        try:
             for s in starts[first::nt]:
                 e = min(s + BLOCK, n)
                 args = [p if np.ndim(p) == 0 else p[s:e] for p in pf]
@@ -215,6 +269,8 @@ def _run(core, x, ps, threads, n_out, out, dt):
                 else:
                     for o, v in zip(outs, r):
                         o[s:e] = v
+        finally:
+            _loud(token)
 
     if nt == 1:
         work(0)
