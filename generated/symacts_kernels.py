@@ -310,6 +310,29 @@ def _ret2(rs, dt, out):
     return _ret(rs[0], dt, out[0]), _ret(rs[1], dt, out[1])
 
 
+#: |results| of _hypot inside which a² + b² can neither overflow nor lose bits to underflow
+_HYPOT_SAFE = {_F32: (2.0 ** -60, 2.0 ** 60), _F64: (2.0 ** -500, 2.0 ** 500)}
+
+
+def _hypot(a, b, out=None):
+    """√(a² + b²) as multiply, add, sqrt (np.hypot is a scalar libm loop, ~15 ns per
+    element); elements outside the range where the squares are safe (huge, tiny, inf, NaN)
+    are redone with np.hypot."""
+    if np.ndim(a) == 0 and np.ndim(b) == 0:
+        return _into(np.hypot(a, b), out)
+    r = np.add(np.multiply(a, a), np.multiply(b, b), out=out)
+    np.sqrt(r, out=r)
+    if r.dtype not in _HYPOT_SAFE:
+        return _into(np.hypot(a, b), out)
+    lo, hi = _HYPOT_SAFE[r.dtype]
+    ok = r >= lo
+    ok &= r <= hi
+    if not ok.all():
+        i = np.flatnonzero(~ok)
+        _put(r, i, np.hypot(_take(a, r, i), _take(b, r, i)))
+    return r
+
+
 def _ipow(v, n):
     """vⁿ for an integer n ≥ 3 by multiplication (np.power with an integer exponent runs a
     scalar libm pow, ~100× slower than a multiply)."""
@@ -319,34 +342,34 @@ def _ipow(v, n):
     return r
 
 
-def _sigmoid(u):
+def _sigmoid(u, out=None):
     """σ(u) with e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0 (never overflows)."""
     t = np.exp(-np.abs(u))
     d = 1 + t
     if t.ndim == 0:
-        return np.where(u >= 0, 1 / d, t / d)
+        return _into(np.where(u >= 0, 1 / d, t / d), out)
     # numerator: 1 for u ≥ 0, t (≤ 1) for u < 0, i.e. max(t, [u ≥ 0]); one pass, no select
     np.maximum(t, u >= 0, out=t)
-    return np.divide(t, d, out=t)
+    return np.divide(t, d, out=t if out is None else out)
 
 
-def _softplus(u):
+def _softplus(u, out=None):
     """ln(1 + eᵘ) = max(u, 0) + log1p(e^{−|u|})."""
-    return np.maximum(u, 0) + np.log1p(np.exp(-np.abs(u)))
+    return np.add(np.maximum(u, 0), np.log1p(np.exp(-np.abs(u))), out=out)
 
 
-def _sech2(u):
+def _sech2(u, out=None):
     """sech²(u) = 4t/(1 + t)² with t = e^{−2|u|} (no 1 − tanh² cancellation)."""
     t = np.exp(-2 * np.abs(u))
     d = 1 + t
-    return 4 * t / (d * d)
+    return np.divide(4 * t, d * d, out=out)
 
 
-def _dmul(a, b):
+def _dmul(a, b, out=None):
     """a·b where a decays exponentially: 0 where a underflowed, even if b is ±inf."""
-    r = a * b
+    r = np.multiply(a, b, out=out)
     if r.ndim == 0 or np.shape(a) != r.shape:
-        return np.where(a == 0, a, r)
+        return _into(np.where(a == 0, a, r), out)
     z = a == 0
     if z.any():  # only blocks where a underflowed pay for the select
         _pick(r, a, _mask(z, r))
@@ -387,11 +410,11 @@ def _f_arctan(x, out=None):
 
 
 def _df_arctan(x):
-    return (1 / np.hypot(x, 1))**2
+    return (1 / _hypot(x, 1))**2
 
 
 def _vg_arctan(x):
-    return np.arctan(x), (1 / np.hypot(x, 1))**2
+    return np.arctan(x), (1 / _hypot(x, 1))**2
 
 
 def arctan(x, *, threads=None, out=None):
@@ -429,15 +452,15 @@ def arctan_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_bent_identity(x):
-    return _atinf((x + (0.5 * x * (x / (np.hypot(x, 1) + 1)))), x, np.inf, -np.inf)
+    return _atinf((x + (0.5 * x * (x / (_hypot(x, 1) + 1)))), x, np.inf, -np.inf)
 
 
 def _df_bent_identity(x):
-    return _atinf(((0.5 * x / np.hypot(x, 1)) + 1), x, 1.5, 0.5)
+    return _atinf(((0.5 * x / _hypot(x, 1)) + 1), x, 1.5, 0.5)
 
 
 def _vg_bent_identity(x):
-    t1 = np.hypot(x, 1)
+    t1 = _hypot(x, 1)
     return _atinf((x + (0.5 * x * (x / (t1 + 1)))), x, np.inf, -np.inf), _atinf(((0.5 * x / t1) + 1), x, 1.5, 0.5)
 
 
@@ -521,8 +544,8 @@ def binary_step_value_and_grad(x, *, threads=None, out=None):
 # ---- celu ----------------------------------------------------------------------------------------
 
 
-def _f_celu(x, alpha):
-    return ((alpha * np.expm1((np.minimum(x, 0) / alpha))) + np.maximum(x, 0))
+def _f_celu(x, alpha, out=None):
+    return np.add(alpha * np.expm1(np.minimum(x, 0) / alpha), np.maximum(x, 0), out=out)
 
 
 def _df_celu(x, alpha):
@@ -536,8 +559,8 @@ def _df_celu(x, alpha):
 
 
 def _vg_celu(x, alpha):
-    def __vg_celu_0(x, alpha):
-        return ((alpha * np.expm1((np.minimum(x, 0) / alpha))) + np.maximum(x, 0))
+    def __vg_celu_0(x, alpha, out=None):
+        return np.add(alpha * np.expm1(np.minimum(x, 0) / alpha), np.maximum(x, 0), out=out)
     def __vg_celu_1(x, alpha):
         r0 = np.asarray(np.exp((x / alpha)))
         m = _mask((x > 0), r0)
@@ -612,8 +635,8 @@ def celu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 # ---- elu -----------------------------------------------------------------------------------------
 
 
-def _f_elu(x, alpha):
-    return ((alpha * np.expm1(np.minimum(x, 0))) + np.maximum(x, 0))
+def _f_elu(x, alpha, out=None):
+    return np.add(alpha * np.expm1(np.minimum(x, 0)), np.maximum(x, 0), out=out)
 
 
 def _df_elu(x, alpha):
@@ -627,8 +650,8 @@ def _df_elu(x, alpha):
 
 
 def _vg_elu(x, alpha):
-    def __vg_elu_0(x, alpha):
-        return ((alpha * np.expm1(np.minimum(x, 0))) + np.maximum(x, 0))
+    def __vg_elu_0(x, alpha, out=None):
+        return np.add(alpha * np.expm1(np.minimum(x, 0)), np.maximum(x, 0), out=out)
     def __vg_elu_1(x, alpha):
         r0 = np.asarray((alpha * np.exp(x)))
         m = _mask((x > 0), r0)
@@ -786,12 +809,12 @@ def gaussian_value_and_grad(x, *, threads=None, out=None):
 # ---- gelu ----------------------------------------------------------------------------------------
 
 
-def _f_gelu(x):
-    return _dmul(_sc.ndtr(x), x)
+def _f_gelu(x, out=None):
+    return _dmul(_sc.ndtr(x), x, out=out)
 
 
-def _df_gelu(x):
-    return ((0.3989422804014327 * _dmul(np.exp(-(0.5 * x**2)), x)) + _sc.ndtr(x))
+def _df_gelu(x, out=None):
+    return np.add(0.3989422804014327 * _dmul(np.exp(-(0.5 * x ** 2)), x), _sc.ndtr(x), out=out)
 
 
 def _vg_gelu(x):
@@ -833,14 +856,14 @@ def gelu_value_and_grad(x, *, threads=None, out=None):
 # ---- gelu_sigmoid --------------------------------------------------------------------------------
 
 
-def _f_gelu_sigmoid(x):
-    return _dmul(_sigmoid((1.702 * x)), x)
+def _f_gelu_sigmoid(x, out=None):
+    return _dmul(_sigmoid((1.702 * x)), x, out=out)
 
 
-def _df_gelu_sigmoid(x):
+def _df_gelu_sigmoid(x, out=None):
     t1 = (1.702 * x)
     t2 = _sigmoid(t1)
-    return (t2 + (1.702 * _dmul((t2 * _sigmoid(-(t1))), x)))
+    return np.add(t2, 1.702 * _dmul(t2 * _sigmoid(-t1), x), out=out)
 
 
 def _vg_gelu_sigmoid(x):
@@ -883,14 +906,14 @@ def gelu_sigmoid_value_and_grad(x, *, threads=None, out=None):
 # ---- gelu_tanh -----------------------------------------------------------------------------------
 
 
-def _f_gelu_tanh(x):
-    return _dmul(_sigmoid((1.5957691216057308 * (x + (0.044715 * _ipow(x, 3))))), x)
+def _f_gelu_tanh(x, out=None):
+    return _dmul(_sigmoid((1.5957691216057308 * (x + (0.044715 * _ipow(x, 3))))), x, out=out)
 
 
-def _df_gelu_tanh(x):
+def _df_gelu_tanh(x, out=None):
     t1 = 0.7978845608028654
     t2 = (t1 * (x + (0.044715 * _ipow(x, 3))))
-    return ((0.5 * t1 * _dmul(_sech2(t2), (x * ((0.134145 * x**2) + 1)))) + _sigmoid((2 * t2)))
+    return np.add(0.5 * t1 * _dmul(_sech2(t2), x * (0.134145 * x ** 2 + 1)), _sigmoid(2 * t2), out=out)
 
 
 def _vg_gelu_tanh(x):
@@ -1306,11 +1329,11 @@ def identity_value_and_grad(x, *, threads=None, out=None):
 
 def _f_isrlu(x, alpha):
     t1 = np.minimum(x, 0)
-    return _atinf(((t1 / np.hypot((t1 * np.sqrt(alpha)), 1)) + np.maximum(x, 0)), x, None, -((1 / np.sqrt(alpha))))
+    return _atinf(((t1 / _hypot((t1 * np.sqrt(alpha)), 1)) + np.maximum(x, 0)), x, None, -((1 / np.sqrt(alpha))))
 
 
 def _df_isrlu(x, alpha):
-    r0 = np.asarray(_ipow((1 / np.hypot((x * np.sqrt(alpha)), 1)), 3))
+    r0 = np.asarray(_ipow((1 / _hypot((x * np.sqrt(alpha)), 1)), 3))
     m = _mask((x >= 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
@@ -1322,9 +1345,9 @@ def _df_isrlu(x, alpha):
 def _vg_isrlu(x, alpha):
     def __vg_isrlu_0(x, alpha):
         t1 = np.minimum(x, 0)
-        return _atinf(((t1 / np.hypot((t1 * np.sqrt(alpha)), 1)) + np.maximum(x, 0)), x, None, -((1 / np.sqrt(alpha))))
+        return _atinf(((t1 / _hypot((t1 * np.sqrt(alpha)), 1)) + np.maximum(x, 0)), x, None, -((1 / np.sqrt(alpha))))
     def __vg_isrlu_1(x, alpha):
-        r0 = np.asarray(_ipow((1 / np.hypot((x * np.sqrt(alpha)), 1)), 3))
+        r0 = np.asarray(_ipow((1 / _hypot((x * np.sqrt(alpha)), 1)), 3))
         m = _mask((x >= 0), r0)
         _pick(r0, 1, m)
         nan = np.isnan(x)
@@ -1335,7 +1358,7 @@ def _vg_isrlu(x, alpha):
 
 
 def _dp_isrlu_alpha(x, alpha):
-    r0 = np.asarray(-(0.5 * _ipow((x / np.hypot((x * np.sqrt(alpha)), 1)), 3)))
+    r0 = np.asarray(-(0.5 * _ipow((x / _hypot((x * np.sqrt(alpha)), 1)), 3)))
     m = _mask((x >= 0), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
@@ -1391,20 +1414,20 @@ def isrlu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 
 
 def _f_isru(x, alpha):
-    return _atinf((x / np.hypot((x * np.sqrt(alpha)), 1)), x, (1 / np.sqrt(alpha)), -((1 / np.sqrt(alpha))))
+    return _atinf((x / _hypot((x * np.sqrt(alpha)), 1)), x, (1 / np.sqrt(alpha)), -((1 / np.sqrt(alpha))))
 
 
 def _df_isru(x, alpha):
-    return _ipow((1 / np.hypot((x * np.sqrt(alpha)), 1)), 3)
+    return _ipow((1 / _hypot((x * np.sqrt(alpha)), 1)), 3)
 
 
 def _vg_isru(x, alpha):
-    t1 = np.hypot((x * np.sqrt(alpha)), 1)
+    t1 = _hypot((x * np.sqrt(alpha)), 1)
     return _atinf((x / t1), x, (1 / np.sqrt(alpha)), -((1 / np.sqrt(alpha)))), _ipow((1 / t1), 3)
 
 
 def _dp_isru_alpha(x, alpha):
-    return _atinf(-(0.5 * _ipow((x / np.hypot((x * np.sqrt(alpha)), 1)), 3)), x, -(0.5 * _ipow((1 / np.sqrt(alpha)), 3)), (0.5 * _ipow((1 / np.sqrt(alpha)), 3)))
+    return _atinf(-(0.5 * _ipow((x / _hypot((x * np.sqrt(alpha)), 1)), 3)), x, -(0.5 * _ipow((1 / np.sqrt(alpha)), 3)), (0.5 * _ipow((1 / np.sqrt(alpha)), 3)))
 
 
 def isru(x, *, alpha=1.0, threads=None, out=None):
@@ -1550,8 +1573,8 @@ def _f_logsigmoid(x):
     return -(_softplus(-(x)))
 
 
-def _df_logsigmoid(x):
-    return _sigmoid(-(x))
+def _df_logsigmoid(x, out=None):
+    return _sigmoid(-(x), out=out)
 
 
 def _vg_logsigmoid(x):
@@ -1593,13 +1616,13 @@ def logsigmoid_value_and_grad(x, *, threads=None, out=None):
 # ---- mish ----------------------------------------------------------------------------------------
 
 
-def _f_mish(x):
-    return _dmul(np.tanh(_softplus(x)), x)
+def _f_mish(x, out=None):
+    return _dmul(np.tanh(_softplus(x)), x, out=out)
 
 
-def _df_mish(x):
+def _df_mish(x, out=None):
     t1 = _softplus(x)
-    return (np.tanh(t1) + _dmul((_sech2(t1) * _sigmoid(x)), x))
+    return np.add(np.tanh(t1), _dmul(_sech2(t1) * _sigmoid(x), x), out=out)
 
 
 def _vg_mish(x):
@@ -1940,8 +1963,8 @@ def rrelu_value_and_grad(x, *, lower=0.125, upper=0.3333333333333333, training=F
 # ---- selu ----------------------------------------------------------------------------------------
 
 
-def _f_selu(x):
-    return ((1.0507009873554805 * np.maximum(x, 0)) + (1.7580993408473768 * np.expm1(np.minimum(x, 0))))
+def _f_selu(x, out=None):
+    return np.add(1.0507009873554805 * np.maximum(x, 0), 1.7580993408473768 * np.expm1(np.minimum(x, 0)), out=out)
 
 
 def _df_selu(x):
@@ -1955,8 +1978,8 @@ def _df_selu(x):
 
 
 def _vg_selu(x):
-    def __vg_selu_0(x):
-        return ((1.0507009873554805 * np.maximum(x, 0)) + (1.7580993408473768 * np.expm1(np.minimum(x, 0))))
+    def __vg_selu_0(x, out=None):
+        return np.add(1.0507009873554805 * np.maximum(x, 0), 1.7580993408473768 * np.expm1(np.minimum(x, 0)), out=out)
     def __vg_selu_1(x):
         r0 = np.asarray((1.7580993408473768 * np.exp(x)))
         m = _mask((x > 0), r0)
@@ -2002,12 +2025,12 @@ def selu_value_and_grad(x, *, threads=None, out=None):
 # ---- sigmoid -------------------------------------------------------------------------------------
 
 
-def _f_sigmoid(x):
-    return _sigmoid(x)
+def _f_sigmoid(x, out=None):
+    return _sigmoid(x, out=out)
 
 
-def _df_sigmoid(x):
-    return (_sigmoid(x) * _sigmoid(-(x)))
+def _df_sigmoid(x, out=None):
+    return np.multiply(_sigmoid(x), _sigmoid(-x), out=out)
 
 
 def _vg_sigmoid(x):
@@ -2049,13 +2072,13 @@ def sigmoid_value_and_grad(x, *, threads=None, out=None):
 # ---- silu ----------------------------------------------------------------------------------------
 
 
-def _f_silu(x):
-    return _dmul(_sigmoid(x), x)
+def _f_silu(x, out=None):
+    return _dmul(_sigmoid(x), x, out=out)
 
 
-def _df_silu(x):
+def _df_silu(x, out=None):
     t1 = _sigmoid(x)
-    return (t1 + _dmul((t1 * _sigmoid(-(x))), x))
+    return np.add(t1, _dmul(t1 * _sigmoid(-x), x), out=out)
 
 
 def _vg_silu(x):
@@ -2233,12 +2256,12 @@ def sinusoid_value_and_grad(x, *, threads=None, out=None):
 # ---- softplus ------------------------------------------------------------------------------------
 
 
-def _f_softplus(x, beta):
-    return (_softplus((x * beta)) / beta)
+def _f_softplus(x, beta, out=None):
+    return np.divide(_softplus(x * beta), beta, out=out)
 
 
-def _df_softplus(x, beta):
-    return _sigmoid((x * beta))
+def _df_softplus(x, beta, out=None):
+    return _sigmoid((x * beta), out=out)
 
 
 def _vg_softplus(x, beta):
@@ -2558,11 +2581,9 @@ def sparse_sigmoid_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_squareplus(x, b):
-    r0 = np.asarray((0.5 * b / (-x + np.hypot(x, np.sqrt(b)))))
-    i = np.flatnonzero((x >= 0))
-    xm = np.take(x, i)
-    b_m = _take(b, x, i)
-    _put(r0, i, ((0.5 * xm) + (0.5 * np.hypot(xm, np.sqrt(b_m)))))
+    r0 = np.asarray((0.5 * b / (-x + _hypot(x, np.sqrt(b)))))
+    m = _mask((x >= 0), r0)
+    _pick(r0, ((0.5 * x) + (0.5 * _hypot(x, np.sqrt(b)))), m)
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -2570,12 +2591,10 @@ def _f_squareplus(x, b):
 
 
 def _df_squareplus(x, b):
-    t1 = np.hypot(x, np.sqrt(b))
+    t1 = _hypot(x, np.sqrt(b))
     r0 = np.asarray((0.5 * b / (t1 * (t1 - x))))
-    i = np.flatnonzero((x >= 0))
-    xm = np.take(x, i)
-    b_m = _take(b, x, i)
-    _put(r0, i, ((0.5 * xm / np.hypot(xm, np.sqrt(b_m))) + 0.5))
+    m = _mask((x >= 0), r0)
+    _pick(r0, ((0.5 * x / _hypot(x, np.sqrt(b))) + 0.5), m)
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -2584,7 +2603,7 @@ def _df_squareplus(x, b):
 
 
 def _vg_squareplus(x, b):
-    t1 = np.hypot(x, np.sqrt(b))
+    t1 = _hypot(x, np.sqrt(b))
     t2 = (0.5 * b / (t1 - x))
     r0 = np.asarray(t2)
     r1 = np.asarray((t2 / t1))
@@ -2592,7 +2611,7 @@ def _vg_squareplus(x, b):
     xm = np.take(x, i)
     b_m = _take(b, x, i)
     t3 = (0.5 * xm)
-    t4 = np.hypot(xm, np.sqrt(b_m))
+    t4 = _hypot(xm, np.sqrt(b_m))
     _put(r0, i, (t3 + (0.5 * t4)))
     _put(r1, i, ((t3 / t4) + 0.5))
     nan = np.isnan(x)
@@ -2603,8 +2622,8 @@ def _vg_squareplus(x, b):
     return r0, r1
 
 
-def _dp_squareplus_b(x, b):
-    return (0.25 / np.hypot(x, np.sqrt(b)))
+def _dp_squareplus_b(x, b, out=None):
+    return np.divide(0.25, _hypot(x, np.sqrt(b)), out=out)
 
 
 def squareplus(x, *, b=4.0, threads=None, out=None):
@@ -2652,14 +2671,14 @@ def squareplus_value_and_grad(x, *, b=4.0, threads=None, out=None):
 # ---- swish ---------------------------------------------------------------------------------------
 
 
-def _f_swish(x, beta):
-    return _dmul(_sigmoid((beta * x)), x)
+def _f_swish(x, beta, out=None):
+    return _dmul(_sigmoid((beta * x)), x, out=out)
 
 
-def _df_swish(x, beta):
+def _df_swish(x, beta, out=None):
     t1 = (beta * x)
     t2 = _sigmoid(t1)
-    return (t2 + (beta * _dmul((t2 * _sigmoid(-(t1))), x)))
+    return np.add(t2, beta * _dmul(t2 * _sigmoid(-t1), x), out=out)
 
 
 def _vg_swish(x, beta):
@@ -2668,9 +2687,9 @@ def _vg_swish(x, beta):
     return _dmul(t2, x), (t2 + (beta * _dmul((t2 * _sigmoid(-(t1))), x)))
 
 
-def _dp_swish_beta(x, beta):
+def _dp_swish_beta(x, beta, out=None):
     t1 = (beta * x)
-    return _dmul((_sigmoid(t1) * _sigmoid(-(t1))), x**2)
+    return _dmul((_sigmoid(t1) * _sigmoid(-(t1))), x**2, out=out)
 
 
 def swish(x, *, beta=1.0, threads=None, out=None):
@@ -2719,8 +2738,8 @@ def _f_tanh(x, out=None):
     return np.tanh(x, out=out)
 
 
-def _df_tanh(x):
-    return _sech2(x)
+def _df_tanh(x, out=None):
+    return _sech2(x, out=out)
 
 
 def _vg_tanh(x):
@@ -3067,28 +3086,56 @@ tanh_shrink_value_and_grad = tanhshrink_value_and_grad
 #: cores whose last ufunc writes into out=
 _DIRECT.update({
     _df_exponential,
+    _df_gelu,
+    _df_gelu_sigmoid,
+    _df_gelu_tanh,
+    _df_logsigmoid,
+    _df_mish,
+    _df_sigmoid,
+    _df_silu,
     _df_sinusoid,
+    _df_softplus,
     _df_sparse_plus,
+    _df_swish,
+    _df_tanh,
+    _dmul,
     _dp_leaky_relu_negative_slope,
     _dp_prelu_a,
     _dp_rrelu_lower,
     _dp_rrelu_upper,
+    _dp_squareplus_b,
+    _dp_swish_beta,
     _f_arctan,
+    _f_celu,
+    _f_elu,
     _f_exponential,
     _f_gaussian,
+    _f_gelu,
+    _f_gelu_sigmoid,
+    _f_gelu_tanh,
     _f_hard_sigmoid_keras2,
     _f_hardsigmoid,
     _f_hardtanh,
     _f_identity,
     _f_leaky_relu,
+    _f_mish,
     _f_prelu,
     _f_relu,
     _f_relu6,
     _f_rrelu,
+    _f_selu,
+    _f_sigmoid,
+    _f_silu,
     _f_sinusoid,
+    _f_softplus,
     _f_softshrink,
     _f_sparse_sigmoid,
+    _f_swish,
     _f_tanh,
+    _hypot,
+    _sech2,
+    _sigmoid,
+    _softplus,
 })
 
 

@@ -124,7 +124,8 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
-CONFIG_HEAD = ["activation", "memcpy ms", "f ms", "f ×mc", "f(out=) ×mc", "f' ×mc", "f,f' ×mc",
+CONFIG_HEAD = ["activation", "memcpy ms", "f ms", "f ×mc", "f ×copy", "f(out=) ×mc", "f' ×mc",
+               "f,f' ×mc",
                "torch f / f", "torch f+autograd / f,f'", "aten bwd / f,f'", "aten bwd / f'",
                "tutorial f / f", "tutorial f' / f'", "lambdify f / f", "lambdify f' / f'"]
 
@@ -139,6 +140,7 @@ def config_rows(tab: Table, dtype: str, n: int, threads: int, acts: list[str]
             g(dtype, n, threads, act, "memcpy", "copyto"),
             g(dtype, n, threads, act, "symacts", "f"),
             tab.memcpy_multiple(dtype, n, threads, act, "f"),
+            tab.memcpy_multiple(dtype, n, threads, act, "f", "copy"),
             tab.memcpy_multiple(dtype, n, threads, act, "f_out"),
             tab.memcpy_multiple(dtype, n, threads, act, "df"),
             tab.memcpy_multiple(dtype, n, threads, act, "vg"),
@@ -281,7 +283,9 @@ def markdown(result: dict[str, Any], env: dict[str, Any], command: str, cfg: Any
           "warm-up; the table gives the **median** per call. Rounds: "
           + ", ".join(f"N={_n(n)}: {cfg.repeats_for(n)}" for n in tab.sizes) + ".",
           "- memcpy = `np.copyto(buf, x)` into a preallocated array (reads N, writes N; "
-          "single-threaded). `×mc` = time / memcpy time of the same group.",
+          "single-threaded). `×mc` = time / memcpy time of the same group. `×copy` = time / "
+          "`x.copy()` (a new array: the page faults of fresh memory included, as in `f`); "
+          "target 3 compares `f` with `x.copy()` and `f(out=)` with `copyto`.",
           "- Ratios are **speed-ups of symacts**: time of the other / time of symacts "
           "(> 1: symacts faster). `f` = `NAME(x)`, `f(out=)` = `NAME(x, out=buf)`, "
           "`f'` = `NAME_grad(x)`, `f,f'` = `NAME_value_and_grad(x)`.",

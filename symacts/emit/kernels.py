@@ -200,6 +200,8 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
             # np.positive: a copy (NaN bits kept) that can write into out=
             v = f"_full(x, {v})" if not e.has(x) else ("np.positive(x)" if v == "x" else v)
             outs.append(f"_atinf({v}, x, {fx})" if fx else v)
+        if len(outs) == 1:
+            outs[0] = _as_ufunc_call(outs[0])
         if len(outs) == 1 and _is_ufunc_call(outs[0]):
             # the last ufunc writes straight into the caller's block of the output
             head = f"def {fname}({sig}, out=None):"
@@ -293,7 +295,7 @@ def _guarded_core(fname: str, g: Guarded, x, pnames: list[str], psyms: dict,
 _GATHER_COST = 16
 
 #: rough cost of one call, in passes of a multiply over the block
-_CALL_COST = {sp.exp: 3, sp.log: 3, sp.tanh: 3, sp.erf: 15, sp.erfc: 15, hypot: 10}
+_CALL_COST = {sp.exp: 3, sp.log: 3, sp.tanh: 3, sp.erf: 15, sp.erfc: 15, hypot: 6}
 
 
 def _cost(e) -> int:
@@ -311,12 +313,31 @@ def _cost(e) -> int:
     return c
 
 
+#: runtime helpers that take ``out=`` like a ufunc
+_OUT_HELPERS = {"_sigmoid", "_softplus", "_sech2", "_dmul", "_hypot"}
+
+_BINOP_UFUNC = {"Add": "np.add", "Sub": "np.subtract", "Mult": "np.multiply",
+                "Div": "np.divide"}
+
+
+def _as_ufunc_call(v: str) -> str:
+    """A printed ``a op b`` as ``np.<ufunc>(a, b)`` (so that it can take ``out=``)."""
+    import ast
+
+    node = ast.parse(v, mode="eval").body
+    if isinstance(node, ast.BinOp) and type(node.op).__name__ in _BINOP_UFUNC:
+        return (f"{_BINOP_UFUNC[type(node.op).__name__]}({ast.unparse(node.left)}, "
+                f"{ast.unparse(node.right)})")
+    return v
+
+
 def _is_ufunc_call(v: str) -> bool:
     """``v`` is one call ``np.<ufunc>(...)`` (its result can go to ``out=``)."""
     import numpy as np
 
     name = v.split("(", 1)[0]
-    if not name.startswith("np.") or not isinstance(getattr(np, name[3:], None), np.ufunc):
+    if name not in _OUT_HELPERS and not (
+            name.startswith("np.") and isinstance(getattr(np, name[3:], None), np.ufunc)):
         return False
     depth = 0
     for i, ch in enumerate(v):

@@ -125,7 +125,7 @@ class NumpyPrinter:
         if isinstance(e, dmul):
             return f"_dmul({self._p(e.args[0])}, {self._p(e.args[1])})"
         if isinstance(e, hypot):
-            return f"np.hypot({self._p(e.args[0])}, {self._p(e.args[1])})"
+            return f"_hypot({self._p(e.args[0])}, {self._p(e.args[1])})"
         if isinstance(e, (sp.Max, sp.Min)):
             fn = "np.maximum" if isinstance(e, sp.Max) else "np.minimum"
             out = self._p(e.args[0])
