@@ -86,6 +86,11 @@ def _par(v, name, dt):
     return a.astype(dt)
 
 
+def _w(v):
+    """A 0-d result as a Python float (weak: keeps float32 blocks float32), arrays as they are."""
+    return float(v) if np.ndim(v) == 0 else v
+
+
 def _all(v):
     """np.all for comparisons of arrays; Python bools (float parameters) pass straight."""
     return v if v.__class__ is bool else bool(np.all(v))
@@ -1329,11 +1334,11 @@ def identity_value_and_grad(x, *, threads=None, out=None):
 
 def _f_isrlu(x, alpha):
     t1 = np.minimum(x, 0)
-    return _atinf(((t1 / _hypot((t1 * np.sqrt(alpha)), 1)) + np.maximum(x, 0)), x, None, -((1 / np.sqrt(alpha))))
+    return _atinf(((t1 / _hypot((t1 * _w(np.sqrt(alpha))), 1)) + np.maximum(x, 0)), x, None, -(_w((1 / np.sqrt(alpha)))))
 
 
 def _df_isrlu(x, alpha):
-    r0 = np.asarray(_ipow((1 / _hypot((x * np.sqrt(alpha)), 1)), 3))
+    r0 = np.asarray(_ipow((1 / _hypot((x * _w(np.sqrt(alpha))), 1)), 3))
     m = _mask((x >= 0), r0)
     _pick(r0, 1, m)
     nan = np.isnan(x)
@@ -1345,9 +1350,9 @@ def _df_isrlu(x, alpha):
 def _vg_isrlu(x, alpha):
     def __vg_isrlu_0(x, alpha):
         t1 = np.minimum(x, 0)
-        return _atinf(((t1 / _hypot((t1 * np.sqrt(alpha)), 1)) + np.maximum(x, 0)), x, None, -((1 / np.sqrt(alpha))))
+        return _atinf(((t1 / _hypot((t1 * _w(np.sqrt(alpha))), 1)) + np.maximum(x, 0)), x, None, -(_w((1 / np.sqrt(alpha)))))
     def __vg_isrlu_1(x, alpha):
-        r0 = np.asarray(_ipow((1 / _hypot((x * np.sqrt(alpha)), 1)), 3))
+        r0 = np.asarray(_ipow((1 / _hypot((x * _w(np.sqrt(alpha))), 1)), 3))
         m = _mask((x >= 0), r0)
         _pick(r0, 1, m)
         nan = np.isnan(x)
@@ -1358,13 +1363,13 @@ def _vg_isrlu(x, alpha):
 
 
 def _dp_isrlu_alpha(x, alpha):
-    r0 = np.asarray(-(0.5 * _ipow((x / _hypot((x * np.sqrt(alpha)), 1)), 3)))
+    r0 = np.asarray(-(0.5 * _ipow((x / _hypot((x * _w(np.sqrt(alpha))), 1)), 3)))
     m = _mask((x >= 0), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
-    _atinf(r0, x, None, (0.5 * _ipow((1 / np.sqrt(alpha)), 3)))
+    _atinf(r0, x, None, (0.5 * _w(_ipow((1 / np.sqrt(alpha)), 3))))
     return r0
 
 
@@ -1414,20 +1419,20 @@ def isrlu_value_and_grad(x, *, alpha=1.0, threads=None, out=None):
 
 
 def _f_isru(x, alpha):
-    return _atinf((x / _hypot((x * np.sqrt(alpha)), 1)), x, (1 / np.sqrt(alpha)), -((1 / np.sqrt(alpha))))
+    return _atinf((x / _hypot((x * _w(np.sqrt(alpha))), 1)), x, _w((1 / np.sqrt(alpha))), -(_w((1 / np.sqrt(alpha)))))
 
 
 def _df_isru(x, alpha):
-    return _ipow((1 / _hypot((x * np.sqrt(alpha)), 1)), 3)
+    return _ipow((1 / _hypot((x * _w(np.sqrt(alpha))), 1)), 3)
 
 
 def _vg_isru(x, alpha):
-    t1 = _hypot((x * np.sqrt(alpha)), 1)
-    return _atinf((x / t1), x, (1 / np.sqrt(alpha)), -((1 / np.sqrt(alpha)))), _ipow((1 / t1), 3)
+    t1 = _hypot((x * _w(np.sqrt(alpha))), 1)
+    return _atinf((x / t1), x, _w((1 / np.sqrt(alpha))), -(_w((1 / np.sqrt(alpha))))), _ipow((1 / t1), 3)
 
 
 def _dp_isru_alpha(x, alpha):
-    return _atinf(-(0.5 * _ipow((x / _hypot((x * np.sqrt(alpha)), 1)), 3)), x, -(0.5 * _ipow((1 / np.sqrt(alpha)), 3)), (0.5 * _ipow((1 / np.sqrt(alpha)), 3)))
+    return _atinf(-(0.5 * _ipow((x / _hypot((x * _w(np.sqrt(alpha))), 1)), 3)), x, -(0.5 * _w(_ipow((1 / np.sqrt(alpha)), 3))), (0.5 * _w(_ipow((1 / np.sqrt(alpha)), 3))))
 
 
 def isru(x, *, alpha=1.0, threads=None, out=None):
@@ -2581,9 +2586,9 @@ def sparse_sigmoid_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_squareplus(x, b):
-    r0 = np.asarray((0.5 * b / (-x + _hypot(x, np.sqrt(b)))))
+    r0 = np.asarray((0.5 * b / (-x + _hypot(x, _w(np.sqrt(b))))))
     m = _mask((x >= 0), r0)
-    _pick(r0, ((0.5 * x) + (0.5 * _hypot(x, np.sqrt(b)))), m)
+    _pick(r0, ((0.5 * x) + (0.5 * _hypot(x, _w(np.sqrt(b))))), m)
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -2591,10 +2596,10 @@ def _f_squareplus(x, b):
 
 
 def _df_squareplus(x, b):
-    t1 = _hypot(x, np.sqrt(b))
+    t1 = _hypot(x, _w(np.sqrt(b)))
     r0 = np.asarray((0.5 * b / (t1 * (t1 - x))))
     m = _mask((x >= 0), r0)
-    _pick(r0, ((0.5 * x / _hypot(x, np.sqrt(b))) + 0.5), m)
+    _pick(r0, ((0.5 * x / _hypot(x, _w(np.sqrt(b)))) + 0.5), m)
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -2603,7 +2608,7 @@ def _df_squareplus(x, b):
 
 
 def _vg_squareplus(x, b):
-    t1 = _hypot(x, np.sqrt(b))
+    t1 = _hypot(x, _w(np.sqrt(b)))
     t2 = (0.5 * b / (t1 - x))
     r0 = np.asarray(t2)
     r1 = np.asarray((t2 / t1))
@@ -2611,7 +2616,7 @@ def _vg_squareplus(x, b):
     xm = np.take(x, i)
     b_m = _take(b, x, i)
     t3 = (0.5 * xm)
-    t4 = _hypot(xm, np.sqrt(b_m))
+    t4 = _hypot(xm, _w(np.sqrt(b_m)))
     _put(r0, i, (t3 + (0.5 * t4)))
     _put(r1, i, ((t3 / t4) + 0.5))
     nan = np.isnan(x)
@@ -2623,7 +2628,7 @@ def _vg_squareplus(x, b):
 
 
 def _dp_squareplus_b(x, b, out=None):
-    return np.divide(0.25, _hypot(x, np.sqrt(b)), out=out)
+    return np.divide(0.25, _hypot(x, _w(np.sqrt(b))), out=out)
 
 
 def squareplus(x, *, b=4.0, threads=None, out=None):

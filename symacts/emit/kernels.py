@@ -128,17 +128,18 @@ class _Body:
                indent: str) -> list[str]:
         """Emit common subexpressions; return printed expressions."""
         names = {self.x: xname, **{self.psyms[p]: pmap[p] for p in self.pnames}}
+        pscalars = {self.psyms[p] for p in self.pnames}
         # Horner polynomials are printed whole, before CSE can split them
         hreps = {}
         for e in exprs:
             for h in e.atoms(Horner):
                 if h not in hreps:
-                    pr = NumpyPrinter(self.x, names)
+                    pr = NumpyPrinter(self.x, names, scalars=pscalars)
                     if len(h.args) == 3 and not h.args[2].is_Symbol:
                         v = sp.Symbol(self.tmp())
                         self.lines.append(f"{indent}{v} = {pr(h.args[2])}")
                         names[v] = str(v)
-                        pr = NumpyPrinter(self.x, names)
+                        pr = NumpyPrinter(self.x, names, scalars=pscalars)
                         h_print = Horner(h.args[0], h.args[1], v)
                     else:
                         h_print = h
@@ -148,16 +149,19 @@ class _Body:
                         sq = self.tmp()
                         v = pr(value)
                         self.lines.append(f"{indent}{sq} = {v} * {v}")
-                        pr = NumpyPrinter(self.x, names, {value: sq})
+                        pr = NumpyPrinter(self.x, names, {value: sq}, scalars=pscalars)
                     s = sp.Symbol(self.tmp())
                     hreps[h] = s
                     self.lines.append(f"{indent}{s} = {pr(h_print)}")
                     names[s] = str(s)
         exprs = [e.xreplace(hreps) for e in exprs]
         reps, reduced = sp.cse(exprs, symbols=_Tmp(self), order="none")
-        for s, _ in reps:
+        scalars = {self.psyms[p] for p in self.pnames}
+        for s, v in reps:
             names[s] = str(s)
-        pr = NumpyPrinter(self.x, names)
+            if v.free_symbols <= scalars:
+                scalars.add(s)
+        pr = NumpyPrinter(self.x, names, scalars=scalars)
         for s, v in reps:
             self.lines.append(f"{indent}{s} = {pr(v)}")
         return [pr(e) for e in reduced]
@@ -187,7 +191,8 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
     if len(exprs) == 1 and isinstance(exprs[0], Guarded):
         return _guarded_core(fname, exprs[0], x, pnames, psyms, limits)
     b = _Body(x, pnames, psyms)
-    pr0 = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}})
+    pr0 = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}},
+                       scalars=set(psyms.values()))
     fixes = [_limit_fix(pr0, lim) for lim in limits]
     sig = ", ".join(["x", *pnames])
     head = f"def {fname}({sig}):"
@@ -220,7 +225,8 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         return "\n".join(lines)
     rs = [f"r{i}" for i in range(len(exprs))]
     branch_lists = [_branches(e) for e in exprs]
-    pr_full = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}})
+    pr_full = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}},
+                       scalars=set(psyms.values()))
     n_br = len(conds[0])
     # First match wins: fill with the last branch, then overwrite with branches n-2 … 0 where
     # their own condition holds. Every branch is evaluated on the whole block (floating-point
@@ -273,7 +279,8 @@ def _guarded_core(fname: str, g: Guarded, x, pnames: list[str], psyms: dict,
                   limits: list) -> str:
     """A core that picks the first form whose parameter condition holds (per block)."""
     sig = ", ".join(["x", *pnames])
-    pr = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}})
+    pr = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}},
+                       scalars=set(psyms.values()))
     lines = [f"def {fname}({sig}, out=None):"]
     for i, (cond, e) in enumerate(g.alternatives):
         if cond == sp.false:

@@ -78,9 +78,12 @@ class NumpyPrinter:
     """Print a stabilised SymPy expression as a NumPy expression string."""
 
     def __init__(self, x: sp.Symbol, names: dict[sp.Symbol, str],
-                 squares: dict | None = None):
+                 squares: dict | None = None, scalars: set | None = None):
         self.x = x
         self.names = dict(names)
+        #: symbols that hold parameter values (not x's shape): functions of these only are
+        #: printed through _w
+        self.scalars = set(scalars or ())
         #: value -> name of a precomputed value² (used by Horner forms in value²)
         self.squares = dict(squares or {})
         for n in self.names.values():
@@ -94,6 +97,15 @@ class NumpyPrinter:
     def _p(self, e: sp.Basic) -> str:
         if e in self.names:
             return self.names[e]
+        if (isinstance(e, (sp.Function, sp.Pow)) and e.free_symbols
+                and e.free_symbols <= self.scalars):
+            # a function of parameters only: a NumPy scalar result (np.sqrt(alpha)) would
+            # promote float32 blocks to float64; _w keeps it a weak Python float
+            s = self._p_any(e)
+            return f"_w({s})" if "np." in s or "_sc." in s else s
+        return self._p_any(e)
+
+    def _p_any(self, e: sp.Basic) -> str:
         if isinstance(e, sp.Symbol):
             raise EmitError(f"unknown symbol {e} (not x and not a parameter)")
         if e is sp.oo or e is sp.S.NegativeInfinity:

@@ -76,6 +76,11 @@ def _par(v, name, dt):
     return a.astype(dt)
 
 
+def _w(v):
+    """A 0-d result as a Python float (weak: keeps float32 blocks float32), arrays as they are."""
+    return float(v) if np.ndim(v) == 0 else v
+
+
 def _all(v):
     """np.all for comparisons of arrays; Python bools (float parameters) pass straight."""
     return v if v.__class__ is bool else bool(np.all(v))
