@@ -321,7 +321,7 @@ def _cost(e) -> int:
 
 
 #: runtime helpers that take ``out=`` like a ufunc
-_OUT_HELPERS = {"_sigmoid", "_softplus", "_sech2", "_dmul", "_hypot"}
+_OUT_HELPERS = {"_sigmoid", "_softplus", "_sech2", "_dmul", "_hypot", "_clip"}
 
 _BINOP_UFUNC = {"Add": "np.add", "Sub": "np.subtract", "Mult": "np.multiply",
                 "Div": "np.divide"}
@@ -361,6 +361,8 @@ def pr_cond(pr: NumpyPrinter, c) -> str:
 
     if c == sp.true:
         return "np.ones(x.shape, bool)"
+    if isinstance(c, sp.Symbol) and c in pr.names:  # a condition named by CSE
+        return pr.names[c]
     if isinstance(c, sp.Or):
         return "(" + " | ".join(f"({pr_cond(pr, a)})" for a in c.args) + ")"
     if isinstance(c, sp.And):

@@ -1,12 +1,13 @@
 """Faster forms of Piecewise outputs, used only when they give the same values.
 
 A first-match ``Piecewise`` costs a comparison and a bit select per branch. Cheaper forms: a
-max/min composition of the branches (relu6 as ``Min(Max(x, 0), 6)``), a max or min of linear
-branches chosen at run time on the parameters (leaky ReLU), the split sum
-p(max(x, c)) + q(min(x, c)) of branches that vanish at the kink (ELU), and an exact bit select
-of two constants. A candidate is accepted only if it matches the Piecewise as printed: both are
-compiled and compared bit for bit (NaN payloads included; +0 and −0 count as the same value)
-in float32 and float64, on a dense set of points around every branch boundary, on special
+max/min composition of the branches (relu6 as ``Min(Max(x, 0), 6)``, printed as one clip
+where the bounds are free of x), a max or min of linear branches chosen at run time on the
+parameters (leaky ReLU), the split sum p(max(x, c)) + q(min(x, c)) of branches that vanish at
+the kink (ELU), an exact bit select of two constants, and p·[cond] when the other branch is
+zero. A candidate is accepted only if it matches the Piecewise as printed: both are compiled
+and compared bit for bit (NaN payloads included; +0 and −0 count as the same value) in
+float32 and float64, on a dense set of points around every branch boundary, on special
 values and on random inputs, for the default parameters and a spread of parameter values
 allowed by the catalog's domains and rules. Any difference keeps the Piecewise.
 """
@@ -18,7 +19,7 @@ import itertools
 import numpy as np
 import sympy as sp
 
-__all__ = ["Guarded", "Maximum", "Minimum", "Select2", "Step", "minmax_form"]
+__all__ = ["Clip", "Guarded", "Masked", "Maximum", "Minimum", "Select2", "Step", "minmax_form"]
 
 
 class Maximum(sp.Function):
@@ -46,6 +47,51 @@ class Select2(sp.Function):
     NaN where x is NaN."""
 
     nargs = 4
+
+
+class Clip(sp.Function):
+    """min(max(a, lo), hi) in one pass: the clip ufunc (args: a, lo, hi; lo, hi free of x)."""
+
+    nargs = 3
+
+
+def _clipped(e, x):
+    """Max/Min against bounds free of x rewritten as Clip (one pass instead of one per bound)."""
+    def bound(n, cls):
+        """(argument, bound) of a Maximum/Minimum n with one side free of x, else None."""
+        if isinstance(n, cls):
+            for a, c in (n.args, n.args[::-1]):
+                if a.has(x) and not c.has(x):
+                    return a, c
+        return None
+
+    def rw(n):
+        mn = bound(n, Minimum)
+        if mn:
+            inner, hi = mn
+            mx = bound(inner, Maximum)
+            if mx:
+                return Clip(rw(mx[0]), mx[1], hi)
+            return Clip(rw(inner), sp.S.NegativeInfinity, hi)
+        mx = bound(n, Maximum)
+        if mx:
+            inner, lo = mx
+            mn = bound(inner, Minimum)
+            if mn:
+                return Clip(rw(mn[0]), lo, mn[1])
+            return Clip(rw(inner), lo, sp.oo)
+        if isinstance(n, Guarded) or not n.args:
+            return n
+        return n.func(*[rw(a) for a in n.args])
+
+    return rw(e)
+
+
+class Masked(sp.Function):
+    """value·[cond] (args: value, cond): the value where cond holds, 0 elsewhere (exact when
+    the value is finite wherever cond fails)."""
+
+    nargs = 2
 
 
 class Guarded(sp.Function):
@@ -94,7 +140,8 @@ def _structural_candidates(expr, x):
       min(p, q) when a ≤ b, chosen at run time on the parameters (leaky ReLU for any slope);
     * branches p (above c) and q vanishing at c: p(max(x, c)) + q(min(x, c)) — each branch
       sees only its own side, and adding the other's exact zero changes nothing (ELU);
-    * two constants: an exact bit select.
+    * two constants: an exact bit select;
+    * a branch that is zero: the other branch times [its condition] (hardshrink).
     """
     if len(expr.args) != 2 or expr.args[-1][1] != sp.true:
         return []
@@ -102,6 +149,10 @@ def _structural_candidates(expr, x):
     out = []
     if not p.has(x) and not q.has(x) and cond.has(x):
         out.append(Select2(cond, p, q, x))
+    if q == 0 and p.has(x):
+        out.append(Masked(p, cond))
+    if p == 0 and q.has(x):
+        out.append(Masked(q, sp.Not(cond)))
     th = _threshold(cond, x)
     if th is None:
         return out
@@ -253,18 +304,17 @@ def minmax_form(expr, act, compile_core):
             for xc in cases:
                 with np.errstate(all="ignore"):
                     inputs.append((xc, ps, np.asarray(ref(xc, *ps))))
-    for cand in candidates:
+    def passes(cand) -> bool:
         fn = compile_core(cand)
-        good = True
         for xs, ps, want in inputs:
             with np.errstate(all="ignore"):
                 got = np.asarray(fn(xs, *ps))
-            if got.dtype != want.dtype or got.shape != want.shape:
-                good = False
-                break
-            if not _same(got, want):
-                good = False
-                break
-        if good:
-            return cand
+            if got.dtype != want.dtype or got.shape != want.shape or not _same(got, want):
+                return False
+        return True
+
+    for cand in candidates:
+        if passes(cand):
+            clipped = _clipped(cand, act.x)
+            return clipped if clipped != cand and passes(clipped) else cand
     return expr

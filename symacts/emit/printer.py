@@ -15,7 +15,7 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from ..functions import Phi, sigmoid, softplus
 from ..stabilise import Horner, dmul, erfc, sech2
-from .minmax import Maximum, Minimum, Select2, Step
+from .minmax import Clip, Masked, Maximum, Minimum, Select2, Step
 
 __all__ = ["EmitError", "NumpyPrinter", "float_literal"]
 
@@ -106,6 +106,10 @@ class NumpyPrinter:
         return self._p_any(e)
 
     def _p_any(self, e: sp.Basic) -> str:
+        if isinstance(e, (sp.Or, sp.And, sp.Not, sp.core.relational.Relational)):
+            from .kernels import pr_cond
+
+            return pr_cond(self, e)  # a condition shared by several outputs (CSE)
         if isinstance(e, sp.Symbol):
             raise EmitError(f"unknown symbol {e} (not x and not a parameter)")
         if e is sp.oo or e is sp.S.NegativeInfinity:
@@ -114,6 +118,12 @@ class NumpyPrinter:
             from .kernels import pr_cond
 
             return f"_step({pr_cond(self, e.args[0])}, {self._p(e.args[1])})"
+        if isinstance(e, Clip):
+            return f"_clip({', '.join(self._p(a) for a in e.args)})"
+        if isinstance(e, Masked):
+            from .kernels import pr_cond
+
+            return f"np.multiply({self._p(e.args[0])}, {pr_cond(self, e.args[1])})"
         if isinstance(e, Select2):
             from .kernels import pr_cond
 
