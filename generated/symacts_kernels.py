@@ -377,6 +377,14 @@ def _sech2(u, out=None):
     return np.divide(4 * t, d * d, out=out)
 
 
+def _dsigmoid(u, out=None):
+    """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² with t = e^{−|u|} (never overflows)."""
+    t = np.exp(-np.abs(u))
+    d = 1 + t
+    d *= d
+    return np.divide(t, d, out=out)
+
+
 def _dmul(a, b, out=None):
     """a·b where a decays exponentially: 0 where a underflowed, even if b is ±inf."""
     r = np.multiply(a, b, out=out)
@@ -874,14 +882,13 @@ def _f_gelu_sigmoid(x, out=None):
 
 def _df_gelu_sigmoid(x, out=None):
     t1 = (1.702 * x)
-    t2 = _sigmoid(t1)
-    return np.add(t2, 1.702 * _dmul(t2 * _sigmoid(-t1), x), out=out)
+    return np.add(1.702 * _dmul(_dsigmoid(t1), x), _sigmoid(t1), out=out)
 
 
 def _vg_gelu_sigmoid(x):
     t1 = (1.702 * x)
     t2 = _sigmoid(t1)
-    return _dmul(t2, x), (t2 + (1.702 * _dmul((t2 * _sigmoid(-(t1))), x)))
+    return _dmul(t2, x), (t2 + (1.702 * _dmul(_dsigmoid(t1), x)))
 
 
 def gelu_sigmoid(x, *, threads=None, out=None):
@@ -2025,12 +2032,11 @@ def _f_sigmoid(x, out=None):
 
 
 def _df_sigmoid(x, out=None):
-    return np.multiply(_sigmoid(x), _sigmoid(-x), out=out)
+    return _dsigmoid(x, out=out)
 
 
 def _vg_sigmoid(x):
-    t1 = _sigmoid(x)
-    return t1, (t1 * _sigmoid(-(x)))
+    return _sigmoid(x), _dsigmoid(x)
 
 
 def sigmoid(x, *, threads=None, out=None):
@@ -2072,13 +2078,12 @@ def _f_silu(x, out=None):
 
 
 def _df_silu(x, out=None):
-    t1 = _sigmoid(x)
-    return np.add(t1, _dmul(t1 * _sigmoid(-x), x), out=out)
+    return np.add(_dmul(_dsigmoid(x), x), _sigmoid(x), out=out)
 
 
 def _vg_silu(x):
     t1 = _sigmoid(x)
-    return _dmul(t1, x), (t1 + _dmul((t1 * _sigmoid(-(x))), x))
+    return _dmul(t1, x), (t1 + _dmul(_dsigmoid(x), x))
 
 
 def silu(x, *, threads=None, out=None):
@@ -2672,19 +2677,17 @@ def _f_swish(x, beta, out=None):
 
 def _df_swish(x, beta, out=None):
     t1 = (beta * x)
-    t2 = _sigmoid(t1)
-    return np.add(t2, beta * _dmul(t2 * _sigmoid(-t1), x), out=out)
+    return np.add(beta * _dmul(_dsigmoid(t1), x), _sigmoid(t1), out=out)
 
 
 def _vg_swish(x, beta):
     t1 = (beta * x)
     t2 = _sigmoid(t1)
-    return _dmul(t2, x), (t2 + (beta * _dmul((t2 * _sigmoid(-(t1))), x)))
+    return _dmul(t2, x), (t2 + (beta * _dmul(_dsigmoid(t1), x)))
 
 
 def _dp_swish_beta(x, beta, out=None):
-    t1 = (beta * x)
-    return _dmul((_sigmoid(t1) * _sigmoid(-(t1))), x**2, out=out)
+    return _dmul(_dsigmoid((beta * x)), x**2, out=out)
 
 
 def swish(x, *, beta=1.0, threads=None, out=None):
@@ -3100,6 +3103,7 @@ _DIRECT.update({
     _dp_rrelu_upper,
     _dp_squareplus_b,
     _dp_swish_beta,
+    _dsigmoid,
     _f_arctan,
     _f_celu,
     _f_elu,

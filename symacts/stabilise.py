@@ -26,7 +26,8 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from .functions import Phi, phi, sigmoid, softplus
 
-__all__ = ["RULES", "Horner", "Rule", "apply_rule", "dmul", "erfc", "sech2", "stabilise"]
+__all__ = ["RULES", "Horner", "Rule", "apply_rule", "dmul", "dsigmoid", "erfc", "sech2",
+           "stabilise"]
 
 
 class sech2(sp.Function):  # noqa: N801 - mathematical name
@@ -46,6 +47,26 @@ class sech2(sp.Function):  # noqa: N801 - mathematical name
 
     def _mpmathcode(self, printer):
         return f"mpmath.sech({printer._print(self.args[0])})**2"
+
+
+class dsigmoid(sp.Function):  # noqa: N801 - mathematical name
+    r"""σ'(u) = σ(u)·σ(−u), evaluated as t/(1 + t)² with t = e^{−|u|} (one exponential)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        u = self.args[0]
+        return dsigmoid(u) * (sigmoid(-u) - sigmoid(u))
+
+    def _eval_rewrite_as_exp(self, u, **kwargs):
+        return sp.exp(-u) / (1 + sp.exp(-u)) ** 2
+
+    def _eval_evalf(self, prec):
+        u = self.args[0]
+        return (1 / (4 * sp.cosh(u / 2) ** 2))._eval_evalf(prec)
+
+    def _mpmathcode(self, printer):
+        return f"(mpmath.sech({printer._print(self.args[0])}/2)**2/4)"
 
 
 class erfc(sp.Function):  # noqa: N801
@@ -385,7 +406,24 @@ def _scale_rational(n, x):
 
 
 # ---- specialise ----------------------------------------------------------------------------
-_DECAYING = (sigmoid, sech2, erfc, sp.erfc, sp.exp, Phi)
+def _sigmoid_product(n, x):
+    """σ(u)·σ(−u) → σ'(u) = t/(1 + t)², t = e^{−|u|}: one exponential and one division instead
+    of two of each (the same value: both factors share t)."""
+    if not isinstance(n, sp.Mul):
+        return None
+    sig = [f for f in n.args if isinstance(f, sigmoid)]
+    for a in sig:
+        for b in sig:
+            if a is not b and sp.expand(a.args[0] + b.args[0]) == 0:
+                rest = list(n.args)
+                rest.remove(a)
+                rest.remove(b)
+                u = b.args[0] if a.args[0].could_extract_minus_sign() else a.args[0]
+                return sp.Mul(*rest) * dsigmoid(u)
+    return None
+
+
+_DECAYING = (sigmoid, dsigmoid, sech2, erfc, sp.erfc, sp.exp, Phi)
 
 
 def _is_decaying(f) -> bool:
@@ -536,6 +574,7 @@ RULES: list[Rule] = [
     Rule("scale_rational", "stabilise", _scale_rational, _scale_rational.__doc__, 1),
     Rule("sqrt_to_hypot", "stabilise", _sqrt_to_hypot, _sqrt_to_hypot.__doc__),
     Rule("series_near_zero", "specialise", _series_near_zero, _series_near_zero.__doc__),
+    Rule("sigmoid_product", "specialise", _sigmoid_product, _sigmoid_product.__doc__),
     Rule("decaying_product", "specialise", _decaying_product, _decaying_product.__doc__),
 ]
 

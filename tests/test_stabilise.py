@@ -9,7 +9,7 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from symacts.emit.printer import EmitError, NumpyPrinter
 from symacts.functions import Phi, sigmoid, softplus
-from symacts.stabilise import RULES_BY_NAME, apply_rule, dmul, erfc, sech2, stabilise
+from symacts.stabilise import RULES_BY_NAME, apply_rule, dmul, dsigmoid, erfc, sech2, stabilise
 
 x = sp.Symbol("x", real=True)
 
@@ -145,6 +145,22 @@ def test_sqrt_to_hypot():
     assert run("sqrt_to_hypot", e) == x / hypot(x, 1)
     assert np.isnan(naive(e, 1e200)) or naive(e, 1e200) == 0.0
     assert numeric(x / hypot(x, 1), 1e200) == 1.0
+
+
+def test_sigmoid_product():
+    import mpmath
+
+    e = x * sigmoid(x) * sigmoid(-x)
+    out = run("sigmoid_product", e)
+    assert out == x * dsigmoid(x) and not out.has(sigmoid)
+    assert run("sigmoid_product", sigmoid(x) * sigmoid(2 * x)) == sigmoid(x) * sigmoid(2 * x)
+    for v in (-800.0, -40.0, -1e-3, 0.0, 0.5, 30.0, 745.0):
+        want = float(mpmath.mpf(1) / (4 * mpmath.cosh(mpmath.mpf(v) / 2) ** 2))
+        got = float(numeric(dsigmoid(x), v))
+        assert got == pytest.approx(want, rel=4e-16, abs=0)  # down to the subnormal range
+    assert numeric(dsigmoid(x), np.inf) == 0 and numeric(dsigmoid(x), -np.inf) == 0
+    assert float(dsigmoid(sp.Float(3)).evalf()) == pytest.approx(
+        float(sigmoid(3).evalf() * sigmoid(-3).evalf()), rel=1e-15)
 
 
 def test_decaying_product():

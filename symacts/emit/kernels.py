@@ -321,7 +321,7 @@ def _cost(e) -> int:
 
 
 #: runtime helpers that take ``out=`` like a ufunc
-_OUT_HELPERS = {"_sigmoid", "_softplus", "_sech2", "_dmul", "_hypot", "_clip"}
+_OUT_HELPERS = {"_sigmoid", "_dsigmoid", "_softplus", "_sech2", "_dmul", "_hypot", "_clip"}
 
 _BINOP_UFUNC = {"Add": "np.add", "Sub": "np.subtract", "Mult": "np.multiply",
                 "Div": "np.divide"}

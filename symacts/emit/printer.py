@@ -14,7 +14,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from ..functions import Phi, sigmoid, softplus
-from ..stabilise import Horner, dmul, erfc, sech2
+from ..stabilise import Horner, dmul, dsigmoid, erfc, sech2
 from .minmax import Clip, Masked, Maximum, Minimum, Select2, Step
 
 __all__ = ["EmitError", "NumpyPrinter", "float_literal"]
@@ -46,6 +46,7 @@ FUNCTIONS: dict[type, str] = {
     Phi: "_sc.ndtr",
     softplus: "_softplus",
     sech2: "_sech2",
+    dsigmoid: "_dsigmoid",
 }
 
 RELATIONS = {

@@ -367,6 +367,14 @@ def _sech2(u, out=None):
     return np.divide(4 * t, d * d, out=out)
 
 
+def _dsigmoid(u, out=None):
+    """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² with t = e^{−|u|} (never overflows)."""
+    t = np.exp(-np.abs(u))
+    d = 1 + t
+    d *= d
+    return np.divide(t, d, out=out)
+
+
 def _dmul(a, b, out=None):
     """a·b where a decays exponentially: 0 where a underflowed, even if b is ±inf."""
     r = np.multiply(a, b, out=out)
