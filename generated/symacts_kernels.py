@@ -1023,7 +1023,7 @@ def hard_sigmoid_keras2_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_hardshrink(x, lambd, out=None):
-    return np.multiply(x, (((lambd < x)) | ((lambd < -(x)))), out=out)
+    return np.multiply(x, (((lambd < x)) | ((lambd < -(x)))), dtype=x.dtype, out=out)
 
 
 def _df_hardshrink(x, lambd):
@@ -1032,7 +1032,7 @@ def _df_hardshrink(x, lambd):
 
 def _vg_hardshrink(x, lambd):
     t1 = (((lambd < x)) | ((lambd < -(x))))
-    return np.multiply(x, t1), _step(t1, x)
+    return np.multiply(x, t1, dtype=x.dtype), _step(t1, x)
 
 
 def _dp_hardshrink_lambd(x, lambd):

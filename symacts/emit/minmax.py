@@ -142,6 +142,9 @@ def _structural_candidates(expr, x):
       sees only its own side, and adding the other's exact zero changes nothing (ELU);
     * two constants: an exact bit select;
     * a branch that is zero: the other branch times [its condition] (hardshrink).
+
+    (A general blend p(max(x, c))·[x > c] + q(min(x, c))·[x ≤ c] was measured no faster than
+    the bit select, and slower for ELU's ∂f/∂α.)
     """
     if len(expr.args) != 2 or expr.args[-1][1] != sp.true:
         return []

@@ -124,7 +124,8 @@ class NumpyPrinter:
         if isinstance(e, Masked):
             from .kernels import pr_cond
 
-            return f"np.multiply({self._p(e.args[0])}, {pr_cond(self, e.args[1])})"
+            return (f"np.multiply({self._p(e.args[0])}, {pr_cond(self, e.args[1])}, "
+                    f"dtype={self._p(self.x)}.dtype)")
         if isinstance(e, Select2):
             from .kernels import pr_cond
 
