@@ -153,6 +153,29 @@ def test_array_parameters_broadcast():
     np.testing.assert_array_equal(K.prelu(x, a=slopes), np.where(x > 0, x, x * slopes))
 
 
+def test_array_parameters_mixing_fast_form_regimes(monkeypatch):
+    """Per-element slopes ≤ 1, ≥ 1 and 0 (max form, min form and the general select, chosen
+    per block) give the Piecewise's values, blocked or not."""
+    mod = sys.modules["symacts_kernels"]
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((300, 6)) * 4
+    x[::7, 0], x[3, :] = np.inf, -np.inf
+    slopes = np.array([0.25, 2.0, 0.0, -0.5, 1.0, 3.0])
+    with np.errstate(invalid="ignore"):
+        want_f = np.where(x > 0, x, x * slopes)
+    want_d = np.where(x > 0, 1.0, np.broadcast_to(slopes, x.shape))
+    for block in (None, 50, 64):
+        if block:
+            monkeypatch.setattr(mod, "BLOCK", block)
+        f, d = K.prelu_value_and_grad(x, a=slopes)
+        assert _same_values(K.prelu(x, a=slopes), want_f) and _same_values(f, want_f)
+        assert _same_values(K.prelu_grad(x, a=slopes), want_d) and _same_values(d, want_d)
+        for s in (slopes[:1], slopes[1:2], slopes[2:3]):  # one regime for the whole array
+            with np.errstate(invalid="ignore"):
+                assert _same_values(K.leaky_relu(x, negative_slope=s[0]), np.where(x > 0, x, x * s))
+        monkeypatch.undo()
+
+
 def test_rrelu_training():
     x = np.linspace(-5, 5, 1001)
     f1, d1 = K.rrelu_value_and_grad(x, training=True, rng=np.random.default_rng(7))
