@@ -981,11 +981,11 @@ def _f_hard_sigmoid_keras2(x, out=None):
 
 
 def _df_hard_sigmoid_keras2(x):
-    return _select2((((x >= 2.5)) | ((x <= -2.5))), 0, 0.2, x)
+    return _select2((np.abs(x) >= 2.5), 0, 0.2, x)
 
 
 def _vg_hard_sigmoid_keras2(x):
-    return _clip(((0.2 * x) + 0.5), 0, 1), _select2((((x >= 2.5)) | ((x <= -2.5))), 0, 0.2, x)
+    return _clip(((0.2 * x) + 0.5), 0, 1), _select2((np.abs(x) >= 2.5), 0, 0.2, x)
 
 
 def hard_sigmoid_keras2(x, *, threads=None, out=None):
@@ -1023,15 +1023,15 @@ def hard_sigmoid_keras2_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_hardshrink(x, lambd, out=None):
-    return np.multiply(x, (((lambd < x)) | ((lambd < -(x)))), dtype=x.dtype, out=out)
+    return np.multiply(x, (np.abs(x) > lambd), dtype=x.dtype, out=out)
 
 
 def _df_hardshrink(x, lambd):
-    return _step((((lambd < x)) | ((lambd < -(x)))), x)
+    return _step((np.abs(x) > lambd), x)
 
 
 def _vg_hardshrink(x, lambd):
-    t1 = (((lambd < x)) | ((lambd < -(x))))
+    t1 = (np.abs(x) > lambd)
     return np.multiply(x, t1, dtype=x.dtype), _step(t1, x)
 
 
@@ -1089,11 +1089,11 @@ def _f_hardsigmoid(x, out=None):
 
 
 def _df_hardsigmoid(x):
-    return _select2((((x >= 3)) | ((x <= -3))), 0, 0.16666666666666666, x)
+    return _select2((np.abs(x) >= 3), 0, 0.16666666666666666, x)
 
 
 def _vg_hardsigmoid(x):
-    return _clip(((0.16666666666666666 * x) + 0.5), 0, 1), _select2((((x >= 3)) | ((x <= -3))), 0, 0.16666666666666666, x)
+    return _clip(((0.16666666666666666 * x) + 0.5), 0, 1), _select2((np.abs(x) >= 3), 0, 0.16666666666666666, x)
 
 
 def hardsigmoid(x, *, threads=None, out=None):
@@ -2333,7 +2333,7 @@ def _f_softshrink(x, lambd, out=None):
 
 
 def _df_softshrink(x, lambd):
-    return _step((((lambd < x)) | ((lambd < -(x)))), x)
+    return _step((np.abs(x) > lambd), x)
 
 
 def _vg_softshrink(x, lambd):
@@ -2519,7 +2519,7 @@ def _f_sparse_sigmoid(x, out=None):
 def _df_sparse_sigmoid(x):
     r0 = np.empty(x.shape, x.dtype)
     np.copyto(r0, 0.5)
-    m = _mask((((x >= 1)) | ((x <= -1))), r0)
+    m = _mask((np.abs(x) >= 1), r0)
     _pick(r0, 0, m)
     m = _mask((((x == -1)) | ((x == 1))), r0)
     _pick(r0, 0.25, m)
@@ -2535,7 +2535,7 @@ def _vg_sparse_sigmoid(x):
     def __vg_sparse_sigmoid_1(x):
         r0 = np.empty(x.shape, x.dtype)
         np.copyto(r0, 0.5)
-        m = _mask((((x >= 1)) | ((x <= -1))), r0)
+        m = _mask((np.abs(x) >= 1), r0)
         _pick(r0, 0, m)
         m = _mask((((x == -1)) | ((x == 1))), r0)
         _pick(r0, 0.25, m)

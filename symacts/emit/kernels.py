@@ -364,6 +364,9 @@ def pr_cond(pr: NumpyPrinter, c) -> str:
     if isinstance(c, sp.Symbol) and c in pr.names:  # a condition named by CSE
         return pr.names[c]
     if isinstance(c, sp.Or):
+        folded = _abs_condition(c, pr.x)
+        if folded is not None:
+            return pr_cond(pr, folded)
         return "(" + " | ".join(f"({pr_cond(pr, a)})" for a in c.args) + ")"
     if isinstance(c, sp.And):
         return "(" + " & ".join(f"({pr_cond(pr, a)})" for a in c.args) + ")"
@@ -372,6 +375,34 @@ def pr_cond(pr: NumpyPrinter, c) -> str:
     if type(c) in RELATIONS:
         return f"({pr(c.lhs)} {RELATIONS[type(c)]} {pr(c.rhs)})"
     raise EmitError(f"cannot print condition {c}")
+
+
+def _upper_form(rel, x):
+    """A relation as (u, a, strict): u > a (strict) or u ≥ a, with x in u and not in a."""
+    if not isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan,
+                            sp.LessThan)):
+        return None
+    big, small = ((rel.lhs, rel.rhs) if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan))
+                  else (rel.rhs, rel.lhs))
+    if small.has(x):
+        big, small = -small, -big
+    if not big.has(x) or small.has(x):
+        return None
+    return big, small, isinstance(rel, (sp.StrictGreaterThan, sp.StrictLessThan))
+
+
+def _abs_condition(c, x):
+    """(u > a) | (−u > a) → |u| > a (and ≥): one comparison of |u| instead of two and an or
+    (the same truth value for every float, NaN included: every comparison is false)."""
+    if len(c.args) != 2:
+        return None
+    forms = [_upper_form(a, x) for a in c.args]
+    if None in forms:
+        return None
+    (u1, a1, st1), (u2, a2, st2) = forms
+    if st1 == st2 and sp.expand(u1 + u2) == 0 and sp.expand(a1 - a2) == 0:
+        return (sp.StrictGreaterThan if st1 else sp.GreaterThan)(sp.Abs(u1), a1)
+    return None
 
 
 _DOMAIN_CHECK = {
