@@ -9,9 +9,9 @@ computed and returned in their own precision, float16 is computed in float32 and
 integers and bools give float64, complex input raises TypeError. Parameters are keyword
 arguments; ``out=`` writes into a given array; inputs are never modified; no floating-point
 warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
-Large arrays are evaluated in blocks of BLOCK elements (scratch memory O(BLOCK)), on up to
-``threads`` threads (default: all cores when there are several blocks); the results do not
-depend on the block size or the thread count (every operation is elementwise).
+Large arrays are evaluated in blocks of 256 KiB (BLOCK float64 elements, twice as many float32;
+scratch memory O(block)), on up to ``threads`` threads (default: all cores when there are
+several blocks); the results do not depend on the thread count (every operation is elementwise).
 """
 
 
@@ -22,7 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import special as _sc
 
-#: elements per block: temporaries of a block stay in cache
+#: float64 elements per block (256 KiB): the temporaries of a block stay in the L2 cache;
+#: a block of float32 holds as many bytes (twice the elements)
 BLOCK = 32768
 
 try:  # NumPy's floating-point error state, set directly (np.errstate costs ~0.8 µs a call)
@@ -250,9 +251,10 @@ _DIRECT = set()
 
 
 def _run(core, x, ps, threads, n_out, out, dt):
-    """core(x, *ps) evaluated in blocks of BLOCK elements, blocks spread over threads."""
+    """core(x, *ps) evaluated in blocks of BLOCK·8/itemsize elements, spread over threads."""
     n = x.size
-    if n <= BLOCK:
+    block = BLOCK * (8 // x.dtype.itemsize)
+    if n <= block:
         if threads is not None:
             _nthreads(threads, 1)
         token = _quiet()
@@ -273,14 +275,14 @@ def _run(core, x, ps, threads, n_out, out, dt):
     else:
         ds = [_dest(out, x, k) if dt == x.dtype else None for k in range(n_out)]
         outs = [d if d is not None else np.empty(n, x.dtype) for d in ds]
-    starts = list(range(0, n, BLOCK))
+    starts = list(range(0, n, block))
     nt = _nthreads(threads, len(starts))
 
     def work(first):
         token = _quiet()
         try:
             for s in starts[first::nt]:
-                e = min(s + BLOCK, n)
+                e = min(s + block, n)
                 args = [p if np.ndim(p) == 0 else p[s:e] for p in pf]
                 if direct:
                     core(xf[s:e], *args, out=outs[0][s:e])

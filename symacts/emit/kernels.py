@@ -481,9 +481,9 @@ computed and returned in their own precision, float16 is computed in float32 and
 integers and bools give float64, complex input raises TypeError. Parameters are keyword
 arguments; ``out=`` writes into a given array; inputs are never modified; no floating-point
 warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
-Large arrays are evaluated in blocks of BLOCK elements (scratch memory O(BLOCK)), on up to
-``threads`` threads (default: all cores when there are several blocks); the results do not
-depend on the block size or the thread count (every operation is elementwise).
+Large arrays are evaluated in blocks of 256 KiB (BLOCK float64 elements, twice as many float32;
+scratch memory O(block)), on up to ``threads`` threads (default: all cores when there are
+several blocks); the results do not depend on the thread count (every operation is elementwise).
 """
 '''
 

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import special as _sc
 
-#: elements per block: temporaries of a block stay in cache
+#: float64 elements per block (256 KiB): the temporaries of a block stay in the L2 cache;
+#: a block of float32 holds as many bytes (twice the elements)
 BLOCK = 32768
 
 try:  # NumPy's floating-point error state, set directly (np.errstate costs ~0.8 µs a call)
@@ -240,9 +241,10 @@ _DIRECT = set()
 
 
 def _run(core, x, ps, threads, n_out, out, dt):
-    """core(x, *ps) evaluated in blocks of BLOCK elements, blocks spread over threads."""
+    """core(x, *ps) evaluated in blocks of BLOCK·8/itemsize elements, spread over threads."""
     n = x.size
-    if n <= BLOCK:
+    block = BLOCK * (8 // x.dtype.itemsize)
+    if n <= block:
         if threads is not None:
             _nthreads(threads, 1)
         token = _quiet()
@@ -263,14 +265,14 @@ def _run(core, x, ps, threads, n_out, out, dt):
     else:
         ds = [_dest(out, x, k) if dt == x.dtype else None for k in range(n_out)]
         outs = [d if d is not None else np.empty(n, x.dtype) for d in ds]
-    starts = list(range(0, n, BLOCK))
+    starts = list(range(0, n, block))
     nt = _nthreads(threads, len(starts))
 
     def work(first):
         token = _quiet()
         try:
             for s in starts[first::nt]:
-                e = min(s + BLOCK, n)
+                e = min(s + block, n)
                 args = [p if np.ndim(p) == 0 else p[s:e] for p in pf]
                 if direct:
                     core(xf[s:e], *args, out=outs[0][s:e])
