@@ -1133,11 +1133,10 @@ def hardsigmoid_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_hardswish(x):
-    r0 = np.asarray((0.16666666666666666 * x * (x + 3)))
+    t1 = _clip(x, -3, np.inf)
+    r0 = np.asarray((0.16666666666666666 * t1 * (t1 + 3)))
     m = _mask((x >= 3), r0)
     _pick(r0, x, m)
-    m = _mask((x <= -3), r0)
-    _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -1227,8 +1226,6 @@ def _dp_hardtanh_max_val(x, min_val, max_val):
     np.copyto(r0, 0)
     m = _mask((max_val <= x), r0)
     _pick(r0, 1, m)
-    m = _mask((min_val >= x), r0)
-    _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -2449,11 +2446,9 @@ def softsign_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_sparse_plus(x):
-    r0 = np.asarray((0.25 * (x + 1)**2))
+    r0 = np.asarray((0.25 * (_clip(x, -1, np.inf) + 1)**2))
     m = _mask((x >= 1), r0)
     _pick(r0, x, m)
-    m = _mask((x <= -1), r0)
-    _pick(r0, 0, m)
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -2466,11 +2461,9 @@ def _df_sparse_plus(x, out=None):
 
 def _vg_sparse_plus(x):
     def __vg_sparse_plus_0(x):
-        r0 = np.asarray((0.25 * (x + 1)**2))
+        r0 = np.asarray((0.25 * (_clip(x, -1, np.inf) + 1)**2))
         m = _mask((x >= 1), r0)
         _pick(r0, x, m)
-        m = _mask((x <= -1), r0)
-        _pick(r0, 0, m)
         nan = np.isnan(x)
         if nan.any():
             np.copyto(r0, x, where=nan)

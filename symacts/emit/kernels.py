@@ -40,6 +40,8 @@ class KernelSpec:
     rules: list[str] = field(default_factory=list)
     formula: str = ""
     derivative: str = ""
+    #: the forms of (f, f') printed together in NAME_value_and_grad
+    pair: tuple = ()
 
 
 def kernel_spec(act, params: bool = True) -> KernelSpec:
@@ -64,8 +66,16 @@ def kernel_spec(act, params: bool = True) -> KernelSpec:
         exec(_core("_c", [e], x, pnames, psyms), ns)
         return ns["_c"]
 
+    plain = (spec.outputs["f"], spec.outputs["df"])
     for k, e in spec.outputs.items():
         spec.outputs[k] = minmax_form(e, act, compile_core)
+    fast = (spec.outputs["f"], spec.outputs["df"])
+    # f and f' together: one mask per branch serves both when their branches share conditions;
+    # keep that unless a fast form got rid of the Piecewise altogether
+    spec.pair = fast
+    if (all(isinstance(e, sp.Piecewise) for e in plain + fast)
+            and [c for _, c in plain[0].args] == [c for _, c in plain[1].args]):
+        spec.pair = plain
     return spec
 
 
@@ -420,7 +430,7 @@ def kernel_source(spec: KernelSpec, x: sp.Symbol, psyms: dict) -> str:
     lim = spec.limits
     out.append(_core(f"_f_{n}", [spec.outputs["f"]], x, pnames, psyms, [lim.get("f")]))
     out.append(_core(f"_df_{n}", [spec.outputs["df"]], x, pnames, psyms, [lim.get("df")]))
-    out.append(_core(f"_vg_{n}", [spec.outputs["f"], spec.outputs["df"]], x, pnames, psyms,
+    out.append(_core(f"_vg_{n}", list(spec.pair), x, pnames, psyms,
                      [lim.get("f"), lim.get("df")]))
     for p in pnames:
         k = "d_" + p

@@ -178,6 +178,27 @@ def _structural_candidates(expr, x):
     return out
 
 
+def _absorb_candidates(expr, x):
+    """A constant branch k on x ≤ a (or x ≥ a) dropped into the last branch m when m(a) = k:
+    m(max(x, a)) (or m(min(x, a))) gives k on that side, one select fewer (hardswish)."""
+    args = expr.args
+    if len(args) < 3 or args[-1][1] != sp.true:
+        return []
+    m = args[-1][0]
+    out = []
+    for j, (k, cond) in enumerate(args[:-1]):
+        th = _threshold(cond, x)
+        if k.has(x) or th is None:
+            continue
+        a, above = th
+        if sp.simplify(m.subs(x, a) - k) != 0:
+            continue
+        clip = Clip(x, -sp.oo, a) if above else Clip(x, a, sp.oo)
+        rest = [b for i, b in enumerate(args[:-1]) if i != j]
+        out.append(sp.Piecewise(*rest, (m.xreplace({x: clip}), True)))
+    return out
+
+
 def _candidates(branches, x):
     vals = [b for b, _ in branches]
     out = []
@@ -240,8 +261,8 @@ def _kinks(pw, x, env):
             try:
                 sol = sp.solve(sp.Eq(rel.lhs, rel.rhs), x)
                 out += [float(s.subs(env)) for s in sol if s.subs(env).is_real]
-            except (NotImplementedError, TypeError, ValueError):
-                pass
+            except (NotImplementedError, TypeError, ValueError, AttributeError):
+                pass  # (SymPy's solve raises AttributeError on some Or conditions)
     return out
 
 
@@ -288,6 +309,7 @@ def minmax_form(expr, act, compile_core):
     if all(_is_cheap(b) for b, _ in expr.args):
         candidates += _candidates(expr.args, act.x)
     candidates += _structural_candidates(expr, act.x)
+    candidates += _absorb_candidates(expr, act.x)
     if not candidates:
         return expr
     names = [p.name for p in act.param_specs]
