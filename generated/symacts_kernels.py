@@ -10,8 +10,8 @@ integers and bools give float64, complex input raises TypeError. Parameters are 
 arguments; ``out=`` writes into a given array; inputs are never modified; no floating-point
 warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
 Large arrays are evaluated in blocks of 256 KiB (BLOCK float64 elements, twice as many float32;
-scratch memory O(block)), on up to ``threads`` threads (default: all cores when there are
-several blocks); the results do not depend on the thread count (every operation is elementwise).
+scratch memory O(block)), on up to ``threads`` threads (default: the cores), each given at
+least 8 blocks; the results do not depend on the thread count (every operation is elementwise).
 """
 
 
@@ -226,12 +226,18 @@ def _pool():
 _NCPU = max(os.cpu_count() or 1, 1)
 
 
+#: blocks per thread below which another thread costs more (pool hand-off, GIL) than it saves
+_GRAIN = 8
+
+
 def _nthreads(threads, nblocks):
+    """Threads for nblocks blocks: at most ``threads`` (None: the cores), at most the cores, and
+    at least _GRAIN blocks each."""
     if threads is None:
-        return max(1, min(_NCPU, nblocks))
-    if not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
+        threads = _NCPU
+    elif not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
         raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
-    return max(1, min(int(threads), nblocks, _NCPU))
+    return max(1, min(int(threads), _NCPU, nblocks // _GRAIN))
 
 
 def _dest(out, x, k):

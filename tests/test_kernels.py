@@ -228,6 +228,7 @@ def test_blocked_and_threaded_results_are_bit_identical(name, monkeypatch):
         whole_f, whole_g = kern.f(x), kern.grad(x)
         whole_vg = kern.value_and_grad(x)
         monkeypatch.setattr(mod, "BLOCK", 256)
+        monkeypatch.setattr(mod, "_GRAIN", 1)  # a thread for as little as one block
         for threads in (1, 2, 3):
             assert kern.f(x, threads=threads).tobytes() == whole_f.tobytes()
             assert kern.grad(x, threads=threads).tobytes() == whole_g.tobytes()

@@ -492,8 +492,8 @@ integers and bools give float64, complex input raises TypeError. Parameters are 
 arguments; ``out=`` writes into a given array; inputs are never modified; no floating-point
 warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
 Large arrays are evaluated in blocks of 256 KiB (BLOCK float64 elements, twice as many float32;
-scratch memory O(block)), on up to ``threads`` threads (default: all cores when there are
-several blocks); the results do not depend on the thread count (every operation is elementwise).
+scratch memory O(block)), on up to ``threads`` threads (default: the cores), each given at
+least 8 blocks; the results do not depend on the thread count (every operation is elementwise).
 """
 '''
 

@@ -216,12 +216,18 @@ def _pool():
 _NCPU = max(os.cpu_count() or 1, 1)
 
 
+#: blocks per thread below which another thread costs more (pool hand-off, GIL) than it saves
+_GRAIN = 8
+
+
 def _nthreads(threads, nblocks):
+    """Threads for nblocks blocks: at most ``threads`` (None: the cores), at most the cores, and
+    at least _GRAIN blocks each."""
     if threads is None:
-        return max(1, min(_NCPU, nblocks))
-    if not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
+        threads = _NCPU
+    elif not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
         raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
-    return max(1, min(int(threads), nblocks, _NCPU))
+    return max(1, min(int(threads), _NCPU, nblocks // _GRAIN))
 
 
 def _dest(out, x, k):
