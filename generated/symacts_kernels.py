@@ -11,7 +11,7 @@ arguments; ``out=`` writes into a given array; inputs are never modified; no flo
 warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
 Large arrays are evaluated in blocks of 256 KiB (BLOCK float64 elements, twice as many float32;
 scratch memory O(block)), on up to ``threads`` threads (default: the cores), each given at
-least 8 blocks; the results do not depend on the thread count (every operation is elementwise).
+least 16 blocks; the results do not depend on the thread count (every operation is elementwise).
 """
 
 
@@ -227,7 +227,7 @@ _NCPU = max(os.cpu_count() or 1, 1)
 
 
 #: blocks per thread below which another thread costs more (pool hand-off, GIL) than it saves
-_GRAIN = 8
+_GRAIN = 16
 
 
 def _nthreads(threads, nblocks):
@@ -304,8 +304,10 @@ def _run(core, x, ps, threads, n_out, out, dt):
 
     if nt == 1:
         work(0)
-    else:
-        for f in [_pool().submit(work, k) for k in range(nt)]:
+    else:  # the calling thread takes the first share itself
+        futures = [_pool().submit(work, k) for k in range(1, nt)]
+        work(0)
+        for f in futures:
             f.result()
     res = [o.reshape(x.shape) for o in outs]
     return res[0] if n_out == 1 else tuple(res)

@@ -217,7 +217,7 @@ _NCPU = max(os.cpu_count() or 1, 1)
 
 
 #: blocks per thread below which another thread costs more (pool hand-off, GIL) than it saves
-_GRAIN = 8
+_GRAIN = 16
 
 
 def _nthreads(threads, nblocks):
@@ -294,8 +294,10 @@ def _run(core, x, ps, threads, n_out, out, dt):
 
     if nt == 1:
         work(0)
-    else:
-        for f in [_pool().submit(work, k) for k in range(nt)]:
+    else:  # the calling thread takes the first share itself
+        futures = [_pool().submit(work, k) for k in range(1, nt)]
+        work(0)
+        for f in futures:
             f.result()
     res = [o.reshape(x.shape) for o in outs]
     return res[0] if n_out == 1 else tuple(res)
