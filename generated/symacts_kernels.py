@@ -254,6 +254,8 @@ def _dest(out, x, k):
 
 #: cores that take ``out=`` (one ufunc writes the result): filled in at the end of the module
 _DIRECT = set()
+#: cores that are a single ufunc of x (no temporaries to keep in cache)
+_STREAM = set()
 
 
 def _run(core, x, ps, threads, n_out, out, dt):
@@ -281,14 +283,15 @@ def _run(core, x, ps, threads, n_out, out, dt):
     else:
         ds = [_dest(out, x, k) if dt == x.dtype else None for k in range(n_out)]
         outs = [d if d is not None else np.empty(n, x.dtype) for d in ds]
-    starts = list(range(0, n, block))
-    nt = _nthreads(threads, len(starts))
+    spans = [(s, min(s + block, n)) for s in range(0, n, block)]
+    nt = _nthreads(threads, len(spans))
+    if direct and core in _STREAM:  # no temporaries: one chunk per thread
+        spans = [(n * k // nt, n * (k + 1) // nt) for k in range(nt)]
 
     def work(first):
         token = _quiet()
         try:
-            for s in starts[first::nt]:
-                e = min(s + block, n)
+            for s, e in spans[first::nt]:
                 args = [p if np.ndim(p) == 0 else p[s:e] for p in pf]
                 if direct:
                     core(xf[s:e], *args, out=outs[0][s:e])
@@ -3139,6 +3142,24 @@ _DIRECT.update({
     _sech2,
     _sigmoid,
     _softplus,
+})
+
+
+#: cores that are one ufunc of x and parameters (no temporaries): evaluated in
+#: one chunk per thread instead of cache-sized blocks
+_STREAM.update({
+    _df_exponential,
+    _df_sinusoid,
+    _dp_leaky_relu_negative_slope,
+    _dp_prelu_a,
+    _f_arctan,
+    _f_exponential,
+    _f_hardtanh,
+    _f_identity,
+    _f_relu,
+    _f_relu6,
+    _f_sinusoid,
+    _f_tanh,
 })
 
 

@@ -515,6 +515,12 @@ def module_source(specs: list[KernelSpec], x: sp.Symbol, psyms: dict[str, dict])
     direct = sorted(set(re.findall(r"^def (_\w+)\(.*, out=None\):$", "\n".join(parts), re.M)))
     parts.append("#: cores whose last ufunc writes into out=\n_DIRECT.update({\n"
                  + "".join(f"    {d},\n" for d in direct) + "})")
+    stream = sorted(set(re.findall(
+        r"^def (_\w+)\(x[\w, ]*, out=None\):\n    return (?:np\.\w+|_clip)\(x(?:, [\w.\-]+)*, "
+        r"out=out\)$", "\n".join(parts), re.M)))
+    parts.append("#: cores that are one ufunc of x and parameters (no temporaries): evaluated in\n"
+                 "#: one chunk per thread instead of cache-sized blocks\n_STREAM.update({\n"
+                 + "".join(f"    {d},\n" for d in stream) + "})")
     parts.append("#: canonical name -> (f, f', (f, f'))\nKERNELS = {\n" + "\n".join(table) + "\n}")
     alias_map = ", ".join(f"{a!r}: {s.name!r}" for s in specs for a in s.aliases)
     parts.append(f"#: alias -> canonical name\nALIASES = {{{alias_map}}}")
