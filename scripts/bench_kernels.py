@@ -2,7 +2,7 @@
 """Benchmark the generated kernels against the tutorial's NumPy code, naive lambdify, PyTorch
 and memcpy; print the tables and write generated/BENCHMARKS.md.
 
-    python scripts/bench_kernels.py                    # full run (~10 min on 2 cores)
+    python scripts/bench_kernels.py                    # full run (~8 min on 2 cores)
     python scripts/bench_kernels.py --quick            # N = 1e4 and 1e6, 3 rounds, no file
     python scripts/bench_kernels.py --only mish,gelu   # some activations (no file unless --md)
     python scripts/bench_kernels.py --json run.json    # also keep the raw records
