@@ -74,6 +74,8 @@ def _arg(x):
 
 def _par(v, name, dt):
     """A parameter as a Python float (weak: keeps float32) or an array in the working dtype."""
+    if v.__class__ is float:
+        return v
     a = np.asarray(v)
     if a.dtype.kind == "c":
         raise TypeError(f"parameter {name} must be real, got complex")
