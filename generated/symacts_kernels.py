@@ -371,18 +371,12 @@ def _ipow(v, n):
 
 def _sigmoid(u, out=None):
     """σ(u) with e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0 (never overflows)."""
-    t = np.exp(-np.abs(u))
-    d = 1 + t
-    if t.ndim == 0:
-        return _into(np.where(u >= 0, 1 / d, t / d), out)
-    # numerator: 1 for u ≥ 0, t (≤ 1) for u < 0, i.e. max(t, [u ≥ 0]); one pass, no select
-    np.maximum(t, u >= 0, out=t)
-    return np.divide(t, d, out=t if out is None else out)
+    return _sigmoid_t(u, np.exp(-np.abs(u)), out, True)
 
 
 def _softplus(u, out=None):
     """ln(1 + eᵘ) = max(u, 0) + log1p(e^{−|u|})."""
-    return np.add(np.maximum(u, 0), np.log1p(np.exp(-np.abs(u))), out=out)
+    return _softplus_t(u, np.exp(-np.abs(u)), out)
 
 
 def _sech2(u, out=None):
@@ -394,10 +388,29 @@ def _sech2(u, out=None):
 
 def _dsigmoid(u, out=None):
     """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² with t = e^{−|u|} (never overflows)."""
-    t = np.exp(-np.abs(u))
+    return _dsigmoid_t(np.exp(-np.abs(u)), out)
+
+
+def _sigmoid_t(u, t, out=None, own=False):
+    """σ(u) from t = e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0; the numerator is
+    max(t, [u ≥ 0]) (t ≤ 1), one pass and no select."""
+    d = 1 + t
+    if np.ndim(t) == 0:
+        return _into(np.where(u >= 0, 1 / d, t / d), out)
+    n = np.maximum(t, u >= 0, out=t if own else None)  # own: t is ours to overwrite
+    return np.divide(n, d, out=n if out is None else out)
+
+
+def _dsigmoid_t(t, out=None):
+    """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² from t = e^{−|u|}."""
     d = 1 + t
     d *= d
     return np.divide(t, d, out=out)
+
+
+def _softplus_t(u, t, out=None):
+    """softplus(u) = ln(1 + eᵘ) = max(u, 0) + log1p(t) from t = e^{−|u|}."""
+    return np.add(np.maximum(u, 0), np.log1p(t), out=out)
 
 
 def _dmul(a, b, out=None):
@@ -892,18 +905,21 @@ def gelu_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_gelu_sigmoid(x, out=None):
-    return _dmul(_sigmoid((1.702 * x)), x, out=out)
+    t1 = (1.702 * x)
+    return _dmul(_sigmoid(t1), x, out=out)
 
 
 def _df_gelu_sigmoid(x, out=None):
     t1 = (1.702 * x)
-    return np.add(1.702 * _dmul(_dsigmoid(t1), x), _sigmoid(t1), out=out)
+    t2 = np.exp(-np.abs(t1))
+    return np.add(_sigmoid_t(t1, t2), 1.702 * _dmul(_dsigmoid_t(t2), x), out=out)
 
 
 def _vg_gelu_sigmoid(x):
     t1 = (1.702 * x)
-    t2 = _sigmoid(t1)
-    return _dmul(t2, x), (t2 + (1.702 * _dmul(_dsigmoid(t1), x)))
+    t2 = np.exp(-np.abs(t1))
+    t3 = _sigmoid_t(t1, t2)
+    return _dmul(t3, x), (t3 + (1.702 * _dmul(_dsigmoid_t(t2), x)))
 
 
 def gelu_sigmoid(x, *, threads=None, out=None):
@@ -941,20 +957,23 @@ def gelu_sigmoid_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_gelu_tanh(x, out=None):
-    return _dmul(_sigmoid((1.5957691216057308 * (x + (0.044715 * _ipow(x, 3))))), x, out=out)
+    t1 = (1.5957691216057308 * (x + (0.044715 * _ipow(x, 3))))
+    return _dmul(_sigmoid(t1), x, out=out)
 
 
 def _df_gelu_tanh(x, out=None):
     t1 = 0.7978845608028654
     t2 = (t1 * (x + (0.044715 * _ipow(x, 3))))
-    return np.add(0.5 * t1 * _dmul(_sech2(t2), x * (0.134145 * x ** 2 + 1)), _sigmoid(2 * t2), out=out)
+    t3 = (2 * t2)
+    return np.add(0.5 * t1 * _dmul(_sech2(t2), x * (0.134145 * x ** 2 + 1)), _sigmoid(t3), out=out)
 
 
 def _vg_gelu_tanh(x):
     t1 = 0.7978845608028654
     t2 = (t1 * (x + (0.044715 * _ipow(x, 3))))
-    t3 = _sigmoid((2 * t2))
-    return _dmul(t3, x), (t3 + (0.5 * t1 * _dmul(_sech2(t2), (x * ((0.134145 * x**2) + 1)))))
+    t3 = (2 * t2)
+    t4 = _sigmoid(t3)
+    return _dmul(t4, x), (t4 + (0.5 * t1 * _dmul(_sech2(t2), (x * ((0.134145 * x**2) + 1)))))
 
 
 def gelu_tanh(x, *, threads=None, out=None):
@@ -1593,7 +1612,8 @@ def _df_logsigmoid(x, out=None):
 
 def _vg_logsigmoid(x):
     t1 = -(x)
-    return -(_softplus(t1)), _sigmoid(t1)
+    t2 = np.exp(-np.abs(x))
+    return -(_softplus_t(t1, t2)), _sigmoid_t(t1, t2)
 
 
 def logsigmoid(x, *, threads=None, out=None):
@@ -1635,14 +1655,16 @@ def _f_mish(x, out=None):
 
 
 def _df_mish(x, out=None):
-    t1 = _softplus(x)
-    return np.add(np.tanh(t1), _dmul(_sech2(t1) * _sigmoid(x), x), out=out)
+    t1 = np.exp(-np.abs(x))
+    t2 = _softplus_t(x, t1)
+    return np.add(np.tanh(t2), _dmul(_sigmoid_t(x, t1) * _sech2(t2), x), out=out)
 
 
 def _vg_mish(x):
-    t1 = _softplus(x)
-    t2 = np.tanh(t1)
-    return _dmul(t2, x), (t2 + _dmul((_sech2(t1) * _sigmoid(x)), x))
+    t1 = np.exp(-np.abs(x))
+    t2 = _softplus_t(x, t1)
+    t3 = np.tanh(t2)
+    return _dmul(t3, x), (t3 + _dmul((_sigmoid_t(x, t1) * _sech2(t2)), x))
 
 
 def mish(x, *, threads=None, out=None):
@@ -2048,7 +2070,8 @@ def _df_sigmoid(x, out=None):
 
 
 def _vg_sigmoid(x):
-    return _sigmoid(x), _dsigmoid(x)
+    t1 = np.exp(-np.abs(x))
+    return _sigmoid_t(x, t1), _dsigmoid_t(t1)
 
 
 def sigmoid(x, *, threads=None, out=None):
@@ -2090,12 +2113,14 @@ def _f_silu(x, out=None):
 
 
 def _df_silu(x, out=None):
-    return np.add(_dmul(_dsigmoid(x), x), _sigmoid(x), out=out)
+    t1 = np.exp(-np.abs(x))
+    return np.add(_sigmoid_t(x, t1), _dmul(_dsigmoid_t(t1), x), out=out)
 
 
 def _vg_silu(x):
-    t1 = _sigmoid(x)
-    return _dmul(t1, x), (t1 + _dmul(_dsigmoid(x), x))
+    t1 = np.exp(-np.abs(x))
+    t2 = _sigmoid_t(x, t1)
+    return _dmul(t2, x), (t2 + _dmul(_dsigmoid_t(t1), x))
 
 
 def silu(x, *, threads=None, out=None):
@@ -2269,26 +2294,32 @@ def sinusoid_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_softplus(x, beta, out=None):
-    return np.divide(_softplus(x * beta), beta, out=out)
+    t1 = (x * beta)
+    return np.divide(_softplus(t1), beta, out=out)
 
 
 def _df_softplus(x, beta, out=None):
-    return _sigmoid((x * beta), out=out)
+    t1 = (x * beta)
+    return _sigmoid(t1, out=out)
 
 
 def _vg_softplus(x, beta):
     t1 = (x * beta)
-    return (_softplus(t1) / beta), _sigmoid(t1)
+    t2 = np.exp(-np.abs(t1))
+    return (_softplus_t(t1, t2) / beta), _sigmoid_t(t1, t2)
 
 
 def _dp_softplus_beta(x, beta):
     t1 = (x * beta)
-    r0 = np.asarray((-((1 / beta)**2 * _softplus(t1)) + (_dmul(_sigmoid(t1), x) / beta)))
+    t2 = np.exp(-np.abs(t1))
+    r0 = np.asarray((-((1 / beta)**2 * _softplus_t(t1, t2)) + (_dmul(_sigmoid_t(t1, t2), x) / beta)))
     i = np.flatnonzero(((x * beta) > 0))
     xm = np.take(x, i)
     beta_m = _take(beta, x, i)
-    t2 = -(xm * beta_m)
-    _put(r0, i, (-((1 / beta_m)**2 * _softplus(t2)) - (_dmul(_sigmoid(t2), xm) / beta_m)))
+    t3 = (xm * beta_m)
+    t4 = -(t3)
+    t5 = np.exp(-np.abs(t3))
+    _put(r0, i, (-((1 / beta_m)**2 * _softplus_t(t4, t5)) - (_dmul(_sigmoid_t(t4, t5), xm) / beta_m)))
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -2680,22 +2711,26 @@ def squareplus_value_and_grad(x, *, b=4.0, threads=None, out=None):
 
 
 def _f_swish(x, beta, out=None):
-    return _dmul(_sigmoid((beta * x)), x, out=out)
+    t1 = (beta * x)
+    return _dmul(_sigmoid(t1), x, out=out)
 
 
 def _df_swish(x, beta, out=None):
     t1 = (beta * x)
-    return np.add(beta * _dmul(_dsigmoid(t1), x), _sigmoid(t1), out=out)
+    t2 = np.exp(-np.abs(t1))
+    return np.add(beta * _dmul(_dsigmoid_t(t2), x), _sigmoid_t(t1, t2), out=out)
 
 
 def _vg_swish(x, beta):
     t1 = (beta * x)
-    t2 = _sigmoid(t1)
-    return _dmul(t2, x), (t2 + (beta * _dmul(_dsigmoid(t1), x)))
+    t2 = np.exp(-np.abs(t1))
+    t3 = _sigmoid_t(t1, t2)
+    return _dmul(t3, x), (t3 + (beta * _dmul(_dsigmoid_t(t2), x)))
 
 
 def _dp_swish_beta(x, beta, out=None):
-    return _dmul(_dsigmoid((beta * x)), x**2, out=out)
+    t1 = (beta * x)
+    return _dmul(_dsigmoid(t1), x**2, out=out)
 
 
 def swish(x, *, beta=1.0, threads=None, out=None):
@@ -3112,6 +3147,7 @@ _DIRECT.update({
     _dp_squareplus_b,
     _dp_swish_beta,
     _dsigmoid,
+    _dsigmoid_t,
     _f_arctan,
     _f_celu,
     _f_elu,
@@ -3144,6 +3180,7 @@ _DIRECT.update({
     _sech2,
     _sigmoid,
     _softplus,
+    _softplus_t,
 })
 
 

@@ -262,6 +262,17 @@ def test_out_argument_for_any_shape(name, monkeypatch):
         monkeypatch.undo()
 
 
+def test_fused_value_and_grad_computes_one_exponential():
+    """σ and σ' (and softplus) of the same argument share e^{−|u|} in NAME_value_and_grad."""
+    text = (ROOT / "generated" / "symacts_kernels.py").read_text()
+    for name in ("sigmoid", "silu", "softplus", "logsigmoid"):
+        body = text.split(f"def _vg_{name}(", 1)[1].split("\n\n\n", 1)[0]
+        assert body.count("np.exp(") == 1, name
+    x = np.array([-800.0, -30.0, -1.0, -0.0, 0.0, 2.0, 40.0, 800.0, np.inf, -np.inf, np.nan])
+    f, d = K.sigmoid_value_and_grad(x)
+    assert _same_values(f, K.sigmoid(x)) and _same_values(d, K.sigmoid_grad(x))
+
+
 def test_threads_argument_checked():
     with pytest.raises(ValueError, match="threads"):
         K.relu(np.ones(3), threads=0)

@@ -16,7 +16,13 @@ from sympy.codegen.cfunctions import hypot
 
 from ..stabilise import Horner, stabilise
 from .minmax import Guarded, minmax_form
-from .printer import EmitError, NumpyPrinter, float_literal
+from .printer import (
+    EmitError,
+    NumpyPrinter,
+    float_literal,
+    share_exponentials,
+    unshare_exponentials,
+)
 from .runtime import PRELUDE
 
 __all__ = ["KernelSpec", "kernel_source", "kernel_spec", "module_source"]
@@ -137,6 +143,7 @@ class _Body:
     def values(self, exprs: list[sp.Expr], xname: str, pmap: dict[str, str],
                indent: str) -> list[str]:
         """Emit common subexpressions; return printed expressions."""
+        exprs = [share_exponentials(e) for e in exprs]
         names = {self.x: xname, **{self.psyms[p]: pmap[p] for p in self.pnames}}
         pscalars = {self.psyms[p] for p in self.pnames}
         # Horner polynomials are printed whole, before CSE can split them
@@ -166,6 +173,9 @@ class _Body:
                     names[s] = str(s)
         exprs = [e.xreplace(hreps) for e in exprs]
         reps, reduced = sp.cse(exprs, symbols=_Tmp(self), order="none")
+        # an e^{−|u|} that CSE left inline has one user: that user computes it itself
+        reps = [(s, unshare_exponentials(v)) for s, v in reps]
+        reduced = [unshare_exponentials(e) for e in reduced]
         scalars = {self.psyms[p] for p in self.pnames}
         for s, v in reps:
             names[s] = str(s)
@@ -331,7 +341,8 @@ def _cost(e) -> int:
 
 
 #: runtime helpers that take ``out=`` like a ufunc
-_OUT_HELPERS = {"_sigmoid", "_dsigmoid", "_softplus", "_sech2", "_dmul", "_hypot", "_clip"}
+_OUT_HELPERS = {"_sigmoid", "_dsigmoid", "_softplus", "_sech2", "_dmul", "_hypot", "_clip",
+                "_sigmoid_t", "_dsigmoid_t", "_softplus_t"}
 
 _BINOP_UFUNC = {"Add": "np.add", "Sub": "np.subtract", "Mult": "np.multiply",
                 "Div": "np.divide"}

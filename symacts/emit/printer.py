@@ -75,6 +75,54 @@ class _Ratio(sp.Function):
     nargs = 2
 
 
+class ExpNegAbs(sp.Function):
+    """e^{−|u|}: the exponential that σ(u), σ(−u), σ'(u) and softplus(u) share."""
+
+    nargs = 1
+
+
+class SigmoidT(sp.Function):
+    """σ(u) from t = e^{−|u|} (args: u, t)."""
+
+    nargs = 2
+
+
+class DsigmoidT(sp.Function):
+    """σ'(u) = t/(1 + t)² from t = e^{−|u|} (args: u, t)."""
+
+    nargs = 2
+
+
+class SoftplusT(sp.Function):
+    """softplus(u) = max(u, 0) + log1p(t) from t = e^{−|u|} (args: u, t)."""
+
+    nargs = 2
+
+
+_SHARED_T = {sigmoid: SigmoidT, dsigmoid: DsigmoidT, softplus: SoftplusT}
+
+
+def share_exponentials(e: sp.Expr) -> sp.Expr:
+    """σ, σ' and softplus of ±u written on one e^{−|u|}, which common-subexpression
+    elimination then computes once per kernel (σ and σ' in a fused f, f')."""
+    def t_of(u):
+        return ExpNegAbs(-u if u.could_extract_minus_sign() else u)
+
+    reps = {}
+    for f in e.atoms(*_SHARED_T):
+        u = f.args[0]
+        reps[f] = _SHARED_T[type(f)](u, t_of(u))
+    return e.xreplace(reps) if reps else e
+
+
+def unshare_exponentials(e: sp.Expr) -> sp.Expr:
+    """Back to σ, σ', softplus where e^{−|u|} is still written out (not a shared name)."""
+    back = {v: k for k, v in _SHARED_T.items()}
+    reps = {f: back[type(f)](f.args[0]) for f in e.atoms(*back)
+            if isinstance(f.args[1], ExpNegAbs)}
+    return e.xreplace(reps) if reps else e
+
+
 class NumpyPrinter:
     """Print a stabilised SymPy expression as a NumPy expression string."""
 
@@ -119,6 +167,14 @@ class NumpyPrinter:
             from .kernels import pr_cond
 
             return f"_step({pr_cond(self, e.args[0])}, {self._p(e.args[1])})"
+        if isinstance(e, ExpNegAbs):
+            return f"np.exp(-np.abs({self._p(e.args[0])}))"
+        if isinstance(e, SigmoidT):
+            return f"_sigmoid_t({self._p(e.args[0])}, {self._p(e.args[1])})"
+        if isinstance(e, DsigmoidT):
+            return f"_dsigmoid_t({self._p(e.args[1])})"
+        if isinstance(e, SoftplusT):
+            return f"_softplus_t({self._p(e.args[0])}, {self._p(e.args[1])})"
         if isinstance(e, Clip):
             return f"_clip({', '.join(self._p(a) for a in e.args)})"
         if isinstance(e, Masked):

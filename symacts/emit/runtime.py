@@ -361,18 +361,12 @@ def _ipow(v, n):
 
 def _sigmoid(u, out=None):
     """σ(u) with e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0 (never overflows)."""
-    t = np.exp(-np.abs(u))
-    d = 1 + t
-    if t.ndim == 0:
-        return _into(np.where(u >= 0, 1 / d, t / d), out)
-    # numerator: 1 for u ≥ 0, t (≤ 1) for u < 0, i.e. max(t, [u ≥ 0]); one pass, no select
-    np.maximum(t, u >= 0, out=t)
-    return np.divide(t, d, out=t if out is None else out)
+    return _sigmoid_t(u, np.exp(-np.abs(u)), out, True)
 
 
 def _softplus(u, out=None):
     """ln(1 + eᵘ) = max(u, 0) + log1p(e^{−|u|})."""
-    return np.add(np.maximum(u, 0), np.log1p(np.exp(-np.abs(u))), out=out)
+    return _softplus_t(u, np.exp(-np.abs(u)), out)
 
 
 def _sech2(u, out=None):
@@ -384,10 +378,29 @@ def _sech2(u, out=None):
 
 def _dsigmoid(u, out=None):
     """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² with t = e^{−|u|} (never overflows)."""
-    t = np.exp(-np.abs(u))
+    return _dsigmoid_t(np.exp(-np.abs(u)), out)
+
+
+def _sigmoid_t(u, t, out=None, own=False):
+    """σ(u) from t = e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0; the numerator is
+    max(t, [u ≥ 0]) (t ≤ 1), one pass and no select."""
+    d = 1 + t
+    if np.ndim(t) == 0:
+        return _into(np.where(u >= 0, 1 / d, t / d), out)
+    n = np.maximum(t, u >= 0, out=t if own else None)  # own: t is ours to overwrite
+    return np.divide(n, d, out=n if out is None else out)
+
+
+def _dsigmoid_t(t, out=None):
+    """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² from t = e^{−|u|}."""
     d = 1 + t
     d *= d
     return np.divide(t, d, out=out)
+
+
+def _softplus_t(u, t, out=None):
+    """softplus(u) = ln(1 + eᵘ) = max(u, 0) + log1p(t) from t = e^{−|u|}."""
+    return np.add(np.maximum(u, 0), np.log1p(t), out=out)
 
 
 def _dmul(a, b, out=None):
