@@ -388,7 +388,7 @@ def _sech2(u, out=None):
 
 def _dsigmoid(u, out=None):
     """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² with t = e^{−|u|} (never overflows)."""
-    return _dsigmoid_t(np.exp(-np.abs(u)), out)
+    return _dsigmoid_t(u, np.exp(-np.abs(u)), out)
 
 
 def _sigmoid_t(u, t, out=None, own=False):
@@ -401,7 +401,7 @@ def _sigmoid_t(u, t, out=None, own=False):
     return np.divide(n, d, out=n if out is None else out)
 
 
-def _dsigmoid_t(t, out=None):
+def _dsigmoid_t(u, t, out=None):
     """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² from t = e^{−|u|}."""
     d = 1 + t
     d *= d
@@ -912,14 +912,14 @@ def _f_gelu_sigmoid(x, out=None):
 def _df_gelu_sigmoid(x, out=None):
     t1 = (1.702 * x)
     t2 = np.exp(-np.abs(t1))
-    return np.add(_sigmoid_t(t1, t2), 1.702 * _dmul(_dsigmoid_t(t2), x), out=out)
+    return np.add(_sigmoid_t(t1, t2), 1.702 * _dmul(_dsigmoid_t(t1, t2), x), out=out)
 
 
 def _vg_gelu_sigmoid(x):
     t1 = (1.702 * x)
     t2 = np.exp(-np.abs(t1))
     t3 = _sigmoid_t(t1, t2)
-    return _dmul(t3, x), (t3 + (1.702 * _dmul(_dsigmoid_t(t2), x)))
+    return _dmul(t3, x), (t3 + (1.702 * _dmul(_dsigmoid_t(t1, t2), x)))
 
 
 def gelu_sigmoid(x, *, threads=None, out=None):
@@ -2071,7 +2071,7 @@ def _df_sigmoid(x, out=None):
 
 def _vg_sigmoid(x):
     t1 = np.exp(-np.abs(x))
-    return _sigmoid_t(x, t1), _dsigmoid_t(t1)
+    return _sigmoid_t(x, t1), _dsigmoid_t(x, t1)
 
 
 def sigmoid(x, *, threads=None, out=None):
@@ -2114,13 +2114,13 @@ def _f_silu(x, out=None):
 
 def _df_silu(x, out=None):
     t1 = np.exp(-np.abs(x))
-    return np.add(_sigmoid_t(x, t1), _dmul(_dsigmoid_t(t1), x), out=out)
+    return np.add(_sigmoid_t(x, t1), _dmul(_dsigmoid_t(x, t1), x), out=out)
 
 
 def _vg_silu(x):
     t1 = np.exp(-np.abs(x))
     t2 = _sigmoid_t(x, t1)
-    return _dmul(t2, x), (t2 + _dmul(_dsigmoid_t(t1), x))
+    return _dmul(t2, x), (t2 + _dmul(_dsigmoid_t(x, t1), x))
 
 
 def silu(x, *, threads=None, out=None):
@@ -2718,14 +2718,14 @@ def _f_swish(x, beta, out=None):
 def _df_swish(x, beta, out=None):
     t1 = (beta * x)
     t2 = np.exp(-np.abs(t1))
-    return np.add(beta * _dmul(_dsigmoid_t(t2), x), _sigmoid_t(t1, t2), out=out)
+    return np.add(beta * _dmul(_dsigmoid_t(t1, t2), x), _sigmoid_t(t1, t2), out=out)
 
 
 def _vg_swish(x, beta):
     t1 = (beta * x)
     t2 = np.exp(-np.abs(t1))
     t3 = _sigmoid_t(t1, t2)
-    return _dmul(t3, x), (t3 + (beta * _dmul(_dsigmoid_t(t2), x)))
+    return _dmul(t3, x), (t3 + (beta * _dmul(_dsigmoid_t(t1, t2), x)))
 
 
 def _dp_swish_beta(x, beta, out=None):

@@ -115,6 +115,19 @@ def share_exponentials(e: sp.Expr) -> sp.Expr:
     return e.xreplace(reps) if reps else e
 
 
+#: functions printed as a call of a NumPy ufunc or runtime helper on all their arguments
+HELPER_CALLS: dict[type, str] = {
+    Maximum: "np.maximum",
+    Minimum: "np.minimum",
+    Clip: "_clip",
+    dmul: "_dmul",
+    hypot: "_hypot",
+    SigmoidT: "_sigmoid_t",
+    DsigmoidT: "_dsigmoid_t",
+    SoftplusT: "_softplus_t",
+}
+
+
 def unshare_exponentials(e: sp.Expr) -> sp.Expr:
     """Back to σ, σ', softplus where e^{−|u|} is still written out (not a shared name)."""
     back = {v: k for k, v in _SHARED_T.items()}
@@ -169,14 +182,8 @@ class NumpyPrinter:
             return f"_step({pr_cond(self, e.args[0])}, {self._p(e.args[1])})"
         if isinstance(e, ExpNegAbs):
             return f"np.exp(-np.abs({self._p(e.args[0])}))"
-        if isinstance(e, SigmoidT):
-            return f"_sigmoid_t({self._p(e.args[0])}, {self._p(e.args[1])})"
-        if isinstance(e, DsigmoidT):
-            return f"_dsigmoid_t({self._p(e.args[1])})"
-        if isinstance(e, SoftplusT):
-            return f"_softplus_t({self._p(e.args[0])}, {self._p(e.args[1])})"
-        if isinstance(e, Clip):
-            return f"_clip({', '.join(self._p(a) for a in e.args)})"
+        if type(e) in HELPER_CALLS:  # every argument in order
+            return f"{HELPER_CALLS[type(e)]}({', '.join(self._p(a) for a in e.args)})"
         if isinstance(e, Masked):
             from .kernels import pr_cond
 
@@ -187,9 +194,6 @@ class NumpyPrinter:
 
             cond, a, b, xv = e.args
             return f"_select2({pr_cond(self, cond)}, {self._p(a)}, {self._p(b)}, {self._p(xv)})"
-        if isinstance(e, (Maximum, Minimum)):
-            fn = "np.maximum" if isinstance(e, Maximum) else "np.minimum"
-            return f"{fn}({self._p(e.args[0])}, {self._p(e.args[1])})"
         if e.is_number and not isinstance(e, sp.Piecewise):
             if e.is_Integer:
                 return str(int(e))
@@ -202,10 +206,6 @@ class NumpyPrinter:
             return self._mul(e)
         if isinstance(e, sp.Pow):
             return self._pow(e)
-        if isinstance(e, dmul):
-            return f"_dmul({self._p(e.args[0])}, {self._p(e.args[1])})"
-        if isinstance(e, hypot):
-            return f"_hypot({self._p(e.args[0])}, {self._p(e.args[1])})"
         if isinstance(e, (sp.Max, sp.Min)):
             fn = "np.maximum" if isinstance(e, sp.Max) else "np.minimum"
             out = self._p(e.args[0])

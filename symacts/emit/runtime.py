@@ -378,7 +378,7 @@ def _sech2(u, out=None):
 
 def _dsigmoid(u, out=None):
     """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² with t = e^{−|u|} (never overflows)."""
-    return _dsigmoid_t(np.exp(-np.abs(u)), out)
+    return _dsigmoid_t(u, np.exp(-np.abs(u)), out)
 
 
 def _sigmoid_t(u, t, out=None, own=False):
@@ -391,7 +391,7 @@ def _sigmoid_t(u, t, out=None, own=False):
     return np.divide(n, d, out=n if out is None else out)
 
 
-def _dsigmoid_t(t, out=None):
+def _dsigmoid_t(u, t, out=None):
     """σ'(u) = σ(u)·σ(−u) = t/(1 + t)² from t = e^{−|u|}."""
     d = 1 + t
     d *= d
