@@ -176,7 +176,7 @@ class _Body:
         # an e^{−|u|} that CSE left inline has one user: that user computes it itself
         reps = [(s, unshare_exponentials(v)) for s, v in reps]
         reduced = [unshare_exponentials(e) for e in reduced]
-        scalars = {self.psyms[p] for p in self.pnames}
+        scalars = set(pscalars)
         for s, v in reps:
             names[s] = str(s)
             if v.free_symbols <= scalars:
@@ -204,6 +204,11 @@ def _limit_fix(pr, lim) -> str:
     return ", ".join("None" if v is None else pr(v) for v in lim)
 
 
+def _plain_printer(x, pnames: list[str], psyms: dict) -> NumpyPrinter:
+    """A printer that knows x and the parameters by their own names."""
+    return NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}}, scalars=set(psyms.values()))
+
+
 def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
           limits: list | None = None) -> str:
     """Source of ``fname(x, *params) -> value or tuple``, x already in the working dtype."""
@@ -211,8 +216,7 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
     if len(exprs) == 1 and isinstance(exprs[0], Guarded):
         return _guarded_core(fname, exprs[0], x, pnames, psyms, limits)
     b = _Body(x, pnames, psyms)
-    pr0 = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}},
-                       scalars=set(psyms.values()))
+    pr0 = _plain_printer(x, pnames, psyms)
     fixes = [_limit_fix(pr0, lim) for lim in limits]
     sig = ", ".join(["x", *pnames])
     head = f"def {fname}({sig}):"
@@ -245,8 +249,7 @@ def _core(fname: str, exprs: list[sp.Expr], x, pnames: list[str], psyms: dict,
         return "\n".join(lines)
     rs = [f"r{i}" for i in range(len(exprs))]
     branch_lists = [_branches(e) for e in exprs]
-    pr_full = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}},
-                       scalars=set(psyms.values()))
+    pr_full = _plain_printer(x, pnames, psyms)
     n_br = len(conds[0])
     # First match wins: fill with the last branch, then overwrite with branches n-2 … 0 where
     # their own condition holds. Every branch is evaluated on the whole block (floating-point
@@ -299,8 +302,7 @@ def _guarded_core(fname: str, g: Guarded, x, pnames: list[str], psyms: dict,
                   limits: list) -> str:
     """A core that picks the first form whose parameter condition holds (per block)."""
     sig = ", ".join(["x", *pnames])
-    pr = NumpyPrinter(x, {x: "x", **{psyms[p]: p for p in pnames}},
-                       scalars=set(psyms.values()))
+    pr = _plain_printer(x, pnames, psyms)
     lines = [f"def {fname}({sig}, out=None):"]
     for i, (cond, e) in enumerate(g.alternatives):
         if cond == sp.false:
