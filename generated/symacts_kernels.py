@@ -11,7 +11,7 @@ arguments; ``out=`` writes into a given array; inputs are never modified; no flo
 warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
 Large arrays are evaluated in blocks of 256 KiB (BLOCK float64 elements, twice as many float32;
 scratch memory O(block)), on up to ``threads`` threads (default: the cores), each given at
-least 16 blocks; the results do not depend on the thread count (every operation is elementwise).
+least 8 blocks; the results do not depend on the thread count (every operation is elementwise).
 """
 
 
@@ -229,7 +229,7 @@ _NCPU = max(os.cpu_count() or 1, 1)
 
 
 #: blocks per thread below which another thread costs more (pool hand-off, GIL) than it saves
-_GRAIN = 16
+_GRAIN = 8
 
 
 def _nthreads(threads, nblocks):

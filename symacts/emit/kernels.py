@@ -506,7 +506,7 @@ arguments; ``out=`` writes into a given array; inputs are never modified; no flo
 warnings are raised. ``NAME_grad(x, wrt="p")`` gives the derivative with respect to parameter p.
 Large arrays are evaluated in blocks of 256 KiB (BLOCK float64 elements, twice as many float32;
 scratch memory O(block)), on up to ``threads`` threads (default: the cores), each given at
-least 16 blocks; the results do not depend on the thread count (every operation is elementwise).
+least 8 blocks; the results do not depend on the thread count (every operation is elementwise).
 """
 '''
 

@@ -219,7 +219,7 @@ _NCPU = max(os.cpu_count() or 1, 1)
 
 
 #: blocks per thread below which another thread costs more (pool hand-off, GIL) than it saves
-_GRAIN = 16
+_GRAIN = 8
 
 
 def _nthreads(threads, nblocks):
