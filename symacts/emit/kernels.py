@@ -15,7 +15,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import hypot
 
 from ..stabilise import Horner, stabilise
-from .minmax import Guarded, minmax_form
+from .minmax import Guarded, minmax_form, upper_form
 from .printer import (
     EmitError,
     NumpyPrinter,
@@ -400,26 +400,12 @@ def pr_cond(pr: NumpyPrinter, c) -> str:
     raise EmitError(f"cannot print condition {c}")
 
 
-def _upper_form(rel, x):
-    """A relation as (u, a, strict): u > a (strict) or u ≥ a, with x in u and not in a."""
-    if not isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan,
-                            sp.LessThan)):
-        return None
-    big, small = ((rel.lhs, rel.rhs) if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan))
-                  else (rel.rhs, rel.lhs))
-    if small.has(x):
-        big, small = -small, -big
-    if not big.has(x) or small.has(x):
-        return None
-    return big, small, isinstance(rel, (sp.StrictGreaterThan, sp.StrictLessThan))
-
-
 def _abs_condition(c, x):
     """(u > a) | (−u > a) → |u| > a (and ≥): one comparison of |u| instead of two and an or
     (the same truth value for every float, NaN included: every comparison is false)."""
     if len(c.args) != 2:
         return None
-    forms = [_upper_form(a, x) for a in c.args]
+    forms = [upper_form(a, x) for a in c.args]
     if None in forms:
         return None
     (u1, a1, st1), (u2, a2, st2) = forms

@@ -19,7 +19,8 @@ import itertools
 import numpy as np
 import sympy as sp
 
-__all__ = ["Clip", "Guarded", "Masked", "Maximum", "Minimum", "Select2", "Step", "minmax_form"]
+__all__ = ["Clip", "Guarded", "Masked", "Maximum", "Minimum", "Select2", "Step", "minmax_form",
+           "upper_form"]
 
 
 class Maximum(sp.Function):
@@ -107,16 +108,30 @@ class Guarded(sp.Function):
         return [(a[i], a[i + 1]) for i in range(0, len(a) - 1, 2)] + [(None, a[-1])]
 
 
+def upper_form(rel, x):
+    """A relation as (u, a, strict): u > a (strict) or u ≥ a, with x in u and not in a."""
+    if not isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan,
+                            sp.LessThan)):
+        return None
+    big, small = ((rel.lhs, rel.rhs) if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan))
+                  else (rel.rhs, rel.lhs))
+    if small.has(x):
+        big, small = -small, -big
+    if not big.has(x) or small.has(x):
+        return None
+    return big, small, isinstance(rel, (sp.StrictGreaterThan, sp.StrictLessThan))
+
+
 def _threshold(cond, x):
     """(c, above) for a condition x > c, x ≥ c (above) or x < c, x ≤ c; else None."""
-    if not isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan,
-                             sp.LessThan)):
+    form = upper_form(cond, x)
+    if form is None:
         return None
-    lhs, rhs = cond.lhs, cond.rhs
-    if lhs == x and not rhs.has(x):
-        return rhs, isinstance(cond, (sp.StrictGreaterThan, sp.GreaterThan))
-    if rhs == x and not lhs.has(x):
-        return lhs, isinstance(cond, (sp.StrictLessThan, sp.LessThan))
+    u, a, _ = form
+    if u == x:
+        return a, True
+    if u == -x:
+        return -a, False
     return None
 
 
@@ -294,7 +309,7 @@ def _same(got, want) -> bool:
 
 
 def minmax_form(expr, act, compile_core):
-    """``expr`` rewritten as a Max/Min composition of its branches if bit-identical, else expr.
+    """The first faster form of the Piecewise ``expr`` that gives its values, else ``expr``.
 
     ``compile_core(e)`` returns a callable ``core(x, *params)`` printed from ``e`` exactly as the
     kernel module will print it.
@@ -329,6 +344,7 @@ def minmax_form(expr, act, compile_core):
             for xc in cases:
                 with np.errstate(all="ignore"):
                     inputs.append((xc, ps, np.asarray(ref(xc, *ps))))
+
     def passes(cand) -> bool:
         fn = compile_core(cand)
         for xs, ps, want in inputs:
