@@ -159,6 +159,14 @@ def _pick(r, v, mk):
     np.bitwise_xor(ri, t, out=ri)
 
 
+def _keep_nan(r, x):
+    """r with x's own NaN (bits kept) wherever x is NaN; only blocks with a NaN pay the copy."""
+    nan = np.isnan(x)
+    if nan.any():
+        np.copyto(r, x, where=nan)
+    return r
+
+
 def _select2(m, a, b, x):
     """[m] ? a : b for a, b free of x, exact bits: b ^ ((a ^ b)·[m]) on the integer views
     (three passes, no per-element branch); x's own NaN where x is NaN."""
@@ -168,11 +176,7 @@ def _select2(m, a, b, x):
     bi = np.asarray(b, dt).view(it)
     r = np.asarray(np.multiply(m, ai ^ bi, dtype=it))
     np.bitwise_xor(r, bi, out=r)
-    r = r.view(dt)
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r, x, where=nan)
-    return r
+    return _keep_nan(r.view(dt), x)
 
 
 def _into(r, out):
@@ -198,11 +202,7 @@ def _put(r, i, v):
 
 def _step(m, x):
     """[m] as 0.0/1.0 in x's dtype, x's own NaN where x is NaN."""
-    r = np.asarray(m.astype(x.dtype))
-    nan = np.isnan(x)
-    if nan.any():
-        np.copyto(r, x, where=nan)
-    return r
+    return _keep_nan(np.asarray(m.astype(x.dtype)), x)
 
 
 def _full(x, c):
