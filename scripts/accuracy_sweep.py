@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from steps.accuracy_report import report_markdown, run  # noqa: E402
 
-from symacts.outputs.accuracy import report_markdown, run  # noqa: E402
 from symacts.registry import all_activations  # noqa: E402
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from symacts.bench import primitives, report, runner  # noqa: E402
+from bench import primitives, report, runner  # noqa: E402
 
 DEFAULT_MD = ROOT / "generated" / "BENCHMARKS.md"
 

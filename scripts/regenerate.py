@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from symacts.outputs import steps  # noqa: E402
+from steps import steps  # noqa: E402
 
 GENERATED = ROOT / "generated"
 #: rendered from text outputs that are compared byte for byte (PNG from the same figure as

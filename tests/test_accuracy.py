@@ -3,7 +3,7 @@
 import numpy as np
 
 import symacts
-from symacts.accuracy import check_implementation, reference_values, subsample, sweep_points
+from symacts.verify.ulps import check_implementation, reference_values, subsample, sweep_points
 
 
 def test_points_cover_the_issue_set():

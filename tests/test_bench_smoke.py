@@ -8,11 +8,11 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+from bench import baselines, report, runner
+from bench.targets import Table, evaluate
 
 import symacts
 import symacts.kernels as K  # noqa: N812
-from symacts.bench import baselines, report, runner
-from symacts.bench.targets import Table, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def _root():
 
 def test_torch_rows(result):
     torch = pytest.importorskip("torch", reason="PyTorch is an optional benchmark extra")
-    from symacts.bench.torch_ops import torch_ops
+    from bench.torch_ops import torch_ops
 
     keys = {(r["act"], r["impl"], r["op"]) for r in result["records"]}
     for name, op in torch_ops(torch, torch.float64).items():
@@ -81,7 +81,7 @@ def test_torch_rows(result):
 
 def test_torch_ops_compute_the_same_functions():
     torch = pytest.importorskip("torch", reason="PyTorch is an optional benchmark extra")
-    from symacts.bench.torch_ops import torch_ops
+    from bench.torch_ops import torch_ops
 
     x = np.random.default_rng(1).uniform(-7, 7, 200)
     xt = torch.from_numpy(x)

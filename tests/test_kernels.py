@@ -11,11 +11,11 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+from steps.accuracy_report import EXCEPTIONS
 
 import symacts
 import symacts.kernels as K  # noqa: N812
-from symacts.accuracy import check_implementation, kink_floats, subsample, sweep_points
-from symacts.outputs.accuracy import EXCEPTIONS
+from symacts.verify.ulps import check_implementation, kink_floats, subsample, sweep_points
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTS = [a for a in symacts.all_activations() if not a.user_defined]

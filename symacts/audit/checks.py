@@ -10,11 +10,10 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .. import accuracy
 from ..activation import Activation
 from ..errors import FormulaError
 from ..registry import get
-from ..verify import REFUTED, verify
+from ..verify import REFUTED, ulps, verify
 from ..verify.core import _parse_claim
 from ..verify.evaluate import compile_expr
 from ..verify.numpy_check import check_function
@@ -25,7 +24,7 @@ from .snippets import load_snippet
 #: generous time boxes, so that the generated report does not depend on machine speed
 AUDIT_TIME_BOX = 60.0
 
-#: the float64 sweep of the audit: accuracy.sweep_points with a lighter grid (same edges)
+#: the float64 sweep of the audit: ulps.sweep_points with a lighter grid (same edges)
 AUDIT_GRID = 801
 AUDIT_LOG_POINTS = 200
 
@@ -214,9 +213,9 @@ def _check_code(c: dict, entry: AuditEntry) -> None:
     entry.code_findings += snip.findings
     act = _activation(c)
     which = "grad" if c["kind"] == "numpy code for f'" else "f"
-    kinks = accuracy.kink_floats(act, {k: float(sp.Rational(v)) for k, v in
+    kinks = ulps.kink_floats(act, {k: float(sp.Rational(v)) for k, v in
                                        (c.get("code_params") or {}).items()})
-    pts = accuracy.sweep_points(np.float64, kinks=kinks, grid=AUDIT_GRID,
+    pts = ulps.sweep_points(np.float64, kinks=kinks, grid=AUDIT_GRID,
                                 per_sign_log=AUDIT_LOG_POINTS)
     rep = check_function(snip.fn, act, which=which, dtype=np.float64,
                          params=c.get("code_params"), source=c["function"], points=pts)

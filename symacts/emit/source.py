@@ -26,7 +26,7 @@ def _exec(src: str, name: str) -> types.ModuleType:
 
 def check_limits(act, mod: types.ModuleType) -> None:
     """Fail unless the kernels give f and f' limits at ±inf and NaN at NaN (defaults)."""
-    from ..accuracy import reference_values
+    from ..verify.ulps import reference_values
 
     pts = np.array([np.inf, -np.inf, np.nan])
     for order, fn in ((0, getattr(mod, act.name)), (1, getattr(mod, act.name + "_grad"))):
@@ -68,8 +68,8 @@ def numeric_limits(expr, act) -> list[float]:
     """[lim at +inf, lim at -inf] of ``expr`` with parameters at their defaults (mpmath)."""
     import mpmath
 
-    from ..accuracy import _limit
     from ..functions import expand_blocks
+    from ..verify.ulps import _limit
 
     fn = sp.lambdify(act.x, expand_blocks(sp.sympify(expr).subs(act.defaults())), "mpmath")
     with mpmath.workdps(60):

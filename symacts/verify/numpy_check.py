@@ -1,6 +1,6 @@
 """``--numpy``: an implementation of f or f' checked against the truth over the float range.
 
-Uses the accuracy sweep of :mod:`symacts.accuracy` (its points, its mpmath reference and its
+Uses the accuracy sweep of :mod:`symacts.verify.ulps` (its points, its mpmath reference and its
 ULP metric) and adds what a reader of a tutorial needs: where the result first becomes
 non-finite, the warnings NumPy raised, whether the dtype survives, and the value at each kink.
 :func:`check_numpy` imports the user's file — that runs its code.
@@ -151,20 +151,20 @@ def check_function(
     points: np.ndarray | None = None,
 ) -> NumpyReport:
     """Sweep ``fn`` as f or f' of ``act`` (an :class:`Activation` or name)."""
-    from .. import accuracy
     from ..registry import get
+    from . import ulps
 
     if isinstance(act, str):
         act = get(act)
     exact = act.check_params(dict(params or {}))
     fparams = {k: float(v) for k, v in exact.items()}
     dt = np.dtype(dtype)
-    kinks = accuracy.kink_floats(act, fparams)
-    pts = accuracy.sweep_points(dt, kinks=kinks) if points is None else np.asarray(points, dt)
+    kinks = ulps.kink_floats(act, fparams)
+    pts = ulps.sweep_points(dt, kinks=kinks) if points is None else np.asarray(points, dt)
     order = 0 if which == "f" else 1
-    ref = accuracy.reference_values(act, pts, order=order, params=fparams)
-    values, msgs, dtype_out, err = accuracy.evaluate(fn, pts)
-    s = accuracy.score(values, ref, dt)
+    ref = ulps.reference_values(act, pts, order=order, params=fparams)
+    values, msgs, dtype_out, err = ulps.evaluate(fn, pts)
+    s = ulps.score(values, ref, dt)
     with np.errstate(all="ignore"):
         truth_dt = ref.hi.astype(dt).astype(np.float64)
     finite_in = np.isfinite(pts)

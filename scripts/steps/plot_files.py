@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..registry import all_activations
+from symacts.registry import all_activations
 
 STEP = (30, "plots")
 
 
 def build(out: Path) -> list[Path]:
-    from ..plots import render_all
+    from symacts.plots import render_all
 
     acts = [a for a in all_activations() if not a.user_defined]
     return render_all(out / "plots", acts)

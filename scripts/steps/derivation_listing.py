@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..latex import to_latex
-from ..registry import all_activations
+from symacts.latex import to_latex
+from symacts.registry import all_activations
 
 STEP = (10, "derivation listing")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..emit import catalog_module_source
-from ..registry import all_activations
+from symacts.emit import catalog_module_source
+from symacts.registry import all_activations
 
 STEP = (30, "kernels")
 

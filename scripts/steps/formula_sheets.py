@@ -9,15 +9,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..registry import all_activations
+from symacts.registry import all_activations
 
 STEP = (40, "formula sheets")
 
 
 def build(out: Path) -> list[Path]:
-    from ..plots import family_members
-    from ..sheets import FILES, PLOT_DIR, content, markdown, render_figures, tex
-    from ..sheets.pdf import compile_pdf
+    from symacts.plots import family_members
+    from symacts.sheets import FILES, PLOT_DIR, content, markdown, render_figures, tex
+    from symacts.sheets.pdf import compile_pdf
 
     acts = [a for a in all_activations() if not a.user_defined]
     entries = content.entries(acts)

@@ -125,7 +125,7 @@ class Reference:
 def _bound_exprs(act: Any, params: Mapping[str, float] | None, orders: Sequence[int]):
     import sympy as sp
 
-    from .functions import expand_blocks
+    from ..functions import expand_blocks
 
     values = dict(params or {})
     subs = {p.symbol: sp.nsimplify(values[p.name]) if p.name in values else p.default

@@ -2,7 +2,7 @@
 beside the tutorial's NumPy code and naive ``lambdify``.
 
 Not a byte-for-byte regeneration step (ULP counts depend on the machine's libm): written by
-``python scripts/accuracy_sweep.py``. Metric and points: :mod:`symacts.accuracy`.
+``python scripts/accuracy_sweep.py``. Metric and points: :mod:`symacts.verify.ulps`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..accuracy import Report, check_implementation, kink_floats, reference_values, sweep_points
+from symacts.verify.ulps import (
+    Report,
+    check_implementation,
+    kink_floats,
+    reference_values,
+    sweep_points,
+)
 
 DTYPES = (np.float64, np.float32)
 TARGET = {"f": 4.0, "grad": 8.0}
@@ -66,7 +72,7 @@ def naive_lambdify(act, order: int) -> Callable:
     """``sympy.lambdify(x, expr, "numpy")`` on the definition with blocks expanded."""
     import sympy as sp
 
-    from ..functions import expand_blocks
+    from symacts.functions import expand_blocks
 
     e = act.expr if order == 0 else act.derivative()
     e = expand_blocks(e.subs(act.defaults()))
@@ -75,8 +81,8 @@ def naive_lambdify(act, order: int) -> Callable:
 
 def sweep_one(name: str) -> list[tuple[str, Report]]:
     """All reports for one activation: (implementation, report)."""
-    from .. import kernels
-    from ..registry import get
+    from symacts import kernels
+    from symacts.registry import get
 
     act = get(name)
     kern = kernels.kernel_for(act)

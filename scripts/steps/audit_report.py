@@ -8,7 +8,7 @@ STEP = (60, "tutorial audit")
 
 
 def build(out: Path) -> list[Path]:
-    from ..audit import render, run_audit
+    from symacts.audit import render, run_audit
 
     source, entries = run_audit()
     path = out / "AUDIT.md"
