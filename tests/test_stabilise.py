@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
 
-from symacts.emit.printer import EmitError, NumpyPrinter
+from symacts.emit import EmitError, NumpyPrinter, compile_expression
 from symacts.functions import Phi, sigmoid, softplus
 from symacts.stabilise import RULES_BY_NAME, apply_rule, dmul, dsigmoid, erfc, sech2, stabilise
 
@@ -20,17 +20,8 @@ def run(rule, e):
 
 def numeric(e, value, dtype=np.float64):
     """Evaluate a stabilised expression through the kernel printer (no SymPy at run time)."""
-    import scipy.special as _sc  # noqa: F401 - used by printed code
-
-    from symacts.emit import runtime
-
-    ns = {}
-    exec(runtime.PRELUDE, ns)
-    from symacts.emit.kernels import _core
-
-    exec(_core("k", [e], x, [], {}), ns)
     with np.errstate(all="ignore"):
-        return ns["k"](np.asarray(value, dtype=dtype))
+        return compile_expression(e, x)(np.asarray(value, dtype=dtype))
 
 
 def naive(e, value):
@@ -176,15 +167,7 @@ def test_series_near_zero():
     assert isinstance(out, sp.Piecewise) and out.args[0][1] == (sp.Abs(x) < out.args[0][1].rhs)
     truth = float(sp.Float("1e-4", 50) - sp.tanh(sp.Float("1e-4", 50)))
     assert abs(naive(e, 1e-4) - truth) > 1e-9 * truth  # cancellation
-    from symacts.emit.kernels import _core
-
-    src = _core("k", [out], x, [], {})
-    ns = {}
-    from symacts.emit import runtime
-
-    exec(runtime.PRELUDE, ns)
-    exec(src, ns)
-    assert ns["k"](np.array([1e-4]))[0] == pytest.approx(truth, rel=4e-16)
+    assert compile_expression(out, x)(np.array([1e-4]))[0] == pytest.approx(truth, rel=4e-16)
 
 
 def test_normal_cdf_primitive_has_no_cancellation():

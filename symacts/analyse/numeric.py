@@ -441,6 +441,28 @@ def _float_of(v: sp.Expr) -> float | None:
         return float(sp.N(v, 30))
     return None
 
+def far_limit(fn, sign: int) -> float:
+    """lim f(x) as x → sign·∞ from f at sign·10³⁰⁰ and sign·10⁶⁰⁰ (``fn`` takes mpmath numbers;
+    NaN if there is no clear limit). At the working precision of the caller."""
+    vals = []
+    for e in (300, 600):
+        try:
+            vals.append(fn(sign * mpmath.mpf(10) ** e))
+        except (ZeroDivisionError, ValueError, OverflowError):
+            return math.nan
+    a, b = vals
+    if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
+        if mpmath.isinf(a) and a == b:
+            return float(a)
+        return math.nan
+    if abs(a) > 1e250 and abs(b) > abs(a) and mpmath.sign(a) == mpmath.sign(b):
+        return math.inf if a > 0 else -math.inf
+    if abs(a) < 1e-300 and abs(b) < 1e-300:
+        return 0.0
+    if abs(a - b) <= 1e-25 * max(abs(a), abs(b)):
+        return float(b)
+    return math.nan
+
 
 #: decimal exponents of the abscissae used to estimate a limit at ±∞
 _LIMIT_PROBES = (2, 3, 4, 6, 8, 12, 16, 24, 32)

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from ..analyse.numeric import far_limit
+
 __all__ = [
     "Reference",
     "Report",
@@ -137,26 +139,6 @@ def _bound_exprs(act: Any, params: Mapping[str, float] | None, orders: Sequence[
     return out
 
 
-def _limit(fn: Callable, sign: int, mpmath) -> float:
-    """lim f(x) as x → sign·∞, numerically from two huge arguments (NaN if no limit)."""
-    vals = []
-    for e in (300, 600):
-        try:
-            vals.append(fn(sign * mpmath.mpf(10) ** e))
-        except (ZeroDivisionError, ValueError, OverflowError):
-            return math.nan
-    a, b = vals
-    if not (mpmath.isfinite(a) and mpmath.isfinite(b)):
-        if mpmath.isinf(a) and a == b:
-            return float(a)
-        return math.nan
-    if abs(a) > 1e250 and abs(b) > abs(a) and mpmath.sign(a) == mpmath.sign(b):
-        return math.inf if a > 0 else -math.inf
-    if abs(a) < 1e-300 and abs(b) < 1e-300:
-        return 0.0
-    if abs(a - b) <= 1e-25 * max(abs(a), abs(b)):
-        return float(b)
-    return math.nan
 
 
 def reference_values(
@@ -183,7 +165,7 @@ def reference_values(
     lo = np.zeros(pts.shape)
     cond = np.ones(pts.shape)
     with mpmath.workdps(dps + 10):
-        lim = {1: _limit(fg, 1, mpmath), -1: _limit(fg, -1, mpmath)}
+        lim = {1: far_limit(fg, 1), -1: far_limit(fg, -1)}
     for i, p in enumerate(pts.ravel()):
         if math.isnan(p):
             hi.flat[i] = math.nan

@@ -1,23 +1,26 @@
-"""The helper functions every generated kernel module starts with (printed verbatim).
+"""Runtime helpers of the generated NumPy kernel modules (NumPy and SciPy only).
 
-They implement the stable primitives the printer emits: exponentials split on the sign of
-their argument (σ, softplus, sech²), the decaying product, and the dtype/shape conventions.
+This is a normal module (linted and unit-tested as code); the generator copies its source,
+from the imports on, into every generated module, which therefore stays standalone. The helpers
+implement the stable primitives the printer emits (σ, softplus and sech² on e^{−|u|}, the
+decaying product, hypot, exact bit selects), the dtype and shape conventions (``_arg``,
+``_par``, ``_ret``), and the blocked, threaded driver ``_run``.
 """
 
-PRELUDE = r'''
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy import special as _sc
+from scipy import special as _sc  # noqa: F401 - the printed kernels call _sc.erf, _sc.ndtr
 
 #: float64 elements per block (256 KiB): the temporaries of a block stay in the L2 cache;
 #: a block of float32 holds as many bytes (twice the elements)
 BLOCK = 32768
 
 try:  # NumPy's floating-point error state, set directly (np.errstate costs ~0.8 µs a call)
-    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE, _make_extobj
+    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE  # noqa: N812
+    from numpy._core._ufunc_config import _make_extobj
     _QUIET = _make_extobj(all="ignore")
 except ImportError:  # another NumPy layout: the public context manager
     _ERRSTATE = None
@@ -292,7 +295,7 @@ def _run(core, x, ps, threads, n_out, out, dt):
                 if n_out == 1:
                     outs[0][s:e] = r
                 else:
-                    for o, v in zip(outs, r):
+                    for o, v in zip(outs, r, strict=True):
                         o[s:e] = v
         finally:
             _loud(token)
@@ -438,4 +441,3 @@ def _rrelu_train(x, lower, upper, rng):
     d = np.where(pos, np.ones((), x.dtype), slope)
     np.copyto(d, x, where=np.isnan(x))
     return f, d
-'''

@@ -19,41 +19,14 @@ import itertools
 import numpy as np
 import sympy as sp
 
-__all__ = ["Clip", "Guarded", "Masked", "Maximum", "Minimum", "Select2", "Step", "minmax_form",
-           "upper_form"]
+from .algebra import upper_form
+from .cost import is_cheap
+from .ir import Clip, Guarded, Masked, Maximum, Minimum, ParamInfo, Select2, Step
+from .numpy_printer import compile_expression
 
-
-class Maximum(sp.Function):
-    """np.maximum(a, b) with the argument order kept (it decides which zero and NaN come out)."""
-
-    nargs = 2
-
-
-class Minimum(sp.Function):
-    """np.minimum(a, b) with the argument order kept."""
-
-    nargs = 2
+__all__ = ["choose_form"]
 
 _PARAM_TRIES = (-10.0, -2.0, -0.5, -1e-3, 0.0, 1e-3, 0.25, 0.5, 1.0, 2.0, 10.0, 1e3)
-
-
-class Step(sp.Function):
-    """[cond] as 0/1 in x's dtype, NaN where x is NaN (args: the condition, x)."""
-
-    nargs = 2
-
-
-class Select2(sp.Function):
-    """[cond] ? a : b for a, b free of x, as an exact bit select (args: cond, a, b, x);
-    NaN where x is NaN."""
-
-    nargs = 4
-
-
-class Clip(sp.Function):
-    """min(max(a, lo), hi) in one pass: the clip ufunc (args: a, lo, hi; lo, hi free of x)."""
-
-    nargs = 3
 
 
 def _clipped(e, x):
@@ -88,38 +61,10 @@ def _clipped(e, x):
     return rw(e)
 
 
-class Masked(sp.Function):
-    """value·[cond] (args: value, cond): the value where cond holds, 0 elsewhere (exact when
-    the value is finite wherever cond fails)."""
-
-    nargs = 2
 
 
-class Guarded(sp.Function):
-    """Forms chosen at run time by conditions on the parameters.
-
-    args: (cond₁, form₁, cond₂, form₂, …, fallback); the first form whose condition holds
-    for every parameter value is evaluated.
-    """
-
-    @property
-    def alternatives(self) -> list[tuple]:
-        a = self.args
-        return [(a[i], a[i + 1]) for i in range(0, len(a) - 1, 2)] + [(None, a[-1])]
 
 
-def upper_form(rel, x):
-    """A relation as (u, a, strict): u > a (strict) or u ≥ a, with x in u and not in a."""
-    if not isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan, sp.StrictLessThan,
-                            sp.LessThan)):
-        return None
-    big, small = ((rel.lhs, rel.rhs) if isinstance(rel, (sp.StrictGreaterThan, sp.GreaterThan))
-                  else (rel.rhs, rel.lhs))
-    if small.has(x):
-        big, small = -small, -big
-    if not big.has(x) or small.has(x):
-        return None
-    return big, small, isinstance(rel, (sp.StrictGreaterThan, sp.StrictLessThan))
 
 
 def _threshold(cond, x):
@@ -308,30 +253,27 @@ def _same(got, want) -> bool:
     return bool(np.all(same))
 
 
-def minmax_form(expr, act, compile_core):
-    """The first faster form of the Piecewise ``expr`` that gives its values, else ``expr``.
 
-    ``compile_core(e)`` returns a callable ``core(x, *params)`` printed from ``e`` exactly as the
-    kernel module will print it.
-    """
+
+def choose_form(expr: sp.Expr, act, params: tuple[ParamInfo, ...]) -> tuple[sp.Expr, str]:
+    """The first faster form of the Piecewise ``expr`` that gives its values, else ``expr``;
+    with the name of the form."""
     if not isinstance(expr, sp.Piecewise) or len(expr.args) not in (2, 3):
-        return expr
+        return expr, _describe(expr)
     if expr.args[-1][1] != sp.true:
-        return expr
-    from .kernels import _is_cheap
-
+        return expr, _describe(expr)
     candidates = []
-    if all(_is_cheap(b) for b, _ in expr.args):
+    if all(is_cheap(b) for b, _ in expr.args):
         candidates += _candidates(expr.args, act.x)
     candidates += _structural_candidates(expr, act.x)
     candidates += _absorb_candidates(expr, act.x)
     if not candidates:
-        return expr
+        return expr, _describe(expr)
     names = [p.name for p in act.param_specs]
     psets = _param_sets(act)
     if not psets:
-        return expr
-    ref = compile_core(expr)
+        return expr, _describe(expr)
+    ref = compile_expression(expr, act.x, params)
     inputs = []
     for s in psets:
         env = {act.symbol(n): v for n, v in s.items()}
@@ -346,7 +288,7 @@ def minmax_form(expr, act, compile_core):
                     inputs.append((xc, ps, np.asarray(ref(xc, *ps))))
 
     def passes(cand) -> bool:
-        fn = compile_core(cand)
+        fn = compile_expression(cand, act.x, params)
         for xs, ps, want in inputs:
             with np.errstate(all="ignore"):
                 got = np.asarray(fn(xs, *ps))
@@ -357,5 +299,19 @@ def minmax_form(expr, act, compile_core):
     for cand in candidates:
         if passes(cand):
             clipped = _clipped(cand, act.x)
-            return clipped if clipped != cand and passes(clipped) else cand
-    return expr
+            chosen = clipped if clipped != cand and passes(clipped) else cand
+            return chosen, _describe(chosen)
+    return expr, _describe(expr) + " (no faster form gives the same bits)"
+
+
+def _describe(e: sp.Expr) -> str:
+    """What form an output takes, in words."""
+    if isinstance(e, Guarded):
+        return "max or min of the linear branches, chosen on the parameters"
+    if isinstance(e, sp.Piecewise):
+        return f"select of {len(e.args)} branches"
+    kinds = [(Clip, "clip"), (Select2, "bit select of two constants"),
+             (Step, "step of the condition"), (Masked, "value times its condition"),
+             (Maximum, "maximum"), (Minimum, "minimum")]
+    found = [word for cls, word in kinds if e.atoms(cls)]
+    return ", ".join(found) if found else "straight-line"
