@@ -86,3 +86,13 @@ def test_printed_kernels_compute_the_ir_semantics(plans, name, dt):
             assert got.dtype == ref.dtype == dt
             same = (_bits(got) == _bits(ref)) | (np.isnan(got) & np.isnan(ref))
             assert same.all(), (key, x[~same][:5], got[~same][:5], ref[~same][:5])
+
+
+def test_docstrings_show_the_textbook_and_the_computed_form():
+    mish = K.mish.__doc__
+    assert "f(x) = x*tanh(softplus(x))" in mish
+    assert "computed as: dmul(tanh(softplus(x)), x)" in mish
+    assert "softplus: ln(1 + eᵘ) = max(u, 0) + log1p(e^{−|u|})" in mish
+    relu = K.relu.__doc__
+    assert "f(x) = Piecewise((x, x > 0), (0, True))" in relu and "Clip(x, 0, oo)" in relu
+    assert "(computed as written)" in K.softplus_grad.__doc__

@@ -10,14 +10,15 @@ from __future__ import annotations
 import ast
 import inspect
 import math
+import textwrap
 import types
 
 import numpy as np
 import sympy as sp
 
-from . import prelude
-from .ir import EmitError
-from .numpy_printer import Core, float_literal, print_core
+from . import ir, prelude
+from .ir import EmitError, Guarded
+from .numpy_printer import CALLS, FUNCTIONS, Core, float_literal, print_core
 from .planner import ActivationPlan, plan_activation
 
 __all__ = ["catalog_module_source", "check_limits", "compile_activation", "module_source",
@@ -56,6 +57,59 @@ def prelude_source() -> str:
     return "\n".join(src.splitlines()[doc_end:]).strip()
 
 
+def form_text(e: sp.Expr) -> str:
+    """A chosen form in one line: ``a if cond else b``, forms chosen on the parameters."""
+    if isinstance(e, Guarded):
+        alts = e.alternatives
+        head = [f"{form_text(f)} where {c}" for c, f in alts[:-1] if c != sp.false]
+        return "; ".join([*head, f"else {form_text(alts[-1][1])}"])
+    if isinstance(e, sp.Piecewise):
+        return " else ".join(form_text(v) if c == sp.true else f"{form_text(v)} if {c}"
+                             for v, c in e.args)
+    return sp.sstr(e)
+
+
+def _first_sentence(doc: str) -> str:
+    text = " ".join(doc.split())
+    end = text.find(". ")
+    return text if end < 0 else text[:end + 1]
+
+
+def _legend(e: sp.Expr) -> list[str]:
+    """What each node of the form means: IR nodes by their definition, blocks by the prelude
+    helper that computes them."""
+    out = {}
+    for f in sp.preorder_traversal(e):
+        if not isinstance(f, sp.Function):
+            continue
+        cls = type(f)
+        if cls is ir.Guarded:  # form_text spells it out
+            continue
+        if cls.__module__ == ir.__name__ and cls.__doc__:
+            out[cls.__name__] = _first_sentence(cls.__doc__)
+            continue
+        helper = CALLS.get(cls.__name__) or FUNCTIONS.get(cls.__name__, "")
+        fn = getattr(prelude, helper, None) if helper.startswith("_") else None
+        if fn is not None and getattr(fn, "__module__", "") == prelude.__name__ and fn.__doc__:
+            out[cls.__name__] = _first_sentence(fn.__doc__)
+    return [f"{k}: {v}" for k, v in sorted(out.items())]
+
+
+def _wrapped(text: str, first: str, rest: str) -> str:
+    return "\n".join(textwrap.wrap(text, 96, initial_indent=first, subsequent_indent=rest,
+                                   break_long_words=False, break_on_hyphens=False)) + "\n"
+
+
+def _computed(plan: ActivationPlan, key: str, textbook: str) -> str:
+    """Docstring lines: the form the kernel computes, and what its nodes mean."""
+    form = plan.chosen[key]
+    text = form_text(form)
+    if text == textbook:
+        return "    (computed as written)\n"
+    out = _wrapped(text, "    computed as: ", "        ")
+    return out + "".join(_wrapped(line, "      ", "          ") for line in _legend(form))
+
+
 def _cores(plan: ActivationPlan) -> list[Core]:
     n = plan.name
     names = {"f": f"_f_{n}", "df": f"_df_{n}", "vg": f"_vg_{n}"}
@@ -84,9 +138,10 @@ def kernel_source(plan: ActivationPlan, cores: list[Core]) -> str:
         prep.append(f"    _check_rule(_all({rule}), {n + ': ' + rule + ' is required'!r})")
     if pnames:
         prep.append(f"    x = _bcast(x, {', '.join(pnames)})")
-    doc_f = f'    """{plan.summary}\n\n    f(x) = {plan.formula}\n    """'
+    doc_f = (f'    """{plan.summary}\n\n    f(x) = {plan.formula}\n'
+             f'{_computed(plan, "f", plan.formula)}    """')
     doc_g = (f'    """f\'(x) of {n} (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).\n\n'
-             f'    f\'(x) = {plan.derivative}\n    """')
+             f'    f\'(x) = {plan.derivative}\n{_computed(plan, "df", plan.derivative)}    """')
     doc_vg = f'    """(f(x), f\'(x)) of {n} in one pass."""'
     train = n == "rrelu"
     extra_kw = ", training=False, rng=None" if train else ""

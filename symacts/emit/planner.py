@@ -43,6 +43,8 @@ class ActivationPlan:
     kernels: dict[str, KernelPlan] = field(default_factory=dict)
     #: output key ("f", "df", "d_<param>") → stabilised form, before a faster form was chosen
     stabilised: dict[str, sp.Expr] = field(default_factory=dict)
+    #: output key → the form the kernels compute (a faster equivalent where one was found)
+    chosen: dict[str, sp.Expr] = field(default_factory=dict)
 
     @property
     def param_names(self) -> list[str]:
@@ -85,6 +87,7 @@ def plan_activation(act, params: bool = True) -> ActivationPlan:
     for key, e in derived.items():
         plan.stabilised[key] = stabilise(e, x)
         forms[key], why[key] = choose_form(plan.stabilised[key], act, infos)
+    plan.chosen = dict(forms)
     defaults = act.defaults()
     # f and f' together: one mask per branch serves both when their branches share their
     # conditions; keep that unless a faster form got rid of the Piecewise altogether
