@@ -346,10 +346,15 @@ _HYPOT_SAFE = {_F32: (2.0 ** -60, 2.0 ** 60), _F64: (2.0 ** -500, 2.0 ** 500)}
 def _hypot(a, b, out=None):
     """√(a² + b²) as multiply, add, sqrt (np.hypot is a scalar libm loop, ~15 ns per
     element); elements outside the range where the squares are safe (huge, tiny, inf, NaN)
-    are redone with np.hypot."""
+    are redone with np.hypot. The same arithmetic for every shape, 0-d included; a Python
+    number squares to a Python number (weak: float32 stays float32)."""
     if np.ndim(a) == 0 and np.ndim(b) == 0:
-        return _into(np.hypot(a, b), out)
-    r = np.add(np.multiply(a, a), np.multiply(b, b), out=out)
+        a0 = a if a.__class__ in (int, float) else np.reshape(a, 1)
+        b0 = b if b.__class__ in (int, float) else np.reshape(b, 1)
+        if a0 is a and b0 is b:  # two Python numbers
+            return _into(np.hypot(a, b), out)
+        return _into(_hypot(a0, b0).reshape(()), out)
+    r = np.add(a * a, b * b, out=out)
     np.sqrt(r, out=r)
     if r.dtype not in _HYPOT_SAFE:
         return _into(np.hypot(a, b), out)
@@ -360,6 +365,12 @@ def _hypot(a, b, out=None):
         i = np.flatnonzero(~ok)
         _put(r, i, np.hypot(_take(a, r, i), _take(b, r, i)))
     return r
+
+
+def _sq(v):
+    """v² as v·v: one rounding, the same for every shape (NumPy's 0-d power goes through the
+    C pow, which can differ by an ULP), and a Python float stays a Python float."""
+    return v * v
 
 
 def _ipow(v, n):
@@ -460,11 +471,11 @@ def _f_arctan(x, out=None):
 
 
 def _df_arctan(x):
-    return (1 / _hypot(x, 1))**2
+    return _sq((1 / _hypot(x, 1)))
 
 
 def _vg_arctan(x):
-    return np.arctan(x), (1 / _hypot(x, 1))**2
+    return np.arctan(x), _sq((1 / _hypot(x, 1)))
 
 
 def arctan(x, *, threads=None, out=None):
@@ -639,14 +650,13 @@ def _vg_celu(x, alpha):
 
 
 def _dp_celu_alpha(x, alpha):
-    t3 = (1 / alpha)
-    t4 = (t3 * x)
-    r0 = np.asarray((-(t3 * _dmul(np.exp(t4), x)) + np.expm1(t4)))
+    t3 = (x / alpha)
+    r0 = np.asarray((-(_dmul(np.exp(t3), x) / alpha) + np.expm1(t3)))
     i = np.flatnonzero((np.abs((x / alpha)) < 0.5))
     xm = np.take(x, i)
     alpha_m = _take(alpha, x, i)
     t1 = (xm / alpha_m)
-    t2 = (t1**2 * ((((((((((((((((((-1.4797143443923793e-16) * t1 - 2.6552651846596585e-15) * t1 - 4.498331606952833e-14) * t1 - 7.169215998581078e-13) * t1 - 1.0706029224547743e-11) * t1 - 1.4911969277048643e-10) * t1 - 1.9270852604185937e-09) * t1 - 2.296443268665491e-08) * t1 - 2.505210838544172e-07) * t1 - 2.48015873015873e-06) * t1 - 2.2045855379188714e-05) * t1 - 0.00017361111111111112) * t1 - 0.0011904761904761906) * t1 - 0.006944444444444444) * t1 - 0.03333333333333333) * t1 - 0.125) * t1 - 0.3333333333333333) * t1 - 0.5))
+    t2 = (_sq(t1) * ((((((((((((((((((-1.4797143443923793e-16) * t1 - 2.6552651846596585e-15) * t1 - 4.498331606952833e-14) * t1 - 7.169215998581078e-13) * t1 - 1.0706029224547743e-11) * t1 - 1.4911969277048643e-10) * t1 - 1.9270852604185937e-09) * t1 - 2.296443268665491e-08) * t1 - 2.505210838544172e-07) * t1 - 2.48015873015873e-06) * t1 - 2.2045855379188714e-05) * t1 - 0.00017361111111111112) * t1 - 0.0011904761904761906) * t1 - 0.006944444444444444) * t1 - 0.03333333333333333) * t1 - 0.125) * t1 - 0.3333333333333333) * t1 - 0.5))
     _put(r0, i, t2)
     m = _mask((x > 0), r0)
     _pick(r0, 0, m)
@@ -837,15 +847,15 @@ def exponential_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_gaussian(x, out=None):
-    return np.exp(-(x**2), out=out)
+    return np.exp(-(_sq(x)), out=out)
 
 
 def _df_gaussian(x):
-    return -(2 * _dmul(np.exp(-(x**2)), x))
+    return -(2 * _dmul(np.exp(-(_sq(x))), x))
 
 
 def _vg_gaussian(x):
-    t1 = np.exp(-(x**2))
+    t1 = np.exp(-(_sq(x)))
     return t1, -(2 * _dmul(t1, x))
 
 
@@ -891,12 +901,12 @@ def _f_gelu(x, out=None):
 
 
 def _df_gelu(x, out=None):
-    return np.add((0.3989422804014327 * _dmul(np.exp(-(0.5 * x**2)), x)), _sc.ndtr(x), out=out)
+    return np.add((0.3989422804014327 * _dmul(np.exp(-(0.5 * _sq(x))), x)), _sc.ndtr(x), out=out)
 
 
 def _vg_gelu(x):
     t1 = _sc.ndtr(x)
-    return _dmul(t1, x), (t1 + (0.3989422804014327 * _dmul(np.exp(-(0.5 * x**2)), x)))
+    return _dmul(t1, x), (t1 + (0.3989422804014327 * _dmul(np.exp(-(0.5 * _sq(x))), x)))
 
 
 def gelu(x, *, threads=None, out=None):
@@ -1002,18 +1012,16 @@ def _f_gelu_tanh(x, out=None):
 
 
 def _df_gelu_tanh(x, out=None):
-    t1 = 0.7978845608028654
-    t2 = (t1 * (x + (0.044715 * _ipow(x, 3))))
-    t3 = (2 * t2)
-    return np.add((0.5 * t1 * _dmul(_sech2(t2), (x * ((0.134145 * x**2) + 1)))), _sigmoid(t3), out=out)
+    t1 = (x + (0.044715 * _ipow(x, 3)))
+    t2 = (1.5957691216057308 * t1)
+    return np.add((0.3989422804014327 * _dmul(_sech2((0.7978845608028654 * t1)), (x * ((0.134145 * _sq(x)) + 1)))), _sigmoid(t2), out=out)
 
 
 def _vg_gelu_tanh(x):
-    t1 = 0.7978845608028654
-    t2 = (t1 * (x + (0.044715 * _ipow(x, 3))))
-    t3 = (2 * t2)
-    t4 = _sigmoid(t3)
-    return _dmul(t4, x), (t4 + (0.5 * t1 * _dmul(_sech2(t2), (x * ((0.134145 * x**2) + 1)))))
+    t1 = (x + (0.044715 * _ipow(x, 3)))
+    t2 = (1.5957691216057308 * t1)
+    t3 = _sigmoid(t2)
+    return _dmul(t3, x), (t3 + (0.3989422804014327 * _dmul(_sech2((0.7978845608028654 * t1)), (x * ((0.134145 * _sq(x)) + 1)))))
 
 
 def gelu_tanh(x, *, threads=None, out=None):
@@ -1118,8 +1126,8 @@ def _df_hardshrink(x, lambd):
 
 
 def _vg_hardshrink(x, lambd):
-    t1 = (np.abs(x) > lambd)
-    return np.multiply(x, t1, dtype=x.dtype), _step(t1, x)
+    t1 = -(x)
+    return np.multiply(x, (((lambd < t1)) | ((lambd < x))), dtype=x.dtype), _step((((lambd < t1)) | ((lambd < x))), x)
 
 
 def _dp_hardshrink_lambd(x, lambd):
@@ -2320,7 +2328,7 @@ def _f_sinc(x):
 
 
 def _df_sinc(x):
-    r0 = np.asarray((-((1 / x)**2 * np.sin(x)) + (np.cos(x) / x)))
+    r0 = np.asarray((-(_sq((1 / x)) * np.sin(x)) + (np.cos(x) / x)))
     i = np.flatnonzero((np.abs(x) < 1.1))
     xm = np.take(x, i)
     t1_sq = xm * xm
@@ -2347,7 +2355,7 @@ def _vg_sinc(x):
         _atinf(r0, x, 0, 0)
         return r0
     def __vg_sinc_1(x):
-        r0 = np.asarray((-((1 / x)**2 * np.sin(x)) + (np.cos(x) / x)))
+        r0 = np.asarray((-(_sq((1 / x)) * np.sin(x)) + (np.cos(x) / x)))
         i = np.flatnonzero((np.abs(x) < 1.1))
         xm = np.take(x, i)
         t1_sq = xm * xm
@@ -2466,16 +2474,15 @@ def _vg_softplus(x, beta):
 
 
 def _dp_softplus_beta(x, beta):
-    t4 = (x * beta)
-    t5 = np.exp(-np.abs(t4))
-    r0 = np.asarray((-((1 / beta)**2 * _softplus_t(t4, t5)) + (_dmul(_sigmoid_t(t4, t5), x) / beta)))
+    t3 = (x * beta)
+    t4 = np.exp(-np.abs(t3))
+    r0 = np.asarray((-(_sq((1 / beta)) * _softplus_t(t3, t4)) + (_dmul(_sigmoid_t(t3, t4), x) / beta)))
     i = np.flatnonzero(((x * beta) > 0))
     xm = np.take(x, i)
     beta_m = _take(beta, x, i)
-    t1 = (xm * beta_m)
-    t2 = -(t1)
-    t3 = np.exp(-np.abs(t1))
-    _put(r0, i, (-((1 / beta_m)**2 * _softplus_t(t2, t3)) - (_dmul(_sigmoid_t(t2, t3), xm) / beta_m)))
+    t1 = -(xm * beta_m)
+    t2 = np.exp(-np.abs((xm * beta_m)))
+    _put(r0, i, (-(_sq((1 / beta_m)) * _softplus_t(t1, t2)) - (_dmul(_sigmoid_t(t1, t2), xm) / beta_m)))
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -2538,8 +2545,7 @@ def _df_softshrink(x, lambd):
 
 
 def _vg_softshrink(x, lambd):
-    t1 = -(x)
-    return np.minimum(_clip((-lambd - t1), 0, np.inf), (lambd + x)), _step((((lambd < t1)) | ((lambd < x))), x)
+    return np.minimum(_clip((-lambd + x), 0, np.inf), (lambd + x)), _step((np.abs(x) > lambd), x)
 
 
 def _dp_softshrink_lambd(x, lambd):
@@ -2610,12 +2616,12 @@ def _f_softsign(x):
 
 
 def _df_softsign(x):
-    return (1 / (np.abs(x) + 1))**2
+    return _sq((1 / (np.abs(x) + 1)))
 
 
 def _vg_softsign(x):
     t1 = (np.abs(x) + 1)
-    return _atinf((x / t1), x, 1, -1), (1 / t1)**2
+    return _atinf((x / t1), x, 1, -1), _sq((1 / t1))
 
 
 def softsign(x, *, threads=None, out=None):
@@ -2655,7 +2661,7 @@ def softsign_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_sparse_plus(x):
-    r0 = np.asarray((0.25 * (_clip(x, -1, np.inf) + 1)**2))
+    r0 = np.asarray((0.25 * _sq((_clip(x, -1, np.inf) + 1))))
     m = _mask((x >= 1), r0)
     _pick(r0, x, m)
     nan = np.isnan(x)
@@ -2670,7 +2676,7 @@ def _df_sparse_plus(x, out=None):
 
 def _vg_sparse_plus(x):
     def __vg_sparse_plus_0(x):
-        r0 = np.asarray((0.25 * (_clip(x, -1, np.inf) + 1)**2))
+        r0 = np.asarray((0.25 * _sq((_clip(x, -1, np.inf) + 1))))
         m = _mask((x >= 1), r0)
         _pick(r0, x, m)
         nan = np.isnan(x)
@@ -2814,17 +2820,16 @@ def _df_squareplus(x, b):
 
 
 def _vg_squareplus(x, b):
-    t3 = _hypot(x, _w(np.sqrt(b)))
-    t4 = (0.5 * b / (t3 - x))
-    r0 = np.asarray(t4)
-    r1 = np.asarray((t4 / t3))
+    t2 = _hypot(x, _w(np.sqrt(b)))
+    t3 = (t2 - x)
+    r0 = np.asarray((0.5 * b / t3))
+    r1 = np.asarray((0.5 * b / (t2 * t3)))
     i = np.flatnonzero((x >= 0))
     xm = np.take(x, i)
     b_m = _take(b, x, i)
-    t1 = (0.5 * xm)
-    t2 = _hypot(xm, _w(np.sqrt(b_m)))
-    _put(r0, i, (t1 + (0.5 * t2)))
-    _put(r1, i, ((t1 / t2) + 0.5))
+    t1 = _hypot(xm, _w(np.sqrt(b_m)))
+    _put(r0, i, ((0.5 * t1) + (0.5 * xm)))
+    _put(r1, i, ((0.5 * xm / t1) + 0.5))
     nan = np.isnan(x)
     if nan.any():
         np.copyto(r0, x, where=nan)
@@ -2911,7 +2916,7 @@ def _vg_swish(x, beta):
 
 def _dp_swish_beta(x, beta, out=None):
     t1 = (beta * x)
-    return _dmul(_dsigmoid(t1), x**2, out=out)
+    return _dmul(_dsigmoid(t1), _sq(x), out=out)
 
 
 def swish(x, *, beta=1.0, threads=None, out=None):
@@ -3026,7 +3031,7 @@ def _f_tanhshrink(x):
 
 
 def _df_tanhshrink(x):
-    return np.tanh(x)**2
+    return _sq(np.tanh(x))
 
 
 def _vg_tanhshrink(x):
@@ -3042,7 +3047,7 @@ def _vg_tanhshrink(x):
             np.copyto(r0, x, where=nan)
         return r0
     def __vg_tanhshrink_1(x):
-        return np.tanh(x)**2
+        return _sq(np.tanh(x))
     return __vg_tanhshrink_0(x), __vg_tanhshrink_1(x)
 
 

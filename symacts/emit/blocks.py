@@ -82,9 +82,54 @@ def make_block(exprs: list[sp.Expr], names: Names) -> Block:
         steps.append((s, printed))
         hreps[h] = s
     exprs = [e.xreplace(hreps) for e in exprs]
-    reps, reduced = sp.cse(exprs, symbols=names, order="none")
+    reps, reduced = common_subexpressions(exprs, names)
     steps += [(s, unshare_exponentials(v)) for s, v in reps]
     return Block(tuple(steps), tuple(unshare_exponentials(e) for e in reduced), block_cost)
+
+
+def _nameable(e: sp.Basic) -> bool:
+    """Whole subtrees worth a name: not atoms or constants, not conditions, not integer powers
+    (a named x² or 1/D would hide from the product layout that evaluates x²/D as x·(x/D))."""
+    if e.is_Atom or isinstance(e, sp.logic.boolalg.Boolean) or not isinstance(e, sp.Expr):
+        return False
+    if e.is_number:
+        return False
+    return not (e.is_Pow and e.exp.is_Integer)
+
+
+def common_subexpressions(exprs: list[sp.Expr], names: Names):
+    """Name every whole subtree that occurs more than once: (steps, reduced expressions).
+
+    Unlike SymPy's ``cse`` this never regroups the terms of a sum or the factors of a
+    product, so a value computed with its subexpressions named has the same bits as the
+    value computed alone (f from NAME_value_and_grad equals f from NAME).
+    """
+    counts: dict = {}
+    order: list = []
+
+    def visit(e):
+        if not _nameable(e):
+            for a in e.args:
+                visit(a)
+            return
+        if e in counts:
+            counts[e] += 1
+            return
+        counts[e] = 1
+        for a in e.args:
+            visit(a)
+        order.append(e)  # children first
+
+    for e in exprs:
+        visit(e)
+    repeated = [e for e in order if counts[e] > 1]
+    reps: dict = {}
+    steps = []
+    for e in repeated:
+        s = next(names)
+        steps.append((s, e.xreplace(reps)))
+        reps[e] = s
+    return steps, [e.xreplace(reps) for e in exprs]
 
 
 def _branches(e: sp.Expr) -> list[tuple[sp.Expr, sp.Basic]]:

@@ -114,13 +114,13 @@ class _Eval:
             n = int(k)
             if n < 0:
                 bv, n = 1 / bv, -n
-            return prelude._ipow(bv, n) if n >= 3 else bv**n
+            return prelude._ipow(bv, n) if n >= 3 else prelude._sq(bv) if n == 2 else bv
         if k.q in (2, 3):
             root = np.sqrt(bv) if k.q == 2 else np.cbrt(bv)
             n = int(k.p)
             if n < 0:
                 root, n = 1 / root, -n
-            return prelude._ipow(root, n) if n >= 3 else root**n
+            return prelude._ipow(root, n) if n >= 3 else prelude._sq(root) if n == 2 else root
         return np.power(bv, float(k))
 
     def _Ratio(self, e):
@@ -176,7 +176,8 @@ class _Eval:
             acc = c if acc is None else acc * v + c
         if low == 0:
             return acc
-        lead = value if low == 1 else value**2 if low == 2 else prelude._ipow(value, low)
+        lead = (value if low == 1 else prelude._sq(value) if low == 2
+                else prelude._ipow(value, low))
         return lead * acc
 
 

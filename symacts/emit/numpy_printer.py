@@ -317,10 +317,10 @@ class NumpyPrinter:
             if n <= -3:
                 return f"_ipow((1 / {bs}), {-n})"
             if n < 0:
-                return f"(1 / {bs})**{-n}"
+                return f"_sq((1 / {bs}))"
             if n >= 3:
                 return f"_ipow({self._p(b)}, {n})"
-            return f"{bs}**{n}"
+            return f"_sq({self._p(b)})"
         if k.q == 2:
             p = int(k.p)
             root = f"np.sqrt({self._p(b)})"
@@ -331,13 +331,16 @@ class NumpyPrinter:
             if p >= 3:
                 return f"_ipow({root}, {p})"
             if p > 0:
-                return f"({root}**{p})"
+                return f"_sq({root})"
             if p <= -3:
                 return f"_ipow((1 / {root}), {-p})"
-            return f"(1 / {root})**{-p}"
+            return f"_sq((1 / {root}))"
         if k.q == 3:
             root = f"np.cbrt({self._p(b)})"
-            return root if k.p == 1 else f"{root}**{int(k.p)}"
+            p = int(k.p)
+            if p < 0:
+                root, p = f"(1 / {root})", -p
+            return root if p == 1 else f"_sq({root})" if p == 2 else f"_ipow({root}, {p})"
         return f"np.power({self._p(b)}, {float_literal(k)})"
 
     def _horner(self, poly: sp.Expr, var: sp.Symbol, value: sp.Expr) -> str:
@@ -364,7 +367,7 @@ class NumpyPrinter:
                 acc = f"({acc}) * {var} - {cs[1:]}"
             else:
                 acc = f"({acc}) * {var} + {cs}"
-        lead = ("" if low == 0 else f"{xs} * " if low == 1 else f"{xs}**2 * " if low == 2
+        lead = ("" if low == 0 else f"{xs} * " if low == 1 else f"_sq({xs}) * " if low == 2
                 else f"_ipow({xs}, {low}) * ")
         return f"({lead}({acc}))"
 

@@ -337,10 +337,15 @@ _HYPOT_SAFE = {_F32: (2.0 ** -60, 2.0 ** 60), _F64: (2.0 ** -500, 2.0 ** 500)}
 def _hypot(a, b, out=None):
     """√(a² + b²) as multiply, add, sqrt (np.hypot is a scalar libm loop, ~15 ns per
     element); elements outside the range where the squares are safe (huge, tiny, inf, NaN)
-    are redone with np.hypot."""
+    are redone with np.hypot. The same arithmetic for every shape, 0-d included; a Python
+    number squares to a Python number (weak: float32 stays float32)."""
     if np.ndim(a) == 0 and np.ndim(b) == 0:
-        return _into(np.hypot(a, b), out)
-    r = np.add(np.multiply(a, a), np.multiply(b, b), out=out)
+        a0 = a if a.__class__ in (int, float) else np.reshape(a, 1)
+        b0 = b if b.__class__ in (int, float) else np.reshape(b, 1)
+        if a0 is a and b0 is b:  # two Python numbers
+            return _into(np.hypot(a, b), out)
+        return _into(_hypot(a0, b0).reshape(()), out)
+    r = np.add(a * a, b * b, out=out)
     np.sqrt(r, out=r)
     if r.dtype not in _HYPOT_SAFE:
         return _into(np.hypot(a, b), out)
@@ -351,6 +356,12 @@ def _hypot(a, b, out=None):
         i = np.flatnonzero(~ok)
         _put(r, i, np.hypot(_take(a, r, i), _take(b, r, i)))
     return r
+
+
+def _sq(v):
+    """v² as v·v: one rounding, the same for every shape (NumPy's 0-d power goes through the
+    C pow, which can differ by an ULP), and a Python float stays a Python float."""
+    return v * v
 
 
 def _ipow(v, n):
