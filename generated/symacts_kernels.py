@@ -367,6 +367,11 @@ def _hypot(a, b, out=None):
     return r
 
 
+def _k(x, c64, c32):
+    """A kink's threshold in x's dtype: the float on the right side of the exact value."""
+    return c32 if x.dtype == _F32 else c64
+
+
 def _sq(v):
     """v² as v·v: one rounding, the same for every shape (NumPy's 0-d power goes through the
     C pow, which can differ by an ULP), and a Python float stays a Python float."""

@@ -24,12 +24,48 @@ _FORBIDDEN = (sp.Heaviside, sp.DiracDelta, sp.sign, sp.Derivative)
 
 
 def normalise(expr: sp.Expr) -> sp.Expr:
-    """Max/Min → Piecewise, then fold nested Piecewise into one."""
+    """Max/Min → Piecewise, fold nested Piecewise into one, and solve each condition linear
+    in x for x (``x ≥ 3x/10 − 1`` → ``x ≥ −10/7``)."""
     if expr.has(sp.Max, sp.Min):
         expr = expr.rewrite(sp.Piecewise)
     if expr.has(sp.Piecewise):
         expr = sp.piecewise_fold(expr)
+        expr = expr.xreplace({r: solved_relation(r) for pw in expr.atoms(sp.Piecewise)
+                              for _, c in pw.args for r in _relations(c)})
     return expr
+
+
+def _relations(cond: sp.Basic) -> list:
+    if isinstance(cond, sp.core.relational.Relational):
+        return [cond]
+    return list(cond.atoms(sp.core.relational.Relational))
+
+
+_FLIP = {sp.StrictGreaterThan: sp.StrictLessThan, sp.GreaterThan: sp.LessThan,
+         sp.StrictLessThan: sp.StrictGreaterThan, sp.LessThan: sp.GreaterThan}
+
+
+def solved_relation(rel: sp.Basic) -> sp.Basic:
+    """An inequality a·x + b ⋚ 0 (a a nonzero number) as x ⋚ −b/a; others as they are.
+
+    The point where the branch changes is then a constant, located exactly (the kink), and
+    the condition has its true value at x = ±∞ (``x ≥ 3x/10 − 1`` is NaN-free there)."""
+    if type(rel) not in _FLIP:
+        return rel
+    x = next((s for s in rel.free_symbols if s.name == "x"), None)
+    if x is None:
+        return rel
+    d = sp.expand(rel.lhs - rel.rhs)
+    if not d.is_polynomial(x):
+        return rel
+    poly = sp.Poly(d, x)
+    if poly.degree() != 1:
+        return rel
+    a, b = poly.all_coeffs()
+    if not a.is_number or a == 0 or (rel.lhs == x and not rel.rhs.has(x)):
+        return rel
+    op = type(rel) if a > 0 else _FLIP[type(rel)]
+    return op(x, sp.nsimplify(-b / a))
 
 
 def _sign_cases(u: sp.Expr) -> sp.Expr:

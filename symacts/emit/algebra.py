@@ -100,3 +100,38 @@ def abs_condition(c: sp.Or, x: sp.Symbol) -> sp.Basic | None:
     if st1 == st2 and sp.expand(u1 + u2) == 0 and sp.expand(a1 - a2) == 0:
         return (sp.StrictGreaterThan if st1 else sp.GreaterThan)(sp.Abs(u1), a1)
     return None
+
+
+#: inequality → (the float the comparison may use exactly: "down" = largest float ≤ k,
+#: "up" = smallest float ≥ k)
+_EXACT_SIDE = {"StrictGreaterThan": "down", "GreaterThan": "up", "StrictLessThan": "up",
+               "LessThan": "down"}
+
+
+def exact_threshold(rel: sp.Basic, x: sp.Symbol, dtype) -> float | None:
+    """For ``x ⋚ k`` (k a constant): the float c of ``dtype`` with x ⋚ c ⟺ x ⋚ k for every
+    float x of that dtype (x > k ⟺ x > ⌊k⌋, x ≥ k ⟺ x ≥ ⌈k⌉, ...); None for other relations.
+
+    A constant rounded to nearest can land on the wrong side of a kink: −10/7 in float32 is
+    −1.42857146 < −10/7, so ``x >= -10/7`` would hold at that float, below the kink.
+    """
+    import mpmath
+    import numpy as np
+
+    side = _EXACT_SIDE.get(type(rel).__name__)
+    if side is None or rel.lhs != x or rel.rhs.has(x) or not rel.rhs.is_number:
+        return None
+    k = rel.rhs
+    if not k.is_finite:
+        return None
+    dt = np.dtype(dtype)
+    with mpmath.workdps(60):
+        km = mpmath.mpf(sp.N(k, 60))
+        c = dt.type(float(km))
+        if not np.isfinite(c):
+            return None
+        if side == "up" and mpmath.mpf(float(c)) < km:
+            c = np.nextafter(c, dt.type(np.inf))
+        elif side == "down" and mpmath.mpf(float(c)) > km:
+            c = np.nextafter(c, dt.type(-np.inf))
+    return float(c)

@@ -15,7 +15,7 @@ import sympy as sp
 from scipy import special
 
 from . import prelude
-from .algebra import abs_condition, product_layout, sum_terms
+from .algebra import abs_condition, exact_threshold, product_layout, sum_terms
 from .ir import Block, ByParams, EmitError, Select, Separate, Straight
 
 __all__ = ["evaluate", "evaluate_expr"]
@@ -66,7 +66,8 @@ class _Eval:
         if method is not None:
             return method(e)
         if name in _REL:
-            return _REL[name](self(e.lhs), self(e.rhs))
+            c = exact_threshold(e, self.x, self.xv.dtype) if self.xv.dtype.kind == "f" else None
+            return _REL[name](self(e.lhs), self(e.rhs) if c is None else c)
         if name in _F:
             return _F[name](*[self(a) for a in e.args])
         if isinstance(e, (sp.Max, sp.Min)):

@@ -19,7 +19,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import hypot
 
 from ..stabilise import Horner, dmul
-from .algebra import abs_condition, product_layout, sum_terms
+from .algebra import abs_condition, exact_threshold, product_layout, sum_terms
 from .blocks import make_body
 from .cost import GATHER_COST
 from .ir import (
@@ -197,6 +197,11 @@ class NumpyPrinter:
         op = RELATIONS.get(type(e).__name__)
         if op is None:
             raise EmitError(f"cannot print condition {e}")
+        c32, c64 = (exact_threshold(e, self.x, dt) for dt in (np.float32, np.float64))
+        if c64 is not None and not (c32 == c64 == float(sp.N(e.rhs, 40))):
+            # the kink is not a float: the float on its right side, in each dtype
+            xs = self._p(e.lhs)
+            return f"({xs} {op} _k({xs}, {c64!r}, {c32!r}))"
         return f"({self._p(e.lhs)} {op} {self._p(e.rhs)})"
 
     # ---- IR nodes ------------------------------------------------------------------------

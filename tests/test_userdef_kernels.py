@@ -1,0 +1,42 @@
+"""Kernels of activations made with ``define``: as robust as the catalog's, by rule."""
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+import symacts
+
+DTYPES = (np.float32, np.float64)
+
+
+def _define(name, expr, **kw):
+    return symacts.define(name, expr, replace=True, **kw)
+
+
+@pytest.fixture(scope="module")
+def kinkmax():
+    return _define("kink_away_from_zero", "max(x, 0.3*x - 1)")
+
+
+def test_kink_conditions_are_solved_for_x(kinkmax):
+    x = kinkmax.x
+    assert kinkmax.expr.args[0][1] == (x >= sp.Rational(-10, 7))
+    assert kinkmax.kink_points() == (sp.Rational(-10, 7),)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_kink_away_from_zero_on_both_sides_and_at_infinity(kinkmax, dt):
+    k = kinkmax.kernel()
+    c = dt(-10 / 7)
+    below = [np.nextafter(c, dt(-np.inf)), c]
+    above = [np.nextafter(c, dt(np.inf))]
+    for v in (*below, *above):
+        v = dt(v)
+        with mpmath.workdps(50):
+            truth = 1.0 if mpmath.mpf(float(v)) >= mpmath.mpf(-10) / 7 else 0.3
+        assert float(k.grad(np.array([v], dt))[0]) == pytest.approx(truth, rel=1e-6), v
+        assert float(k.grad(v)) == pytest.approx(truth, rel=1e-6), v
+    g = k.grad(np.array([-np.inf, np.inf], dt))
+    assert g[0] == pytest.approx(0.3, rel=1e-6) and g[1] == 1.0
+    assert g.dtype == dt
