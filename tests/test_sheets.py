@@ -148,6 +148,17 @@ def test_contents_entries_name_the_page_that_holds_them(compiled_sheet):
     assert not unsettled  # no reference left unsettled in the pass that wrote the PDF
 
 
+def test_properties_table_fits_the_text_width(compiled_sheet):
+    source = _generated("formula_sheet.tex").read_text(encoding="utf-8").splitlines()
+    first = next(i for i, t in enumerate(source, 1) if r"\begin{longtable}" in t)
+    last = next(i for i, t in enumerate(source, 1) if r"\end{longtable}" in t)
+    overfull = re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\) in alignment at lines "
+                          r"(\d+)--(\d+)", compiled_sheet.log)
+    in_table = [w for w, a, b in overfull if int(a) <= last and int(b) >= first]
+    assert not in_table, f"the properties table is {max(map(float, in_table))}pt too wide"
+    assert "Overfull \\hbox" not in compiled_sheet.log  # nor does anything else overflow
+
+
 @needs_pdflatex
 def test_write_pdf_for_a_selection(tmp_path):
     symacts.define("pdf_test_act", "x*tanh(softplus(b*x))", params={"b": 1}, replace=True)
