@@ -52,14 +52,20 @@ def test_show_options(capsys):
 
 @pytest.mark.parametrize(("args", "words"), [
     (["show", "relu7"], ["relu6", "relu"]),
-    (["show", "mish", "--order", "0"], ["order"]),
+    (["show", "mish", "--order", "0"], ["order must be an integer >= 1, got 0"]),
+    (["show", "mish", "--order", "21"], ["at most 20"]),
+    (["show", "mish", "--wrt", "beta"], ["mish has no parameter 'beta' (its parameters: none)"]),
+    (["show", "mish", "--wrt", "beta", "--properties"], ["no parameter 'beta'"]),
+    (["show", "swish", "--wrt", "beta", "--param", "beta=2"], ["beta is fixed by --param"]),
+    (["show", "swish", "--order", "0", "--latex"], ["order"]),
     (["show", "elu", "--param", "alpha"], ["NAME=VALUE"]),
     (["show", "celu", "--param", "alpha=0"], ["alpha", "different from 0"]),
-    (["show", "elu", "--wrt", "beta"], ["beta"]),
+    (["show", "elu", "--wrt", "beta"], ["elu has no parameter 'beta' (its parameters: alpha)"]),
 ])
 def test_errors_exit_2_with_a_clear_message(args, words, capsys):
     assert main(args) == 2
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert out == ""  # everything is checked before anything is printed
     assert err.startswith("symacts: error:")
     assert "Traceback" not in err
     for w in words:
