@@ -82,3 +82,30 @@ def test_help_and_console_entry_point():
     assert out.returncode == 2 and "relu6" in out.stderr
     out = run()
     assert out.returncode == 2
+
+
+def run_into_closed_pipe(*args: str) -> tuple[int, str]:
+    """Run ``python -m symacts ARGS`` with stdout a pipe whose reader has already gone."""
+    proc = subprocess.Popen([sys.executable, "-m", "symacts", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the child has written anything: every write fails (EPIPE)
+    try:
+        err = proc.stderr.read().decode()
+        return proc.wait(timeout=120), err
+    finally:
+        proc.stderr.close()
+
+
+@pytest.mark.parametrize("args", [["show", "leaky_relu"], ["list"],
+                                  ["verify", "softsign", "--derivative", "1 - f^2"]])
+def test_a_closed_pipe_ends_quietly(args):
+    code, err = run_into_closed_pipe(*args)
+    assert err == ""  # no BrokenPipeError traceback, no "Exception ignored" at exit
+    assert code == 141
+
+
+def test_head_of_show_is_its_first_line():
+    done = subprocess.run(f"{sys.executable} -m symacts show leaky_relu | head -1", shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout == "leaky_relu  (lrelu, leakyrelu)\n"
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr
