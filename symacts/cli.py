@@ -21,12 +21,26 @@ from .errors import SymactsError
 EXIT_BROKEN_PIPE = 141
 
 
+def version() -> str:
+    """The installed distribution's version, else the package's own ``__version__``."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("symacts")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        from . import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symacts",
         description="Activation functions defined once in SymPy: derivatives, properties, "
         "kernels, formula sheets, plots and verification, all derived from one definition.",
     )
+    parser.add_argument("--version", action="version", version=f"symacts {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
@@ -49,7 +63,7 @@ def _dispatch(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help and usage errors (argparse exits)
+    except SystemExit as exc:  # --help, --version and usage errors (argparse exits)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -82,6 +83,27 @@ def test_help_and_console_entry_point():
     assert out.returncode == 2 and "relu6" in out.stderr
     out = run()
     assert out.returncode == 2
+
+
+def test_version_comes_from_the_package_metadata(capsys, monkeypatch):
+    import importlib.metadata
+
+    import symacts
+    from symacts import cli
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"symacts {importlib.metadata.version('symacts')}\n"
+
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    monkeypatch.setattr(symacts, "__version__", "9.8.7")
+    assert cli.version() == "9.8.7"  # a source tree never installed: the package's own
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == "symacts 9.8.7\n"
+    out = run("--version")
+    assert out.returncode == 0 and re.fullmatch(r"symacts \d+\.\d+\S*\n", out.stdout)
 
 
 def run_into_closed_pipe(*args: str) -> tuple[int, str]:
