@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from ..activation import Activation
 from .curves import Curve
-from .style import DF_COLOR, F_COLOR, label_origins, origin_axes, padded
+from .style import DF_COLOR, F_COLOR, origin_axes, padded
 
 #: line colours and styles cycled in family overlays (colour-blind friendly, then dashes)
 OVERLAY_COLORS = (
@@ -95,7 +95,6 @@ def pair_figure(
         fig.text(0.5, 0.01, note, ha="center", va="bottom", fontsize=8, color="#555555")
     fig.subplots_adjust(left=0.05, right=0.98, top=0.86, bottom=0.12 if note else 0.08,
                         wspace=0.22)
-    label_origins(fig)
     return fig
 
 
@@ -119,7 +118,6 @@ def gallery_figure(
                  fontsize=11, y=0.995)
     fig.subplots_adjust(left=0.02, right=0.99, top=1 - 0.45 / (1.75 * rows + 0.5),
                         bottom=0.01, wspace=0.25, hspace=0.45)
-    label_origins(fig)
     return fig
 
 
@@ -149,7 +147,6 @@ def family_figure(
     fig.legend(loc="center right", ncol=1, fontsize=8, handlelength=2.2)
     right = 0.80 if len(members) <= 14 else 0.74
     fig.subplots_adjust(left=0.05, right=right, top=0.88, bottom=0.08, wspace=0.2)
-    label_origins(fig)
     return fig
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import ScalarFormatter
 from matplotlib.transforms import Bbox
 
@@ -99,7 +99,7 @@ def figure_style(lang: str = "en") -> Iterator[None]:
 
 
 class ZeroUnlabelledFormatter(ScalarFormatter):
-    """Tick labels as usual except at 0, which :func:`label_origins` labels once for both
+    """Tick labels as usual except at 0, which an :class:`OriginLabel` labels once for both
     axes."""
 
     def format_ticks(self, values) -> list[str]:
@@ -126,8 +126,8 @@ def drawn_tick_labels(ax: Axes) -> list[Text]:
 def origin_axes(ax: Axes, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
     """The tutorial's axes: spines through the origin (when inside), top/right hidden.
 
-    When both spines cross at the origin its ticks stay unlabelled; call
-    :func:`label_origins` once the figure is laid out to put a single "0" beside it.
+    When both spines cross at the origin its ticks stay unlabelled and an
+    :class:`OriginLabel` puts a single "0" beside it.
     """
     ax.set_xlim(*x_range)
     ax.set_ylim(*y_range)
@@ -142,6 +142,7 @@ def origin_axes(ax: Axes, x_range: tuple[float, float], y_range: tuple[float, fl
     if inside_x and inside_y:
         ax.xaxis.set_major_formatter(ZeroUnlabelledFormatter())
         ax.yaxis.set_major_formatter(ZeroUnlabelledFormatter())
+        ax.add_artist(OriginLabel())
 
 
 #: distance (points) of the origin's label from both spines: clear of the ticks (3.5 pt) and
@@ -151,51 +152,59 @@ ORIGIN_GAP = 4.0
 ORIGIN_CORNERS = ((-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
-def label_origins(fig: Figure) -> list[Text]:
-    """Label with one "0" the origin of every axes of ``fig`` drawn by :func:`origin_axes`
-    through it; the first corner of :data:`ORIGIN_CORNERS` free of curves, dots and labels
-    (else the least crowded). Call after the layout is final; returns the labels."""
-    crossing = [ax for ax in fig.axes if ax.get_visible()
-                and isinstance(ax.xaxis.get_major_formatter(), ZeroUnlabelledFormatter)]
-    if not crossing:
-        return []
-    fig.draw_without_rendering()  # ticks and label extents as they will be saved
-    return [_label_origin(ax) for ax in crossing]
+class OriginLabel(Annotation):
+    """The one "0" of axes whose spines cross at the origin, in the tick labels' font.
+
+    Its corner is chosen when it is first drawn (after the ticks, curves and dots it must
+    avoid are in place): the first of :data:`ORIGIN_CORNERS` that touches none of them,
+    else the least crowded. Later draws keep that corner, so the PNG and SVG of one figure
+    agree even where a different resolution would tip a near miss.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("0", xy=(0, 0), xycoords="data", xytext=(0, 0),
+                         textcoords="offset points", annotation_clip=False, clip_on=False)
+        self.corner: tuple[int, int] | None = None
+
+    def draw(self, renderer) -> None:
+        ax = self.axes
+        if ax is None or not self.get_visible():
+            return
+        tick = ax.yaxis.get_major_ticks()[0].label1
+        self.set_fontsize(tick.get_fontsize())
+        self.set_color(tick.get_color())
+        if self.corner is None:
+            self.corner = self._free_corner(ax, renderer)
+        self._place(*self.corner)
+        super().draw(renderer)
+
+    def _free_corner(self, ax: Axes, renderer) -> tuple[int, int]:
+        obstacles = _obstacles(ax, self, renderer)
+        best, best_hits = ORIGIN_CORNERS[0], None
+        for corner in ORIGIN_CORNERS:
+            self._place(*corner)
+            box = self.get_window_extent(renderer)
+            hits = sum(hit(box) for hit in obstacles)
+            if best_hits is None or hits < best_hits:
+                best, best_hits = corner, hits
+            if hits == 0:
+                break
+        return best
+
+    def _place(self, sx: int, sy: int) -> None:
+        self.xyann = (sx * ORIGIN_GAP, sy * ORIGIN_GAP)
+        self.set_horizontalalignment("right" if sx < 0 else "left")
+        self.set_verticalalignment("top" if sy < 0 else "bottom")
 
 
-def _label_origin(ax: Axes) -> Text:
-    tick = ax.yaxis.get_major_ticks()[0].label1
-    label = ax.annotate("0", xy=(0, 0), xycoords="data", textcoords="offset points",
-                        xytext=(0, 0), fontsize=tick.get_fontsize(), color=tick.get_color(),
-                        annotation_clip=False)
-    obstacles = _obstacles(ax, label)
-    best, best_hits = ORIGIN_CORNERS[0], None
-    for sx, sy in ORIGIN_CORNERS:
-        _place(label, sx, sy)
-        box = label.get_window_extent()
-        hits = sum(hit(box) for hit in obstacles)
-        if best_hits is None or hits < best_hits:
-            best, best_hits = (sx, sy), hits
-        if hits == 0:
-            break
-    _place(label, *best)
-    return label
-
-
-def _place(label: Text, sx: int, sy: int) -> None:
-    label.xyann = (sx * ORIGIN_GAP, sy * ORIGIN_GAP)
-    label.set_horizontalalignment("right" if sx < 0 else "left")
-    label.set_verticalalignment("top" if sy < 0 else "bottom")
-
-
-def _obstacles(ax: Axes, own: Text) -> list:
+def _obstacles(ax: Axes, own: Text, renderer) -> list:
     """Tests ``bbox -> bool`` (display units) for everything the origin's label must avoid."""
     px = ax.figure.dpi / 72.0
     tests = []
     texts = [*drawn_tick_labels(ax), ax.xaxis.label, ax.yaxis.label, ax.title, *ax.texts]
     for t in texts:
         if t is not own and t.get_visible() and t.get_text():
-            extent = t.get_window_extent()
+            extent = t.get_window_extent(renderer)
             tests.append(lambda box, e=extent: box.overlaps(e))
     for line in ax.lines:
         if not line.get_visible():
