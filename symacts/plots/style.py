@@ -171,8 +171,10 @@ class OriginLabel(Annotation):
         if ax is None or not self.get_visible():
             return
         tick = ax.yaxis.get_major_ticks()[0].label1
-        self.set_fontsize(tick.get_fontsize())
-        self.set_color(tick.get_color())
+        if self.get_fontsize() != tick.get_fontsize():  # setting marks the figure stale
+            self.set_fontsize(tick.get_fontsize())
+        if self.get_color() != tick.get_color():
+            self.set_color(tick.get_color())
         if self.corner is None:
             self.corner = self._free_corner(ax, renderer)
         self._place(*self.corner)
@@ -192,9 +194,12 @@ class OriginLabel(Annotation):
         return best
 
     def _place(self, sx: int, sy: int) -> None:
-        self.xyann = (sx * ORIGIN_GAP, sy * ORIGIN_GAP)
-        self.set_horizontalalignment("right" if sx < 0 else "left")
-        self.set_verticalalignment("top" if sy < 0 else "bottom")
+        offset = (sx * ORIGIN_GAP, sy * ORIGIN_GAP)
+        ha, va = ("right" if sx < 0 else "left"), ("top" if sy < 0 else "bottom")
+        if (self.xyann, self.get_ha(), self.get_va()) != (offset, ha, va):
+            self.xyann = offset
+            self.set_horizontalalignment(ha)
+            self.set_verticalalignment(va)
 
 
 def _obstacles(ax: Axes, own: Text, renderer) -> list:
