@@ -10,6 +10,7 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+from matplotlib.transforms import Bbox
 
 import symacts
 from symacts.cli import main
@@ -101,6 +102,75 @@ def test_tutorial_style_axes():
     assert fig.axes[0].spines["left"].get_position() == ("axes", 0)
 
 
+def _is_zero(text: str) -> bool:
+    try:
+        return float(text.replace("−", "-")) == 0
+    except ValueError:
+        return False
+
+
+def _tick_labels(ax) -> list:
+    """The tick labels drawn: those of ticks inside the view limits."""
+    out = []
+    for axis, (lo, hi) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+        locs, labels = axis.get_majorticklocs(), axis.get_ticklabels()
+        out += [t for v, t in zip(locs, labels, strict=True) if lo <= v <= hi]
+    return out
+
+
+def _labels(ax) -> list:
+    """Every visible, non-empty text of ``ax`` (tick labels, axis labels, title, annotations)."""
+    texts = [*_tick_labels(ax), ax.xaxis.label, ax.yaxis.label, ax.title, *ax.texts]
+    return [t for t in texts if t.get_visible() and t.get_text()]
+
+
+def _dots(ax) -> list:
+    """Display boxes of the kink markers of ``ax``."""
+    px = ax.figure.dpi / 72
+    out = []
+    for line in ax.lines:
+        if line.get_marker() in ("None", None, ""):
+            continue
+        r = (line.get_markersize() / 2 + line.get_markeredgewidth() / 2) * px
+        for cx, cy in ax.transData.transform(line.get_xydata()):
+            out.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
+    return out
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "tanh", "hardtanh", "binary_step",
+                                  "celu"])
+def test_origin_is_labelled_once_clear_of_dots_curves_and_labels(name):
+    fig = plot(name)
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        labels = _labels(ax)
+        assert not [t for t in _tick_labels(ax) if _is_zero(t.get_text())]
+        zeros = [t for t in ax.texts if _is_zero(t.get_text())]
+        assert len(zeros) == 1 and zeros[0].xy == (0, 0)
+        boxes = [(t.get_text(), t.get_window_extent()) for t in labels]
+        for i, (a, box) in enumerate(boxes):
+            for b, other in boxes[i + 1:]:
+                assert not box.overlaps(other), (name, a, b)
+            for dot in _dots(ax):
+                assert not box.overlaps(dot), (name, a, "kink dot")
+        origin = zeros[0].get_window_extent()
+        for line in ax.lines:  # the curves: every sample clear of the origin's label
+            xy = ax.transData.transform(line.get_xydata())
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            pad = line.get_linewidth() / 2 * fig.dpi / 72
+            inside = ((xy[:, 0] > origin.x0 - pad) & (xy[:, 0] < origin.x1 + pad)
+                      & (xy[:, 1] > origin.y0 - pad) & (xy[:, 1] < origin.y1 + pad))
+            assert not inside.any(), (name, "curve through the origin's label")
+
+
+def test_zero_keeps_its_tick_label_when_the_axes_do_not_cross_at_the_origin():
+    fig = plot("relu", x_range=(1, 4))
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        assert any(_is_zero(t.get_text()) for t in _tick_labels(ax))
+        assert not ax.texts
+
+
 def test_files_are_byte_stable_and_carry_no_dates(tmp_path):
     act = symacts.get("mish")
     a = render_activation(act, tmp_path / "a")
@@ -171,6 +241,12 @@ def test_gallery_and_families_show_every_member():
         fig = gallery_figure(tiny)
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
     assert titles == [a.name for a in acts]
+    for ax in fig.axes:  # each origin labelled once, never by both axes' ticks
+        if ax.get_visible() and ax.get_xlim()[0] < 0 < ax.get_xlim()[1]:
+            assert [t.get_text() for t in ax.texts] == ["0"], ax.get_title()
+            for axis in (ax.xaxis, ax.yaxis):
+                labels = axis.get_major_formatter().format_ticks([-0.5, 0.0, 0.5])
+                assert labels[1] == "" and labels[0] and labels[2], ax.get_title()
     fams = family_members(acts)
     for fam in {f for a in acts for f in a.families}:
         assert {a.name for a in acts if fam in a.families} == {a.name for a in fams[fam]}

@@ -93,18 +93,70 @@ def test_user_defined_activation_in_sheets(tmp_path):
 
 
 # ---- the PDF ------------------------------------------------------------------------------------
-@needs_pdflatex
-def test_generated_sheet_compiles_byte_stably(tmp_path):
+@pytest.fixture(scope="module")
+def compiled_sheet(tmp_path_factory) -> SimpleNamespace:
+    """generated/formula_sheet.tex compiled twice by compile_pdf (PDFs and the last log)."""
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed (Debian: texlive-latex-base "
+                    "texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended)")
     source = _generated("formula_sheet.tex").read_text(encoding="utf-8")
     figures = [GEN / "plots" / f"{n}.png" for n in catalog_names()]
     if not all(f.exists() for f in figures):
         pytest.skip("generated/plots is incomplete; run python scripts/regenerate.py")
-    a = compile_pdf(source, figures, tmp_path / "a.pdf")
-    b = compile_pdf(source, figures, tmp_path / "b.pdf")
+    tmp = tmp_path_factory.mktemp("sheet")
+    a = compile_pdf(source, figures, tmp / "a.pdf", log=tmp / "a.log")
+    b = compile_pdf(source, figures, tmp / "b.pdf")
+    return SimpleNamespace(pdf=a, again=b, log=(tmp / "a.log").read_text(encoding="latin-1"))
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of every page (pdftotext -layout), page 1 first."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not installed (Debian: poppler-utils)")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          check=True, text=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def contents_entries(pages: list[str]) -> list[tuple[int, str, int]]:
+    """(number, name, page) of every line of the printed table of contents."""
+    text = "\n".join(pages)
+    start = text.index("Contents")
+    text = text[start:text.index("Properties at a glance", start)]
+    found = re.findall(r"(?<!\S)(\d+) ([a-z][a-z0-9_]*) +(\d+)(?!\S)", text)
+    return sorted((int(n), name, int(page)) for n, name, page in found)
+
+
+def test_generated_sheet_compiles_byte_stably(compiled_sheet):
+    a, b = compiled_sheet.pdf, compiled_sheet.again
     digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (a, b)]
     assert digest[0] == digest[1]
     data = a.read_bytes()
     assert data.startswith(b"%PDF") and b"/CreationDate" not in data and b"/ID [" not in data
+
+
+def test_contents_entries_name_the_page_that_holds_them(compiled_sheet):
+    pages = pdf_pages(compiled_sheet.pdf)
+    entries = contents_entries(pages)
+    assert [name for _, name, _ in entries] == catalog_names()
+    assert [n for n, _, _ in entries] == list(range(1, len(entries) + 1))
+    for number, name, page in entries:
+        heading = re.compile(rf"^\s*{number}\s+{re.escape(name)}\s*$", re.M)
+        holding = [i for i, text in enumerate(pages, 1) if heading.search(text)]
+        assert holding == [page], f"contents: {number} {name} on page {page}, is on {holding}"
+    unsettled = re.findall(r"Rerun to get|may have changed|Rerun LaTeX", compiled_sheet.log)
+    assert not unsettled  # no reference left unsettled in the pass that wrote the PDF
+
+
+def test_properties_table_fits_the_text_width(compiled_sheet):
+    source = _generated("formula_sheet.tex").read_text(encoding="utf-8").splitlines()
+    first = next(i for i, t in enumerate(source, 1) if r"\begin{longtable}" in t)
+    last = next(i for i, t in enumerate(source, 1) if r"\end{longtable}" in t)
+    overfull = re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\) in alignment at lines "
+                          r"(\d+)--(\d+)", compiled_sheet.log)
+    in_table = [w for w, a, b in overfull if int(a) <= last and int(b) >= first]
+    assert not in_table, f"the properties table is {max(map(float, in_table))}pt too wide"
+    assert "Overfull \\hbox" not in compiled_sheet.log  # nor does anything else overflow
 
 
 @needs_pdflatex

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import ParameterError
 from ..registry import get
 from ..text import to_pretty
 from .common import add_param_option, parse_param_pairs
@@ -23,36 +24,46 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    print("\n".join(render(args)))
+    return 0
+
+
+def render(args) -> list[str]:
+    """The lines ``show`` prints, all computed first: bad input raises before any output."""
     act = get(args.name)
     values = parse_param_pairs(args.param)
+    if args.wrt is not None and args.wrt in values:
+        raise ParameterError(
+            f"--wrt {args.wrt}: {args.wrt} is fixed by --param {args.wrt}={values[args.wrt]}; "
+            "differentiate with respect to a free parameter")
+    if args.wrt is not None and args.wrt != "x":
+        act.param(args.wrt)  # names the parameters when there is no such one
     if values:
         act = act.bind(**values)
-    var = args.wrt or "x"
-    mark = "'" * args.order if args.order <= 3 and args.wrt is None else f"^({args.order})"
-    dname = f"f{mark}(x)" if args.wrt is None else f"∂^{args.order}f/∂{var}^{args.order}"
-    if args.wrt is not None and args.order == 1:
-        dname = f"∂f/∂{var}"
+    wrt = None if args.wrt in (None, "x") else args.wrt
+    derivative = (act.derivative_latex(args.order, wrt) if args.latex
+                  else to_pretty(act.display_derivative(args.order, wrt)))
+    mark = "'" * args.order if args.order <= 3 and wrt is None else f"^({args.order})"
+    dname = f"f{mark}(x)" if wrt is None else f"∂^{args.order}f/∂{wrt}^{args.order}"
+    if wrt is not None and args.order == 1:
+        dname = f"∂f/∂{wrt}"
     params = ", ".join(f"{k}={v:g}" for k, v in act.params.items())
-    print(f"{act.name}" + (f"  ({', '.join(act.aliases)})" if act.aliases else ""))
+    lines = [f"{act.name}" + (f"  ({', '.join(act.aliases)})" if act.aliases else "")]
     if params:
-        print(f"parameters: {params}")
+        lines.append(f"parameters: {params}")
     if act.paper:
-        print(f"paper: {act.paper}")
+        lines.append(f"paper: {act.paper}")
     if args.latex:
-        print(f"f(x) = {act.latex()}")
-        print(f"{dname} = {act.derivative_latex(args.order, args.wrt)}")
+        lines += [f"f(x) = {act.latex()}", f"{dname} = {derivative}"]
     else:
-        print("f(x) =")
-        print(_indent(to_pretty(act.display_definition())))
-        print(f"{dname} =")
-        print(_indent(to_pretty(act.display_derivative(args.order, args.wrt))))
-    if act.kinks and args.wrt is None and args.order == 1:
+        lines += ["f(x) =", _indent(to_pretty(act.display_definition())), f"{dname} =",
+                  _indent(derivative)]
+    if act.kinks and wrt is None and args.order == 1:
         shown = ", ".join(f"f'({k}) = {v}" for k, v in act.kink_values().items())
-        print(f"at kinks: {shown}")
+        lines.append(f"at kinks: {shown}")
     if args.properties:
-        print("properties:")
-        print(_indent(act.properties().to_text()))
-    return 0
+        lines += ["properties:", _indent(act.properties().to_text())]
+    return lines
 
 
 def _indent(text: str) -> str:

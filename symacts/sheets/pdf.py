@@ -1,8 +1,12 @@
 """Compile the LaTeX sheet with pdflatex into byte-stable PDF.
 
-Two passes (table of contents), in a private temporary folder, with ``SOURCE_DATE_EPOCH`` and
-``FORCE_SOURCE_DATE=1`` so no clock time reaches the file; the source itself sets
-``\\pdftrailerid{}`` and omits the info dates.
+pdflatex runs in a private temporary folder until its auxiliary files (``.aux``, ``.toc``,
+``.out``) are a fixed point: a pass that reads exactly what it writes has typeset the contents,
+the longtable widths and the bookmarks with the page numbers they name (the contents shift every
+page after them, so two passes are one page off). The passes before that use ``-draftmode``
+(no PDF written, no image embedded), which typesets the same pages at a quarter of the cost.
+``SOURCE_DATE_EPOCH`` and ``FORCE_SOURCE_DATE=1`` keep clock time out of the file; the source
+itself sets ``\\pdftrailerid{}`` and omits the info dates.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ TEX_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "texlive-late
 #: a fixed time stamp (2024-01-01T00:00:00Z) for everything pdfTeX would date
 SOURCE_DATE_EPOCH = "1704067200"
 TIMEOUT = 180
+#: passes after which auxiliary files that still change are an error (four suffice today:
+#: three draft passes to settle the references, one that writes the PDF)
+MAX_PASSES = 8
+#: files pdflatex writes and reads back on the next pass
+AUX_SUFFIXES = (".aux", ".toc", ".out")
 
 
 class SheetError(SymactsError, RuntimeError):
@@ -48,12 +57,21 @@ def _log_tail(log: Path, lines: int = 25) -> str:
     return "\n".join(text[start:start + lines])
 
 
+def _aux_state(work: Path, stem: str) -> dict[str, bytes]:
+    """The auxiliary files of ``stem`` in ``work``, by suffix (absent ones left out)."""
+    files = (work / (stem + suffix) for suffix in AUX_SUFFIXES)
+    return {f.suffix: f.read_bytes() for f in files if f.exists()}
+
+
 def compile_pdf(source: str, figures: Iterable[Path], out: Path,
-                plot_dir: str = "plots") -> Path:
-    """Compile ``source`` (which includes ``<plot_dir>/<file>``) to ``out``."""
+                plot_dir: str = "plots", log: Path | None = None) -> Path:
+    """Compile ``source`` (which includes ``<plot_dir>/<file>``) to ``out``.
+
+    Runs pdflatex in draft mode (no PDF written) until the auxiliary files stop changing,
+    then once more for the PDF (at most :data:`MAX_PASSES` in all); ``log`` receives a copy
+    of the last pass's LaTeX log.
+    """
     exe = pdflatex()
-    env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, FORCE_SOURCE_DATE="1",
-               TZ="UTC", LC_ALL="C")
     with tempfile.TemporaryDirectory(prefix="symacts-tex-") as tmp:
         work = Path(tmp)
         (work / plot_dir).mkdir(parents=True)
@@ -63,15 +81,34 @@ def compile_pdf(source: str, figures: Iterable[Path], out: Path,
         tex.write_text(source, encoding="utf-8")
         cmd = [exe, "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
                tex.name]
-        for _ in range(2):  # second pass resolves the table of contents
-            try:
-                done = subprocess.run(cmd, cwd=work, env=env, capture_output=True,
-                                      timeout=TIMEOUT, check=False)
-            except subprocess.TimeoutExpired:
-                raise SheetError(f"pdflatex took longer than {TIMEOUT} s") from None
-            if done.returncode != 0:
-                raise SheetError("pdflatex failed:\n" + _log_tail(work / "formula_sheet.log"))
+        state = _aux_state(work, tex.stem)
+        draft = True  # passes that only settle the references need not write the PDF
+        for _ in range(MAX_PASSES):
+            _run_pass([*cmd[:1], "-draftmode", *cmd[1:]] if draft else cmd, work)
+            read, state = state, _aux_state(work, tex.stem)
+            if state == read:
+                if not draft:
+                    break
+                draft = False  # settled: one more pass, reading the same files, writes it
+        else:
+            raise SheetError(f"pdflatex's auxiliary files still changed after {MAX_PASSES} "
+                             "passes (page references do not settle)")
+        if log is not None:
+            Path(log).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(work / "formula_sheet.log", log)
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(work / "formula_sheet.pdf", out)
     return out
+
+
+def _run_pass(cmd: list[str], work: Path) -> None:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, FORCE_SOURCE_DATE="1",
+               TZ="UTC", LC_ALL="C")
+    try:
+        done = subprocess.run(cmd, cwd=work, env=env, capture_output=True,
+                              timeout=TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise SheetError(f"pdflatex took longer than {TIMEOUT} s") from None
+    if done.returncode != 0:
+        raise SheetError("pdflatex failed:\n" + _log_tail(work / "formula_sheet.log"))

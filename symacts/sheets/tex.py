@@ -33,6 +33,7 @@ PREAMBLE = r"""\pdftrailerid{}
 \newcommand{\formula}[1]{\par\smallskip\noindent\hfill%
   \adjustbox{max width=0.96\linewidth}{$\displaystyle #1$}\hfill\null\par\smallskip}
 \newcommand{\field}[1]{\textbf{#1}\quad}
+\newcommand{\colhead}[1]{\begin{tabular}[b]{@{}l@{}}#1\end{tabular}}
 """
 
 INTRO = r"""\begin{center}
@@ -126,19 +127,29 @@ def _section(e: Entry, plot_dir: str) -> str:
     return "\n".join(lines)
 
 
+#: the comparison table: (property key, column head); heads of short cells take two lines
+#: (``\\``) so that the nine columns fit the text width
+OVERVIEW_COLUMNS = (
+    ("range", "range"), ("monotonic", "monotonic"), ("smoothness", "smoothness"),
+    ("zero_centered", r"zero-\\centred"), ("f0", "$f(0)$"), ("df0", "$f'(0)$"),
+    ("identity_near_origin", r"$\approx$ identity\\at 0"), ("saturating", "saturating"),
+)
+#: space on each side of a column of the comparison table (LaTeX's default is 6pt)
+OVERVIEW_COLSEP = "4pt"
+
+
 def _overview(entries: Sequence[Entry]) -> str:
-    keys = ("range", "monotonic", "smoothness", "zero_centered", "f0", "df0",
-            "identity_near_origin", "saturating")
-    heads = ("activation", "range", "monotonic", "smoothness", "zero-centred", "$f(0)$",
-             "$f'(0)$", "$\\approx$ identity at 0", "saturating")
+    heads = ["activation", *(h for _, h in OVERVIEW_COLUMNS)]
     lines = [
         r"\section*{Properties at a glance}",
-        r"{\small\begin{longtable}{@{}l" + "l" * (len(heads) - 1) + "@{}}",
-        r"\toprule " + " & ".join(heads) + r" \\ \midrule\endhead",
+        r"{\small\setlength{\tabcolsep}{" + OVERVIEW_COLSEP + "}",
+        r"\begin{longtable}{@{}" + "l" * len(heads) + "@{}}",
+        r"\toprule " + " & ".join(r"\colhead{" + h + "}" for h in heads)
+        + r" \\ \midrule\endhead",
     ]
     for e in entries:
         cells = [r"\hyperref[act:" + e.name + r"]{" + tt(e.name) + "}"]
-        for k in keys:
+        for k, _ in OVERVIEW_COLUMNS:
             cells.append(f"${e.cells[k]}$" if k in e.cells else "")
         lines.append(" & ".join(cells) + r" \\")
     lines.append(r"\bottomrule\end{longtable}}")
