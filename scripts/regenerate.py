@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from steps import steps  # noqa: E402
+from steps import Progress, steps  # noqa: E402
 
 GENERATED = ROOT / "generated"
 #: rendered from text outputs that are compared byte for byte (PNG from the same figure as
@@ -34,10 +34,14 @@ def run(out: Path, only: str | None) -> list[Path]:
     chosen = [s for s in steps() if not only or only in s.STEP[1]]
     for i, step in enumerate(chosen, 1):
         t0 = time.perf_counter()
-        print(f"[{i}/{len(chosen)}] {step.STEP[1]} ...", end="", flush=True)
-        files = step.build(out)
+        head = f"[{i}/{len(chosen)}] {step.STEP[1]} ..."
+        progress = Progress(head)
+        print(head, end="" if progress.tty else "\n", flush=True)
+        files = step.build(out, progress=progress)
+        progress.clear()
         written += files
-        print(f" {len(files)} file(s), {time.perf_counter() - t0:.1f} s", flush=True)
+        done = f"{len(files)} file(s), {time.perf_counter() - t0:.1f} s"
+        print(f" {done}" if progress.tty else f"{head} {done}", flush=True)
     print(f"total {time.perf_counter() - total:.1f} s")
     return written
 

@@ -48,7 +48,7 @@ def listing() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def build(out: Path) -> list[Path]:
+def build(out: Path, progress=None) -> list[Path]:
     path = out / "DERIVATIONS.md"
     path.write_text(listing(), encoding="utf-8")
     return [path]

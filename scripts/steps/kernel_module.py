@@ -12,8 +12,8 @@ STEP = (30, "kernels")
 FILENAME = "symacts_kernels.py"
 
 
-def build(out: Path) -> list[Path]:
+def build(out: Path, progress=None) -> list[Path]:
     acts = [a for a in all_activations() if not a.user_defined]
     path = out / FILENAME
-    path.write_text(catalog_module_source(acts), encoding="utf-8")
+    path.write_text(catalog_module_source(acts, progress), encoding="utf-8")
     return [path]

@@ -10,8 +10,8 @@ from symacts.registry import all_activations
 STEP = (30, "plots")
 
 
-def build(out: Path) -> list[Path]:
+def build(out: Path, progress=None) -> list[Path]:
     from symacts.plots import render_all
 
     acts = [a for a in all_activations() if not a.user_defined]
-    return render_all(out / "plots", acts)
+    return render_all(out / "plots", acts, progress=progress)

@@ -257,17 +257,22 @@ def _check_property(c: dict, entry: AuditEntry) -> None:
     entry.verdict, entry.summary = properties.check(act, c["property"], c)
 
 
-def run_audit(path=CLAIMS_PATH) -> tuple[dict, list[AuditEntry]]:
-    """Check every claim of the transcription; entries in file order."""
+def run_audit(path=CLAIMS_PATH, progress=None) -> tuple[dict, list[AuditEntry]]:
+    """Check every claim of the transcription; entries in file order.
+
+    ``progress(done, total, what)``, if given, is called before each claim."""
     source, claims = load_claims(path)
-    return source, check_claims(claims, claims)
+    return source, check_claims(claims, claims, progress)
 
 
-def check_claims(claims: list[dict], context: list[dict] | None = None) -> list[AuditEntry]:
+def check_claims(claims: list[dict], context: list[dict] | None = None,
+                 progress=None) -> list[AuditEntry]:
     """Check ``claims`` (``context``: all claims, for ``pair`` references)."""
     by_id = {c["id"]: c for c in (context or claims)}
     entries = []
-    for c in claims:
+    for i, c in enumerate(claims):
+        if progress is not None:
+            progress(i, len(claims), str(c["id"]))
         entry = AuditEntry(claim=c, verdict="unknown")
         kind = c["kind"]
         if kind == "not checkable":

@@ -157,14 +157,20 @@ def render_activation(act: Activation, out_dir: Path, formats: Sequence[str] = F
 
 
 def render_all(out_dir: Path, acts: Sequence[Activation] | None = None,
-               formats: Sequence[str] = FORMATS) -> list[Path]:
-    """Every activation's figure, the gallery and the family overlays under ``out_dir``."""
+               formats: Sequence[str] = FORMATS, progress=None) -> list[Path]:
+    """Every activation's figure, the gallery and the family overlays under ``out_dir``;
+    ``progress(done, total, what)``, if given, is called before each activation."""
     acts = list(acts if acts is not None else all_activations())
     out_dir = Path(out_dir)
     written: list[Path] = []
-    curves = {a.name: _curves(a, a.plot_range) for a in acts}
-    for a in acts:
+    curves = {}
+    for i, a in enumerate(acts):
+        if progress is not None:
+            progress(i, len(acts), a.name)
+        curves[a.name] = _curves(a, a.plot_range)
         written += render_activation(a, out_dir, formats, curves[a.name])
+    if progress is not None:
+        progress(len(acts), len(acts), "gallery and families")
     written += render_gallery(acts, out_dir, formats, curves)
     for fam, members in family_members(acts).items():
         written += render_family(fam, members, out_dir, formats)
