@@ -1,58 +1,118 @@
 """The catalog: every activation written once.
 
-Each entry is a function of ``x`` and its parameter symbols that returns the definition, with
-its parameters (names and defaults as in PyTorch where PyTorch has the activation, else JAX),
+Each entry is a function of ``x`` and its parameters that returns the definition, with its
+parameters (names and defaults as in PyTorch where PyTorch has the activation, else JAX),
 aliases, the paper, and the value of f' at each kink (PyTorch's backward unless noted).
+A parameter is declared once, under its name, with its default, domain and doc
+(``params=dict(alpha=Param("1", doc=...))``); the definition, ``kinks`` and ``constraints``
+take the parameter symbols by those names, which are checked when the entry is registered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Mapping
 
 import sympy as sp
 from sympy import Abs, Ne, Piecewise, Rational, exp, sqrt, tanh
 
 from .activation import Activation, Constraint, Paper
 from .functions import SELU_ALPHA, SELU_SCALE, Phi, sigmoid, softplus
-from .params import ParamSpec
+from .params import Param
 
 x = Activation.x
 ENTRIES: list[Activation] = []
 
 
-def entry(
+def _taken_names(fn: Callable, what: str, declared: Mapping, *, definition: bool = False):
+    """The parameter names ``fn`` takes, each checked against the ``declared`` ones; the
+    definition takes ``x`` first, then every declared parameter (in any order)."""
+    known = ", ".join(declared) or "none"
+    taken = list(inspect.signature(fn).parameters.values())
+    if definition:
+        if not taken or taken[0].name != "x":
+            raise TypeError(f"{what} must take x as its first argument")
+        taken = taken[1:]
+    for p in taken:
+        if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+            raise TypeError(f"{what} must name each parameter it takes, not {p}")
+    names = [p.name for p in taken]
+    unknown = [n for n in names if n not in declared]
+    if unknown:
+        raise TypeError(f"{what} takes {', '.join(map(repr, unknown))}, which "
+                        f"{'is' if len(unknown) == 1 else 'are'} not a declared parameter "
+                        f"(declared: {known})")
+    missing = [n for n in declared if n not in names]
+    if definition and missing:
+        raise TypeError(f"{what} does not take the declared parameter(s) "
+                        f"{', '.join(map(repr, missing))}")
+    return names
+
+
+def _constraint(test: Callable, what: str, symbols: Mapping[str, sp.Symbol]) -> Constraint:
+    """A constraint ``lambda lower, upper: lower <= upper``: the test on numbers, and on the
+    symbols the relation whose text is the rule (``"lower <= upper"``)."""
+    if not callable(test):
+        raise TypeError(f"{what} must be a function of parameters returning a comparison, "
+                        f"got {test!r}")
+    names = _taken_names(test, what, symbols)
+    rel = test(**{n: symbols[n] for n in names})
+    if not isinstance(rel, sp.core.relational.Relational):
+        raise TypeError(f"{what} must return a comparison of its parameters, got {rel!r}")
+    return Constraint(tuple(names), test, str(rel))
+
+
+def build(
+    fn: Callable,
     name: str,
     *,
-    params: tuple[tuple, ...] = (),
+    params: Mapping[str, Param] | None = None,
     aliases: tuple[str, ...] = (),
-    kinks: Callable | None = None,
+    kinks: Callable[..., Mapping] | None = None,
     removable: tuple = (),
-    constraints: tuple[Constraint, ...] = (),
+    constraints: tuple[Callable[..., sp.Basic], ...] = (),
     paper: tuple | None = None,
     summary: str = "",
     plot_range: tuple[float, float] = (-10.0, 10.0),
     families: tuple[str, ...] = (),
-):
-    """Register the decorated definition ``def f(x, *param_symbols) -> expr``."""
+) -> Activation:
+    """The :class:`Activation` of the definition ``fn(x, <parameter names>)``."""
+    params = {} if params is None else params
+    if not isinstance(params, Mapping) or not all(isinstance(p, Param) for p in params.values()):
+        raise TypeError(f"catalog entry {name!r}: params must map each parameter name to a "
+                        "Param, e.g. params=dict(alpha=Param(\"1\", doc=\"scale\"))")
+    specs = tuple(p.spec(n) for n, p in params.items())
+    symbols = {s.name: s.symbol for s in specs}
+    _taken_names(fn, f"the definition of {name!r}", symbols, definition=True)
+    if kinks is not None:
+        taken = _taken_names(kinks, f"the kinks of {name!r}", symbols)
+        kinks = kinks(**{n: symbols[n] for n in taken})
+    return Activation(
+        name=name,
+        expr=fn(x, **symbols),
+        param_specs=specs,
+        aliases=aliases,
+        kinks=kinks or {},
+        removable=removable,
+        constraints=tuple(_constraint(c, f"a constraint of {name!r}", symbols)
+                          for c in constraints),
+        paper=Paper(*paper) if paper else None,
+        summary=summary or (fn.__doc__ or "").strip().splitlines()[0],
+        plot_range=plot_range,
+        families=families,
+    )
+
+
+def entry(name: str, **declaration) -> Callable[[Callable], Callable]:
+    """Register the decorated definition ``def f(x, <parameter names>) -> expr`` in the catalog.
+
+    ``params`` maps each parameter name, in order, to its :class:`~symacts.params.Param`;
+    ``kinks`` (kink point → f' there) and each of ``constraints`` (a comparison) are functions
+    of the parameters they use, by name. The other keywords are those of :func:`build`.
+    """
 
     def register(fn: Callable) -> Callable:
-        specs = tuple(ParamSpec(*p) for p in params)
-        symbols = [s.symbol for s in specs]
-        ENTRIES.append(
-            Activation(
-                name=name,
-                expr=fn(x, *symbols),
-                param_specs=specs,
-                aliases=aliases,
-                kinks=kinks(*symbols) if kinks else {},
-                removable=removable,
-                constraints=constraints,
-                paper=Paper(*paper) if paper else None,
-                summary=summary or (fn.__doc__ or "").strip().splitlines()[0],
-                plot_range=plot_range,
-                families=families,
-            )
-        )
+        ENTRIES.append(build(fn, name, **declaration))
         return fn
 
     return register
@@ -87,17 +147,17 @@ def _relu(x):
     return Piecewise((x, x > 0), (0, True))
 
 
-@entry("leaky_relu", params=(("negative_slope", "0.01", "real", "slope for x < 0"),),
-       aliases=("lrelu", "leakyrelu"), kinks=lambda s: {0: s},
+@entry("leaky_relu", params=dict(negative_slope=Param("0.01", doc="slope for x < 0")),
+       aliases=("lrelu", "leakyrelu"), kinks=lambda negative_slope: {0: negative_slope},
        paper=("Maas, Hannun & Ng", 2013,
               "Rectifier Nonlinearities Improve Neural Network Acoustic Models"),
        families=("relu",))
-def _leaky_relu(x, s):
+def _leaky_relu(x, negative_slope):
     """Leaky ReLU: x for x > 0, negative_slope·x otherwise."""
-    return Piecewise((x, x > 0), (s * x, True))
+    return Piecewise((x, x > 0), (negative_slope * x, True))
 
 
-@entry("prelu", params=(("a", "0.25", "real", "learnable slope for x < 0"),),
+@entry("prelu", params=dict(a=Param("0.25", doc="learnable slope for x < 0")),
        aliases=("parametric_relu",), kinks=lambda a: {0: a},
        paper=("He, Zhang, Ren & Sun", 2015, "Delving Deep into Rectifiers"),
        families=("relu",))
@@ -106,27 +166,27 @@ def _prelu(x, a):
     return Piecewise((x, x > 0), (a * x, True))
 
 
-@entry("rrelu", params=(("lower", "1/8", "real", "lower bound of the random slope"),
-                        ("upper", "1/3", "real", "upper bound of the random slope")),
+@entry("rrelu", params=dict(lower=Param("1/8", doc="lower bound of the random slope"),
+                            upper=Param("1/3", doc="upper bound of the random slope")),
        aliases=("randomized_relu", "randomized_leaky_relu"),
-       kinks=lambda lo, hi: {0: (lo + hi) / 2},
-       constraints=(Constraint(("lower", "upper"), lambda lo, hi: lo <= hi, "lower <= upper"),),
+       kinks=lambda lower, upper: {0: (lower + upper) / 2},
+       constraints=(lambda lower, upper: lower <= upper,),
        paper=("Xu, Wang, Chen & Li", 2015,
               "Empirical Evaluation of Rectified Activations in Convolutional Network"),
        families=("relu",))
-def _rrelu(x, lo, hi):
+def _rrelu(x, lower, upper):
     """Randomized leaky ReLU, deterministic form: slope (lower + upper)/2 for x < 0."""
-    return Piecewise((x, x > 0), ((lo + hi) / 2 * x, True))
+    return Piecewise((x, x > 0), ((lower + upper) / 2 * x, True))
 
 
-@entry("elu", params=(("alpha", "1", "real", "scale of the negative branch"),),
-       kinks=lambda a: {0: a},
+@entry("elu", params=dict(alpha=Param("1", doc="scale of the negative branch")),
+       kinks=lambda alpha: {0: alpha},
        paper=("Clevert, Unterthiner & Hochreiter", 2015,
               "Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs)"),
        families=("relu", "exponential"))
-def _elu(x, a):
+def _elu(x, alpha):
     """Exponential linear unit: x for x > 0, α(eˣ − 1) otherwise."""
-    return Piecewise((x, x > 0), (a * (exp(x) - 1), True))
+    return Piecewise((x, x > 0), (alpha * (exp(x) - 1), True))
 
 
 @entry("mish", paper=("Misra", 2019, "Mish: A Self Regularized Non-Monotonic Activation Function"),
@@ -136,13 +196,13 @@ def _mish(x):
     return x * tanh(softplus(x))
 
 
-@entry("swish", params=(("beta", "1", "real", "gate sharpness"),),
+@entry("swish", params=dict(beta=Param("1", doc="gate sharpness")),
        aliases=("swish_beta",),
        paper=("Ramachandran, Zoph & Le", 2017, "Searching for Activation Functions"),
        families=("gated",))
-def _swish(x, b):
+def _swish(x, beta):
     """Swish: x·σ(βx)."""
-    return x * sigmoid(b * x)
+    return x * sigmoid(beta * x)
 
 
 @entry("silu", aliases=("sil", "swish_1", "swish1"),
@@ -154,14 +214,14 @@ def _silu(x):
     return x * sigmoid(x)
 
 
-@entry("softplus", params=(("beta", "1", "positive", "sharpness"),),
+@entry("softplus", params=dict(beta=Param("1", domain="positive", doc="sharpness")),
        aliases=("smooth_relu", "soft_plus"),
        paper=("Dugas, Bengio, Bélisle, Nadeau & Garcia", 2000,
               "Incorporating Second-Order Functional Knowledge for Better Option Pricing"),
        families=("relu",))
-def _softplus(x, b):
+def _softplus(x, beta):
     """Softplus: ln(1 + e^{βx})/β."""
-    return softplus(b * x) / b
+    return softplus(beta * x) / beta
 
 
 # ---- PyTorch's elementwise activations -------------------------------------------------------
@@ -182,13 +242,14 @@ def _selu(x):
     return SELU_SCALE * Piecewise((x, x > 0), (SELU_ALPHA * (exp(x) - 1), True))
 
 
-@entry("celu", params=(("alpha", "1", "nonzero", "scale of the negative branch"),),
-       kinks=lambda a: {0: 1},
+@entry("celu", params=dict(alpha=Param("1", domain="nonzero",
+                                        doc="scale of the negative branch")),
+       kinks=lambda: {0: 1},
        paper=("Barron", 2017, "Continuously Differentiable Exponential Linear Units"),
        families=("relu", "exponential"))
-def _celu(x, a):
+def _celu(x, alpha):
     """Continuously differentiable ELU: max(0, x) + min(0, α(e^{x/α} − 1))."""
-    return Piecewise((x, x > 0), (a * (exp(x / a) - 1), True))
+    return Piecewise((x, x > 0), (alpha * (exp(x / alpha) - 1), True))
 
 
 @entry("gelu", aliases=("gelu_exact", "gelu_erf"),
@@ -217,15 +278,14 @@ def _softsign(x):
     return x / (1 + Abs(x))
 
 
-@entry("hardtanh", params=(("min_val", "-1", "real", "lower clamp"),
-                           ("max_val", "1", "real", "upper clamp")),
-       aliases=("hard_tanh",), kinks=lambda lo, hi: {lo: 0, hi: 0},
-       constraints=(Constraint(("min_val", "max_val"), lambda lo, hi: lo < hi,
-                               "min_val < max_val"),),
+@entry("hardtanh", params=dict(min_val=Param("-1", doc="lower clamp"),
+                               max_val=Param("1", doc="upper clamp")),
+       aliases=("hard_tanh",), kinks=lambda min_val, max_val: {min_val: 0, max_val: 0},
+       constraints=(lambda min_val, max_val: min_val < max_val,),
        plot_range=(-3.0, 3.0), families=("hard",))
-def _hardtanh(x, lo, hi):
+def _hardtanh(x, min_val, max_val):
     """Clamp to [min_val, max_val]."""
-    return Piecewise((lo, x <= lo), (hi, x >= hi), (x, True))
+    return Piecewise((min_val, x <= min_val), (max_val, x >= max_val), (x, True))
 
 
 @entry("hardsigmoid", aliases=("hard_sigmoid",), kinks=lambda: {-3: 0, 3: 0},
@@ -245,21 +305,23 @@ def _hardswish(x):
     return Piecewise((0, x <= -3), (x, x >= 3), (x * (x + 3) / 6, True))
 
 
-@entry("hardshrink", params=(("lambd", "0.5", "nonnegative", "half-width of the zero band"),),
-       aliases=("hard_shrink",), kinks=lambda lam: {-lam: 0, lam: 0},
+@entry("hardshrink", params=dict(lambd=Param("0.5", domain="nonnegative",
+                                              doc="half-width of the zero band")),
+       aliases=("hard_shrink",), kinks=lambda lambd: {-lambd: 0, lambd: 0},
        plot_range=(-3.0, 3.0), families=("shrink",))
-def _hardshrink(x, lam):
+def _hardshrink(x, lambd):
     """Hard shrinkage: x where |x| > λ, else 0."""
-    return Piecewise((x, x > lam), (x, x < -lam), (0, True))
+    return Piecewise((x, x > lambd), (x, x < -lambd), (0, True))
 
 
-@entry("softshrink", params=(("lambd", "0.5", "nonnegative", "shrinkage amount"),),
-       aliases=("soft_shrink", "soft_threshold"), kinks=lambda lam: {-lam: 0, lam: 0},
+@entry("softshrink", params=dict(lambd=Param("0.5", domain="nonnegative",
+                                              doc="shrinkage amount")),
+       aliases=("soft_shrink", "soft_threshold"), kinks=lambda lambd: {-lambd: 0, lambd: 0},
        paper=("Donoho & Johnstone", 1994, "Ideal Spatial Adaptation by Wavelet Shrinkage"),
        plot_range=(-3.0, 3.0), families=("shrink",))
-def _softshrink(x, lam):
+def _softshrink(x, lambd):
     """Soft shrinkage: x − λ for x > λ, x + λ for x < −λ, else 0."""
-    return Piecewise((x - lam, x > lam), (x + lam, x < -lam), (0, True))
+    return Piecewise((x - lambd, x > lambd), (x + lambd, x < -lambd), (0, True))
 
 
 @entry("tanhshrink", aliases=("tanh_shrink",), families=("shrink",))
@@ -268,12 +330,12 @@ def _tanhshrink(x):
     return x - tanh(x)
 
 
-@entry("threshold", params=(("threshold", "0", "real", "switch point"),
-                            ("value", "0", "real", "output at or below the threshold")),
-       kinks=lambda t, v: {t: 0}, families=("relu",))
-def _threshold(x, t, v):
+@entry("threshold", params=dict(threshold=Param("0", doc="switch point"),
+                                value=Param("0", doc="output at or below the threshold")),
+       kinks=lambda threshold: {threshold: 0}, families=("relu",))
+def _threshold(x, threshold, value):
     """x where x > threshold, else value (PyTorch requires both; defaults give ReLU)."""
-    return Piecewise((x, x > t), (v, True))
+    return Piecewise((x, x > threshold), (value, True))
 
 
 @entry("logsigmoid", aliases=("log_sigmoid",), families=("sigmoid",))
@@ -301,24 +363,24 @@ def _gaussian(x):
     return exp(-(x**2))
 
 
-@entry("isru", params=(("alpha", "1", "positive", "saturation control"),),
+@entry("isru", params=dict(alpha=Param("1", domain="positive", doc="saturation control")),
        aliases=("inverse_square_root_unit",),
        paper=("Carlile, Delamarter, Kinney, Marti & Whitney", 2017,
               "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)"),
        families=("sigmoid",))
-def _isru(x, a):
+def _isru(x, alpha):
     """Inverse square root unit x/√(1 + αx²)."""
-    return x / sqrt(1 + a * x**2)
+    return x / sqrt(1 + alpha * x**2)
 
 
-@entry("isrlu", params=(("alpha", "1", "positive", "saturation control"),),
-       aliases=("inverse_square_root_linear_unit",), kinks=lambda a: {0: 1},
+@entry("isrlu", params=dict(alpha=Param("1", domain="positive", doc="saturation control")),
+       aliases=("inverse_square_root_linear_unit",), kinks=lambda: {0: 1},
        paper=("Carlile, Delamarter, Kinney, Marti & Whitney", 2017,
               "Improving Deep Learning by Inverse Square Root Linear Units (ISRLUs)"),
        families=("relu",))
-def _isrlu(x, a):
+def _isrlu(x, alpha):
     """Inverse square root linear unit: x for x ≥ 0, x/√(1 + αx²) otherwise."""
-    return Piecewise((x, x >= 0), (x / sqrt(1 + a * x**2), True))
+    return Piecewise((x, x >= 0), (x / sqrt(1 + alpha * x**2), True))
 
 
 @entry("bent_identity", aliases=("bent_id",))
@@ -339,7 +401,7 @@ def _sinc(x):
     return Piecewise((sp.sin(x) / x, Ne(x, 0)), (1, True))
 
 
-@entry("squareplus", params=(("b", "4", "nonnegative", "curvature near 0"),),
+@entry("squareplus", params=dict(b=Param("4", domain="nonnegative", doc="curvature near 0")),
        paper=("Barron", 2021, "Squareplus: A Softplus-Like Algebraic Rectifier"),
        families=("relu",))
 def _squareplus(x, b):

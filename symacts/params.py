@@ -56,6 +56,30 @@ class ParamSpec:
             raise ParameterError(f"parameter {self.name!r} must be {rule}, got {value}")
 
 
+@dataclass(frozen=True)
+class Param:
+    """A parameter as a catalog entry declares it, under its name:
+    ``params=dict(negative_slope=Param("0.01", doc="slope for x < 0"))``.
+
+    ``default`` is exact (``"1/8"``, ``"0.01"``, an int or a SymPy number); ``domain`` is a key
+    of :data:`DOMAINS`.
+    """
+
+    default: object
+    domain: str = field(default="real", kw_only=True)
+    doc: str = field(default="", kw_only=True)
+    latex: str = field(default="", kw_only=True)
+
+    def __post_init__(self):
+        if self.domain not in DOMAINS:
+            known = ", ".join(DOMAINS)
+            raise ValueError(f"unknown domain {self.domain!r} (the domains are {known})")
+
+    def spec(self, name: str) -> ParamSpec:
+        """The :class:`ParamSpec` of this declaration under ``name``."""
+        return ParamSpec(name, self.default, self.domain, self.doc, self.latex)
+
+
 def default_latex_name(name: str) -> str:
     if name in _GREEK:
         return "\\" + name

@@ -1,23 +1,24 @@
 """Stabilisation: small named rewrite rules that turn a formula into a form safe in floating point.
 
-Simplify for people, stabilise for machines. Each :class:`Rule` rewrites one node (applied
-bottom-up to a fixpoint) and knows nothing about any particular activation, so the same rules
-make user-defined activations robust. :func:`stabilise` runs :data:`RULES` in order::
+Simplify for people, stabilise for machines. A rule is a function ``(node, x)`` that returns
+the replacement of one node or ``None``; it knows nothing about any particular activation, so
+the same rules make user-defined activations robust. :func:`rule` registers it once, with its
+name (the function's, less the leading underscore), its phase and its docstring.
+:func:`stabilise` runs the phases of :data:`PHASES` in order, and within a phase the rules in
+the order they are defined below (the order matters: a rule sees what the earlier ones made);
+a rule rewrites every node bottom-up until nothing changes, or each branch of the top-level
+Piecewise (``scope="branch"``).
 
-    canonicalise  normal_cdf_to_erfc, exp_ratio_to_sigmoid, log1p_exp_to_softplus,
-                  log_sigmoid_to_softplus, together_quotients
-    stabilise     sigmoid_complement, tanh_complement, one_plus_erf_to_erfc, softplus_reflect,
-                  log1p, expm1, rationalise_sqrt, scale_rational, sqrt_to_hypot
-    specialise    decaying_product, series_near_zero
-
-The stable primitives introduced here (``sigmoid``/``softplus`` blocks, :class:`sech2`,
-:class:`dmul`, ``log1p``, ``expm1``, ``hypot``, ``erfc``) are printed by
+The stable primitives the rules introduce (:class:`~symacts.primitives.sech2`,
+:class:`~symacts.primitives.dsigmoid`, :class:`~symacts.primitives.dmul`, ``erfc``, Horner
+polynomials, and ``sigmoid``/``softplus``, ``log1p``, ``expm1``, ``hypot``) are printed by
 :mod:`symacts.emit` as NumPy code that splits exponentials on the sign of their argument.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import mpmath
@@ -25,82 +26,18 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from .functions import Phi, phi, sigmoid, softplus
+from .primitives import Horner, dmul, dsigmoid, erfc, sech2
 
-__all__ = ["RULES", "Horner", "Rule", "apply_rule", "dmul", "dsigmoid", "erfc", "sech2",
-           "stabilise"]
+__all__ = ["PHASES", "RULES", "RULES_BY_NAME", "Horner", "Rule", "apply_rule", "dmul",
+           "dsigmoid", "erfc", "rule", "rule_table", "sech2", "stabilise"]
 
+#: the phases, in the order :func:`stabilise` runs them
+PHASES = ("canonicalise", "stabilise", "specialise")
 
-class sech2(sp.Function):  # noqa: N801 - mathematical name
-    r"""sech²(u) = 1 − tanh²(u), evaluated as 4e^{−2|u|}/(1 + e^{−2|u|})² (no cancellation)."""
+#: where a rule applies: to every node bottom-up, or to each branch of the top-level Piecewise
+SCOPES = ("node", "branch")
 
-    nargs = 1
-
-    def fdiff(self, argindex=1):
-        u = self.args[0]
-        return -2 * sp.tanh(u) * sech2(u)
-
-    def _eval_rewrite_as_exp(self, u, **kwargs):
-        return 4 / (sp.exp(u) + sp.exp(-u)) ** 2
-
-    def _eval_evalf(self, prec):
-        return (1 / sp.cosh(self.args[0]) ** 2)._eval_evalf(prec)
-
-    def _mpmathcode(self, printer):
-        return f"mpmath.sech({printer._print(self.args[0])})**2"
-
-
-class dsigmoid(sp.Function):  # noqa: N801 - mathematical name
-    r"""σ'(u) = σ(u)·σ(−u), evaluated as t/(1 + t)² with t = e^{−|u|} (one exponential)."""
-
-    nargs = 1
-
-    def fdiff(self, argindex=1):
-        u = self.args[0]
-        return dsigmoid(u) * (sigmoid(-u) - sigmoid(u))
-
-    def _eval_rewrite_as_exp(self, u, **kwargs):
-        return sp.exp(-u) / (1 + sp.exp(-u)) ** 2
-
-    def _eval_evalf(self, prec):
-        u = self.args[0]
-        return (1 / (4 * sp.cosh(u / 2) ** 2))._eval_evalf(prec)
-
-    def _mpmathcode(self, printer):
-        return f"(mpmath.sech({printer._print(self.args[0])}/2)**2/4)"
-
-
-class erfc(sp.Function):  # noqa: N801
-    r"""erfc(z) = 1 − erf(z), kept as written (SymPy's own rewrites erfc(−z) to 2 − erfc(z))."""
-
-    nargs = 1
-
-    def fdiff(self, argindex=1):
-        z = self.args[0]
-        return -2 * sp.exp(-(z**2)) / sp.sqrt(sp.pi)
-
-    def _eval_rewrite_as_exp(self, z, **kwargs):
-        return sp.erfc(z)
-
-    def _eval_evalf(self, prec):
-        return sp.erfc(self.args[0])._eval_evalf(prec)
-
-    def _eval_is_real(self):
-        return self.args[0].is_real
-
-
-class dmul(sp.Function):  # noqa: N801
-    r"""a·b where ``a`` decays exponentially: 0 wherever ``a`` underflows to 0, even if b = ±∞."""
-
-    nargs = 2
-
-    def _eval_rewrite_as_exp(self, a, b, **kwargs):
-        return a * b
-
-    def _eval_evalf(self, prec):
-        return (self.args[0] * self.args[1])._eval_evalf(prec)
-
-    def doit(self, **hints):
-        return self.args[0] * self.args[1]
+RewriteFn = Callable[[sp.Expr, sp.Symbol], sp.Expr | None]
 
 
 @dataclass(frozen=True)
@@ -109,10 +46,57 @@ class Rule:
 
     name: str
     phase: str
-    apply: Callable[[sp.Expr, sp.Symbol], sp.Expr | None]
+    apply: RewriteFn
     doc: str = ""
     #: bottom-up passes; 1 for rules that keep the original form inside a new branch
     passes: int = 6
+    scope: str = "node"
+
+    @property
+    def summary(self) -> str:
+        """The first paragraph of the docstring, on one line."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split())
+
+
+#: every registered rule, phase by phase (in :data:`PHASES` order), each phase in definition order
+RULES: list[Rule] = []
+RULES_BY_NAME: dict[str, Rule] = {}
+
+
+def rule(phase: str, *, passes: int = 6, scope: str = "node") -> Callable[[RewriteFn], RewriteFn]:
+    """Register the decorated rewrite ``def _name(node, x)`` as the rule ``name`` of ``phase``.
+
+    Its docstring is the rule's documentation (required). Returns the function unchanged.
+    """
+    if phase not in PHASES:
+        raise ValueError(f"unknown phase {phase!r}; the phases are {', '.join(PHASES)}")
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}; the scopes are {', '.join(SCOPES)}")
+    if passes < 1:
+        raise ValueError(f"passes must be at least 1, got {passes}")
+
+    def register(fn: RewriteFn) -> RewriteFn:
+        name = fn.__name__.lstrip("_")
+        if name in RULES_BY_NAME:
+            raise ValueError(f"a stabilisation rule named {name!r} is already registered")
+        if not fn.__doc__:
+            raise ValueError(f"stabilisation rule {name!r} needs a docstring")
+        new = Rule(name, phase, fn, inspect.cleandoc(fn.__doc__), passes, scope)
+        RULES.append(new)
+        RULES.sort(key=lambda r: PHASES.index(r.phase))  # stable: keeps the order in a phase
+        RULES_BY_NAME[name] = new
+        return fn
+
+    return register
+
+
+def rule_table() -> str:
+    """The registered rules, phase by phase, each with the first paragraph of its docstring."""
+    lines = []
+    for phase in PHASES:
+        lines.append(f"{phase}:")
+        lines += [f"    {r.name}: {r.summary}" for r in RULES if r.phase == phase]
+    return "\n".join(lines)
 
 
 def _bottom_up(expr: sp.Basic, fn: Callable[[sp.Basic], sp.Basic | None]) -> sp.Basic:
@@ -124,8 +108,21 @@ def _bottom_up(expr: sp.Basic, fn: Callable[[sp.Basic], sp.Basic | None]) -> sp.
     return expr if new is None else new
 
 
+def _branches(expr):
+    if isinstance(expr, sp.Piecewise):
+        return [(e, c) for e, c in expr.args]
+    return [(expr, sp.true)]
+
+
 def apply_rule(expr: sp.Expr, rule: Rule, x: sp.Symbol) -> sp.Expr:
-    """Apply one rule bottom-up until nothing changes (at most ``rule.passes`` passes)."""
+    """Apply one rule: bottom-up until nothing changes (at most ``rule.passes`` passes), or,
+    for a rule of ``scope="branch"``, once to each branch of the top-level Piecewise."""
+    if rule.scope == "branch":
+        new = []
+        for e, c in _branches(expr):
+            r = rule.apply(e, x)
+            new.append((e if r is None else r, c))
+        return new[0][0] if len(new) == 1 else sp.Piecewise(*new)
     for _ in range(rule.passes):
         new = _bottom_up(expr, lambda n: rule.apply(n, x) if isinstance(n, sp.Expr) else None)
         if new == expr:
@@ -134,7 +131,28 @@ def apply_rule(expr: sp.Expr, rule: Rule, x: sp.Symbol) -> sp.Expr:
     return expr
 
 
+def _lookup(name: str) -> Rule:
+    try:
+        return RULES_BY_NAME[name]
+    except (KeyError, TypeError):
+        known = ", ".join(r.name for r in RULES)
+        raise ValueError(f"unknown stabilisation rule {name!r}; the rules are {known}") from None
+
+
+def stabilise(expr: sp.Expr, x: sp.Symbol, rules: Sequence[str] | None = None) -> sp.Expr:
+    """Run the phases canonicalise → stabilise → specialise (each rule in its registered order),
+    or only the named ``rules`` in the order given; branches are lifted to the top after each."""
+    if isinstance(rules, str):
+        raise TypeError(f"rules must be a list of rule names, got the string {rules!r}")
+    chosen = RULES if rules is None else [_lookup(r) for r in rules]
+    out = sp.piecewise_fold(sp.sympify(expr))
+    for r in chosen:
+        out = sp.piecewise_fold(apply_rule(out, r, x))
+    return out
+
+
 # ---- canonicalise ---------------------------------------------------------------------------
+@rule("canonicalise")
 def _normal_cdf_to_erfc(n, x):
     """φ(u) → e^{−u²/2}/√(2π); Φ stays a primitive (printed as scipy's ndtr, which uses erfc:
     no 1 + erf cancellation, no overflow of 2·x/2)."""
@@ -152,6 +170,7 @@ def _one_plus_exp(n):
     return None
 
 
+@rule("canonicalise")
 def _exp_ratio_to_sigmoid(n, x):
     """(1 + e^v)^{−k} → σ(−v)^k;  e^v·σ(−v)^k → σ(v)·σ(−v)^{k−1} (e^v/(1 + e^v) → σ(v)):
     no exp overflow in a quotient."""
@@ -170,6 +189,7 @@ def _exp_ratio_to_sigmoid(n, x):
     return None
 
 
+@rule("canonicalise")
 def _log1p_exp_to_softplus(n, x):
     """ln(1 + e^u) → softplus(u) = max(u, 0) + log1p(e^{−|u|})."""
     if isinstance(n, sp.log):
@@ -179,6 +199,7 @@ def _log1p_exp_to_softplus(n, x):
     return None
 
 
+@rule("canonicalise")
 def _log_sigmoid_to_softplus(n, x):
     """ln σ(u) → −softplus(−u) (finite for u → −∞)."""
     if isinstance(n, sp.log) and isinstance(n.args[0], sigmoid):
@@ -191,6 +212,7 @@ def _has_denominator(term, x) -> bool:
     return d.has(x)
 
 
+@rule("canonicalise")
 def _together_quotients(n, x):
     """Σ pᵢ/qᵢ → P/Q when the combined numerator cancels (isru' = (1 + αx²)^{−3/2})."""
     if not isinstance(n, sp.Add) or sum(_has_denominator(t, x) for t in n.args) < 2:
@@ -207,57 +229,86 @@ def _together_quotients(n, x):
 
 
 # ---- stabilise -----------------------------------------------------------------------------
-def _coeff_pairs(n):
-    """Split the terms of an Add into (coefficient, rest)."""
-    return [t.as_coeff_Mul() for t in n.args]
+@dataclass(frozen=True)
+class _Complement:
+    """A sum ``rest + c·g + s·c``: the other terms, the coefficient c, the factor g, the sign s."""
+
+    rest: sp.Expr
+    c: sp.Expr
+    g: sp.Expr
+    sign: int
 
 
+def _complement(
+    n: sp.Expr, signs: Callable[[sp.Expr], tuple[int, ...]], *, symbolic: bool = False
+) -> _Complement | None:
+    """Find a term c·g(u) and the constant term s·c in the sum ``n`` (1 − σ, 1 + erf, eᵘ − 1).
+
+    ``signs(g)`` gives the signs s to look for, in order, when g fits (empty when it does not).
+    c is the numeric coefficient of a term; with ``symbolic``, then the cofactor of the one
+    fitting factor of a product (a·eᵘ − a). The first term of ``n`` that fits wins.
+    """
+    if not isinstance(n, sp.Add):
+        return None
+    terms = [t.as_coeff_Mul() for t in n.args]
+    consts = {c for c, g in terms if g == 1}
+    for c, g in terms:
+        for s in signs(g):
+            if s * c in consts:
+                rest = [t for t in n.args if t not in (c * g, s * c)]
+                return _Complement(sp.Add(*rest), c, g, s)
+    if symbolic:
+        for t in n.args:
+            if not isinstance(t, sp.Mul):
+                continue
+            fits = [f for f in t.args if signs(f)]
+            if len(fits) == 1:
+                g = fits[0]
+                c = t / g
+                for s in signs(g):
+                    if s * c in n.args:
+                        rest = [u for u in n.args if u not in (t, s * c)]
+                        return _Complement(sp.Add(*rest), c, g, s)
+    return None
+
+
+@rule("stabilise")
 def _sigmoid_complement(n, x):
     """c − c·σ(u) → c·σ(−u) (1 − σ cancels for u ≫ 0)."""
-    if not isinstance(n, sp.Add):
-        return None
-    terms = _coeff_pairs(n)
-    consts = {c for c, r in terms if r == 1}
-    for c, r in terms:
-        if isinstance(r, sigmoid) and -c in consts:
-            rest = [t for t in n.args if t not in (c * r, -c)]
-            return sp.Add(*rest) + (-c) * sigmoid(-r.args[0])
-    return None
+    m = _complement(n, lambda g: (-1,) if isinstance(g, sigmoid) else ())
+    return None if m is None else m.rest + (-m.c) * sigmoid(-m.g.args[0])
 
 
+def _tanh_signs(g) -> tuple[int, ...]:
+    if g.is_Pow and isinstance(g.base, sp.tanh) and g.exp == 2:
+        return (-1,)
+    return (1, -1) if isinstance(g, sp.tanh) else ()
+
+
+@rule("stabilise")
 def _tanh_complement(n, x):
     """c − c·tanh²(u) → c·sech²(u);  c ± c·tanh(u) → 2c·σ(±2u) (no cancellation)."""
-    if not isinstance(n, sp.Add):
+    m = _complement(n, _tanh_signs)
+    if m is None:
         return None
-    terms = _coeff_pairs(n)
-    consts = {c for c, r in terms if r == 1}
-    for c, r in terms:
-        if r.is_Pow and isinstance(r.base, sp.tanh) and r.exp == 2 and -c in consts:
-            rest = [t for t in n.args if t not in (c * r, -c)]
-            return sp.Add(*rest) + (-c) * sech2(r.base.args[0])
-        if isinstance(r, sp.tanh) and (c in consts or -c in consts):
-            k = c if c in consts else -c
-            rest = [t for t in n.args if t not in (c * r, k)]
-            u = r.args[0] if k == c else -r.args[0]
-            return sp.Add(*rest) + 2 * k * sigmoid(2 * u)
-    return None
+    if isinstance(m.g, sp.tanh):
+        k = m.sign * m.c
+        u = m.g.args[0] if m.sign == 1 else -m.g.args[0]
+        return m.rest + 2 * k * sigmoid(2 * u)
+    return m.rest + (-m.c) * sech2(m.g.base.args[0])
 
 
+@rule("stabilise")
 def _one_plus_erf_to_erfc(n, x):
     """c + c·erf(z) → c·erfc(−z);  c − c·erf(z) → c·erfc(z)."""
-    if not isinstance(n, sp.Add):
+    m = _complement(n, lambda g: (1, -1) if isinstance(g, sp.erf) else ())
+    if m is None:
         return None
-    terms = _coeff_pairs(n)
-    consts = {c for c, r in terms if r == 1}
-    for c, r in terms:
-        if isinstance(r, sp.erf) and (c in consts or -c in consts):
-            k = c if c in consts else -c
-            rest = [t for t in n.args if t not in (c * r, k)]
-            z = -r.args[0] if k == c else r.args[0]
-            return sp.Add(*rest) + k * erfc(z)
-    return None
+    z = -m.g.args[0] if m.sign == 1 else m.g.args[0]
+    return m.rest + (m.sign * m.c) * erfc(z)
 
 
+@rule("stabilise", passes=1)
 def _softplus_reflect(n, x):
     """c·softplus(u) + d·u·σ(u) + ... → for u > 0, softplus(u) = u + softplus(−u) and
     σ(u) = 1 − σ(−u), so the growing parts cancel exactly (softplus' ∂f/∂β at βx ≫ 1)."""
@@ -274,6 +325,7 @@ def _softplus_reflect(n, x):
     return None
 
 
+@rule("stabilise")
 def _log1p(n, x):
     """ln(1 + u) → log1p(u)."""
     if isinstance(n, sp.log) and isinstance(n.args[0], sp.Add) and sp.S.One in n.args[0].args:
@@ -281,26 +333,11 @@ def _log1p(n, x):
     return None
 
 
+@rule("stabilise")
 def _expm1(n, x):
-    """c·e^u − c → c·expm1(u) (no cancellation for u → 0)."""
-    if not isinstance(n, sp.Add):
-        return None
-    terms = _coeff_pairs(n)
-    consts = {c for c, r in terms if r == 1}
-    for c, r in terms:
-        if isinstance(r, sp.exp) and -c in consts:
-            rest = [t for t in n.args if t not in (c * r, -c)]
-            return sp.Add(*rest) + c * expm1(r.args[0])
-    # symbolic coefficient: a·e^u − a
-    for t in n.args:
-        if isinstance(t, sp.Mul):
-            e = [f for f in t.args if isinstance(f, sp.exp)]
-            if len(e) == 1:
-                c = t / e[0]
-                if -c in n.args:
-                    rest = [s for s in n.args if s not in (t, -c)]
-                    return sp.Add(*rest) + c * expm1(e[0].args[0])
-    return None
+    """c·eᵘ − c → c·expm1(u), also for a symbolic c (no cancellation for u → 0)."""
+    m = _complement(n, lambda g: (-1,) if isinstance(g, sp.exp) else (), symbolic=True)
+    return None if m is None else m.rest + m.c * expm1(m.g.args[0])
 
 
 def _poly_degrees(e, x):
@@ -314,6 +351,7 @@ def _poly_degrees(e, x):
     return min(monoms), max(monoms)
 
 
+@rule("stabilise", passes=1)
 def _rationalise_sqrt(n, x):
     """P + T with T = q·√v → (T² − P²)/(T − P) where P and T cancel (squareplus at −∞,
     √(x² + 1) − 1 at 0); a branch on sign(P·q) keeps the plain sum where they do not."""
@@ -363,26 +401,7 @@ def _rationalise_sqrt(n, x):
     return None
 
 
-def _sqrt_to_hypot(n, x):
-    """(a·w² + c)^{k/2} → hypot(√a·w, √c)^k for a, c > 0 and k odd or negative (no overflow
-    of w²: 1/(1 + x²) stays accurate, not 0, for |x| > 1.3e154)."""
-    if not (n.is_Pow and n.exp.is_Rational and isinstance(n.base, sp.Add)):
-        return None
-    if not (n.exp.q == 2 or (n.exp.is_Integer and n.exp < 0)):
-        return None
-    b = n.base
-    if len(b.args) != 2:
-        return None
-    for sq, c in (b.args, b.args[::-1]):
-        if c.has(x) or not (c.is_positive or c.is_nonnegative):
-            continue
-        coeff, w2 = sq.as_independent(x, as_Add=False)
-        if w2.is_Pow and w2.exp == 2 and (coeff.is_positive or coeff.is_nonnegative):
-            w = w2.base
-            return hypot(sp.sqrt(coeff) * w, sp.sqrt(c)) ** (n.exp * 2)
-    return None
-
-
+@rule("stabilise", passes=1)
 def _scale_rational(n, x):
     """P(x)/Q(x) with deg P ≥ 2 → for |x| > 1, (P/xᵈ)/(Q/xᵈ), d = deg Q: no ∞/∞ from xᵏ
     overflowing when the quotient itself is finite (x³/(1 + x²) at x = 1e300)."""
@@ -405,50 +424,28 @@ def _scale_rational(n, x):
     return sp.Piecewise((n, sp.Abs(x) <= 1), (scaled, True))
 
 
-# ---- specialise ----------------------------------------------------------------------------
-def _sigmoid_product(n, x):
-    """σ(u)·σ(−u) → σ'(u) = t/(1 + t)², t = e^{−|u|}: one exponential and one division instead
-    of two of each (the same value: both factors share t)."""
-    if not isinstance(n, sp.Mul):
+@rule("stabilise")
+def _sqrt_to_hypot(n, x):
+    """(a·w² + c)^{k/2} → hypot(√a·w, √c)^k for a, c > 0 and k odd or negative (no overflow
+    of w²: 1/(1 + x²) stays accurate, not 0, for |x| > 1.3e154)."""
+    if not (n.is_Pow and n.exp.is_Rational and isinstance(n.base, sp.Add)):
         return None
-    sig = [f for f in n.args if isinstance(f, sigmoid)]
-    for a in sig:
-        for b in sig:
-            if a is not b and sp.expand(a.args[0] + b.args[0]) == 0:
-                rest = list(n.args)
-                rest.remove(a)
-                rest.remove(b)
-                u = b.args[0] if a.args[0].could_extract_minus_sign() else a.args[0]
-                return sp.Mul(*rest) * dsigmoid(u)
+    if not (n.exp.q == 2 or (n.exp.is_Integer and n.exp < 0)):
+        return None
+    b = n.base
+    if len(b.args) != 2:
+        return None
+    for sq, c in (b.args, b.args[::-1]):
+        if c.has(x) or not (c.is_positive or c.is_nonnegative):
+            continue
+        coeff, w2 = sq.as_independent(x, as_Add=False)
+        if w2.is_Pow and w2.exp == 2 and (coeff.is_positive or coeff.is_nonnegative):
+            w = w2.base
+            return hypot(sp.sqrt(coeff) * w, sp.sqrt(c)) ** (n.exp * 2)
     return None
 
 
-_DECAYING = (sigmoid, dsigmoid, sech2, erfc, sp.erfc, sp.exp, Phi)
-
-
-def _is_decaying(f) -> bool:
-    """Exponentially small on one side: σ, sech², erfc, exp, softplus, or an odd function
-    vanishing at 0 (tanh, sinh, atan, log1p, expm1) of such a factor."""
-    if isinstance(f, (*_DECAYING, softplus)):
-        return True
-    if isinstance(f, (sp.tanh, sp.sinh, sp.atan, log1p, expm1)):
-        return _is_decaying(f.args[0])
-    return False
-
-
-def _decaying_product(n, x):
-    """a·b with a decaying exponentially (σ, sech², erfc, exp) → dmul(a, b): 0 where a
-    underflows, so x·σ(−x) at x = ∞ is 0, not ∞·0 = NaN."""
-    if not isinstance(n, sp.Mul):
-        return None
-    dec = [f for f in n.args if _is_decaying(f) and f.has(x)]
-    grow = [f for f in n.args if f not in dec and f.has(x)]
-    if not dec or not grow:
-        return None
-    const = [f for f in n.args if not f.has(x)]
-    return sp.Mul(*const) * dmul(sp.Mul(*dec), sp.Mul(*grow))
-
-
+# ---- specialise ----------------------------------------------------------------------------
 def _is_series_candidate(e, x) -> bool:
     if e.free_symbols - {x} or not isinstance(e, sp.Add):
         return False
@@ -468,6 +465,7 @@ def _is_series_candidate(e, x) -> bool:
     return bool(orders) and min(orders) < k0
 
 
+@rule("specialise", scope="branch")
 def _series_near_zero(e, x, ulps: float = 3.0):
     """Σ terms that cancel at 0 (x − tanh x, sinc') → Taylor polynomial for |x| < T.
 
@@ -528,81 +526,53 @@ def _series_core(e, x, ulps: float = 3.0):
         order += 8
     else:
         return None
-    return sp.Piecewise((_SeriesPoly(ser, x), sp.Abs(x) < float(t_cut)), (e, True))
+    return sp.Piecewise((Horner(ser, x), sp.Abs(x) < float(t_cut)), (e, True))
 
 
-def _SeriesPoly(ser, x):
-    return _Horner(ser, x)
-
-
-class _Horner(sp.Function):
-    """A polynomial in a variable v to be printed in Horner form: Horner(poly, v[, value])
-    where ``value`` (default v itself) is the expression v stands for (x/α)."""
-
-    nargs = (2, 3)
-
-    @classmethod
-    def eval(cls, *args):
+@rule("specialise")
+def _sigmoid_product(n, x):
+    """σ(u)·σ(−u) → σ'(u) = t/(1 + t)², t = e^{−|u|}: one exponential and one division instead
+    of two of each (the same value: both factors share t)."""
+    if not isinstance(n, sp.Mul):
         return None
-
-    def _eval_evalf(self, prec):
-        poly, var = self.args[0], self.args[1]
-        value = self.args[2] if len(self.args) == 3 else var
-        return poly.subs(var, value)._eval_evalf(prec)
-
-
-Horner = _Horner
-
-
-RULES: list[Rule] = [
-    Rule("normal_cdf_to_erfc", "canonicalise", _normal_cdf_to_erfc, _normal_cdf_to_erfc.__doc__),
-    Rule("exp_ratio_to_sigmoid", "canonicalise", _exp_ratio_to_sigmoid,
-         _exp_ratio_to_sigmoid.__doc__),
-    Rule("log1p_exp_to_softplus", "canonicalise", _log1p_exp_to_softplus,
-         _log1p_exp_to_softplus.__doc__),
-    Rule("log_sigmoid_to_softplus", "canonicalise", _log_sigmoid_to_softplus,
-         _log_sigmoid_to_softplus.__doc__),
-    Rule("together_quotients", "canonicalise", _together_quotients, _together_quotients.__doc__),
-    Rule("sigmoid_complement", "stabilise", _sigmoid_complement, _sigmoid_complement.__doc__),
-    Rule("tanh_complement", "stabilise", _tanh_complement, _tanh_complement.__doc__),
-    Rule("one_plus_erf_to_erfc", "stabilise", _one_plus_erf_to_erfc,
-         _one_plus_erf_to_erfc.__doc__),
-    Rule("softplus_reflect", "stabilise", _softplus_reflect, _softplus_reflect.__doc__, 1),
-    Rule("log1p", "stabilise", _log1p, _log1p.__doc__),
-    Rule("expm1", "stabilise", _expm1, _expm1.__doc__),
-    Rule("rationalise_sqrt", "stabilise", _rationalise_sqrt, _rationalise_sqrt.__doc__, 1),
-    Rule("scale_rational", "stabilise", _scale_rational, _scale_rational.__doc__, 1),
-    Rule("sqrt_to_hypot", "stabilise", _sqrt_to_hypot, _sqrt_to_hypot.__doc__),
-    Rule("series_near_zero", "specialise", _series_near_zero, _series_near_zero.__doc__),
-    Rule("sigmoid_product", "specialise", _sigmoid_product, _sigmoid_product.__doc__),
-    Rule("decaying_product", "specialise", _decaying_product, _decaying_product.__doc__),
-]
-
-#: whole-branch rules: applied to each Piecewise branch (not to every node)
-BRANCH_RULES = [r for r in RULES if r.name == "series_near_zero"]
-
-RULES_BY_NAME = {r.name: r for r in RULES}
+    sig = [f for f in n.args if isinstance(f, sigmoid)]
+    for a in sig:
+        for b in sig:
+            if a is not b and sp.expand(a.args[0] + b.args[0]) == 0:
+                rest = list(n.args)
+                rest.remove(a)
+                rest.remove(b)
+                u = b.args[0] if a.args[0].could_extract_minus_sign() else a.args[0]
+                return sp.Mul(*rest) * dsigmoid(u)
+    return None
 
 
-def _branches(expr):
-    if isinstance(expr, sp.Piecewise):
-        return [(e, c) for e, c in expr.args]
-    return [(expr, sp.true)]
+_DECAYING = (sigmoid, dsigmoid, sech2, erfc, sp.erfc, sp.exp, Phi)
 
 
-def stabilise(expr: sp.Expr, x: sp.Symbol, rules: list[str] | None = None) -> sp.Expr:
-    """Apply the named rules (default: all, in order) and lift branches to the top."""
-    chosen = [RULES_BY_NAME[r] for r in rules] if rules is not None else RULES
-    out = sp.piecewise_fold(sp.sympify(expr))
-    for rule in chosen:
-        if rule in BRANCH_RULES:
-            new = []
-            for e, c in _branches(out):
-                r = rule.apply(e, x)
-                new.append((e if r is None else r, c))
-            out = new[0][0] if len(new) == 1 else sp.Piecewise(*new)
-            out = sp.piecewise_fold(out)
-        else:
-            out = apply_rule(out, rule, x)
-            out = sp.piecewise_fold(out)
-    return out
+def _is_decaying(f) -> bool:
+    """Exponentially small on one side: σ, sech², erfc, exp, softplus, or an odd function
+    vanishing at 0 (tanh, sinh, atan, log1p, expm1) of such a factor."""
+    if isinstance(f, (*_DECAYING, softplus)):
+        return True
+    if isinstance(f, (sp.tanh, sp.sinh, sp.atan, log1p, expm1)):
+        return _is_decaying(f.args[0])
+    return False
+
+
+@rule("specialise")
+def _decaying_product(n, x):
+    """a·b with a decaying exponentially (σ, sech², erfc, exp) → dmul(a, b): 0 where a
+    underflows, so x·σ(−x) at x = ∞ is 0, not ∞·0 = NaN."""
+    if not isinstance(n, sp.Mul):
+        return None
+    dec = [f for f in n.args if _is_decaying(f) and f.has(x)]
+    grow = [f for f in n.args if f not in dec and f.has(x)]
+    if not dec or not grow:
+        return None
+    const = [f for f in n.args if not f.has(x)]
+    return sp.Mul(*const) * dmul(sp.Mul(*dec), sp.Mul(*grow))
+
+
+__doc__ += "\nThe rules, as registered::\n\n" + "\n".join(
+    "    " + line for line in rule_table().splitlines()) + "\n"
