@@ -57,6 +57,8 @@ class Activation:
     plot_range: tuple[float, float] = (-10.0, 10.0)
     families: tuple[str, ...] = ()
     user_defined: bool = False
+    #: made by a catalog entry (or bound from one): its kernels are the generated module's
+    catalog: bool = False
     bound: Mapping = field(default_factory=dict)
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -131,6 +133,7 @@ class Activation:
             plot_range=self.plot_range,
             families=self.families,
             user_defined=self.user_defined,
+            catalog=self.catalog,
             bound={**self.bound, **exact},
         )
 

@@ -100,6 +100,7 @@ def build(
         summary=summary or (fn.__doc__ or "").strip().splitlines()[0],
         plot_range=plot_range,
         families=families,
+        catalog=True,
     )
 
 

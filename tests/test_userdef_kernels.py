@@ -40,3 +40,16 @@ def test_kink_away_from_zero_on_both_sides_and_at_infinity(kinkmax, dt):
     g = k.grad(np.array([-np.inf, np.inf], dt))
     assert g[0] == pytest.approx(0.3, rel=1e-6) and g[1] == 1.0
     assert g.dtype == dt
+
+
+def test_provenance_decides_which_kernels_serve():
+    import symacts.kernels as K  # noqa: N812
+    from symacts.activation import Activation
+
+    mish = symacts.get("mish")
+    assert mish.catalog and mish.kernel().grad is K.mish_grad
+    bound = symacts.get("swish").bind(beta=2.0)
+    assert bound.catalog and bound.kernel().f(1.0) == K.swish(1.0, beta=2.0)
+    impostor = Activation(name="mish", expr=mish.x * sp.tanh(mish.x))  # same name, not mish
+    k = impostor.kernel()
+    assert k.f is not K.mish and float(k.f(1.0)) == pytest.approx(np.tanh(1.0), rel=1e-15)

@@ -55,7 +55,7 @@ def kernel_for(act: Any) -> Kernel:
             raise KeyError(f"no kernel named {act!r}")
         return Kernel(name, *KERNELS[name])
     name = getattr(act, "name", None)
-    if name in KERNELS and not getattr(act, "user_defined", False) and _is_catalog(act):
+    if name in KERNELS and getattr(act, "catalog", False):
         f, g, vg = KERNELS[name]
         bound = {k: float(v) for k, v in dict(getattr(act, "bound", {})).items()}
         if bound:
@@ -63,19 +63,6 @@ def kernel_for(act: Any) -> Kernel:
                           functools.partial(vg, **bound))
         return Kernel(name, f, g, vg)
     return _compile(act)
-
-
-def _is_catalog(act: Any) -> bool:
-    from ..registry import get
-
-    try:
-        base = get(act.name)
-    except Exception:
-        return False
-    if not getattr(act, "bound", None):
-        return base.expr == act.expr
-    subs = {base.symbol(k): v for k, v in act.bound.items()}
-    return base.expr.subs(subs) == act.expr
 
 
 def _compile(act: Any) -> Kernel:
