@@ -547,31 +547,83 @@ def _sigmoid_product(n, x):
     return None
 
 
-_DECAYING = (sigmoid, dsigmoid, sech2, erfc, sp.erfc, sp.exp, Phi)
+#: blocks that vanish (exponentially in their argument) on one side or both
+_DECAYING = (sigmoid, dsigmoid, sech2, erfc, sp.erfc, sp.exp, Phi, softplus)
+#: odd functions vanishing at 0: as small as their argument
+_ODD_AT_ZERO = (sp.tanh, sp.sinh, sp.atan, log1p, expm1)
+#: bounded whatever their argument
+_BOUNDED = (sigmoid, dsigmoid, sech2, erfc, sp.erfc, sp.erf, Phi, sp.tanh, sp.atan, sp.sin,
+            sp.cos)
 
 
-def _is_decaying(f) -> bool:
-    """Exponentially small on one side: σ, sech², erfc, exp, softplus, or an odd function
-    vanishing at 0 (tanh, sinh, atan, log1p, expm1) of such a factor."""
-    if isinstance(f, (*_DECAYING, softplus)):
-        return True
-    if isinstance(f, (sp.tanh, sp.sinh, sp.atan, log1p, expm1)):
-        return _is_decaying(f.args[0])
-    return False
+def _growth(e: sp.Expr, x: sp.Symbol) -> int | None:
+    """How fast |e| can grow as x → ±∞: 0 like a power of x, 1 like eˣ, 2 like e^(eˣ), …;
+    None when it stays bounded. Structural and conservative (unknown nodes: like a power)."""
+    if not e.has(x):
+        return None
+    if e == x:
+        return 0
+    if isinstance(e, (sp.Add, sp.Mul, sp.Abs, hypot, sp.Max, sp.Min, dmul)):
+        levels = [g for g in (_growth(a, x) for a in e.args) if g is not None]
+        return max(levels) if levels else None
+    if isinstance(e, sp.Pow):
+        if e.exp.has(x):
+            g = _growth(e.exp, x)
+            return 0 if g is None else g + 1
+        d = _decay(e.base, x)
+        if d is not None and e.exp.is_negative:
+            return d  # 1/σ(u) grows as fast as σ(u) decays
+        return _growth(e.base, x) if not e.exp.is_negative else 0
+    if isinstance(e, (sp.exp, sp.sinh, sp.cosh)):
+        g = _growth(e.args[0], x)
+        return None if g is None else g + 1
+    if isinstance(e, softplus):
+        return _growth(e.args[0], x)
+    if isinstance(e, (sp.log, log1p, sp.asinh)):
+        return None if _growth(e.args[0], x) is None else 0
+    if isinstance(e, _BOUNDED):
+        return None
+    return 0
+
+
+def _decay(f: sp.Expr, x: sp.Symbol) -> int | None:
+    """How fast f vanishes on a side where it does (1 like e^{−|x|}, 2 like e^{−eˣ}, …);
+    None if it does not vanish exponentially."""
+    if not f.has(x):
+        return None
+    if isinstance(f, _DECAYING):
+        g = _growth(f.args[0], x)
+        return None if g is None else g + 1
+    if isinstance(f, _ODD_AT_ZERO):
+        return _decay(f.args[0], x)
+    if isinstance(f, sp.Pow) and not f.exp.has(x) and not f.exp.is_nonpositive:
+        return _decay(f.base, x)  # σ(u)^c for c > 0, or a parameter c of unknown sign
+    return None
 
 
 @rule("specialise")
 def _decaying_product(n, x):
-    """a·b with a decaying exponentially (σ, sech², erfc, exp) → dmul(a, b): 0 where a
-    underflows, so x·σ(−x) at x = ∞ is 0, not ∞·0 = NaN."""
+    """a·b with a decaying exponentially (σ, sech², erfc, exp, a power of these) → dmul(a, b):
+    0 where a underflows, so x·σ(−x) at x = ∞ is 0, not ∞·0 = NaN. Where a decaying factor
+    grows on its other side (eᵘ, softplus), the factors that only decay go outside, if they
+    decay faster than everything else grows: x·sech²(eˣ)·eˣ → dmul(sech²(eˣ), dmul(eˣ, x)),
+    0 at x = 710 where eˣ = ∞ and sech²(eˣ) = 0 (x·tanh(eˣ)')."""
     if not isinstance(n, sp.Mul):
         return None
-    dec = [f for f in n.args if _is_decaying(f) and f.has(x)]
-    grow = [f for f in n.args if f not in dec and f.has(x)]
-    if not dec or not grow:
-        return None
+    dec = [f for f in n.args if _decay(f, x) is not None]
+    rest = [f for f in n.args if f not in dec and f.has(x)]
     const = [f for f in n.args if not f.has(x)]
-    return sp.Mul(*const) * dmul(sp.Mul(*dec), sp.Mul(*grow))
+    two_sided = [f for f in dec if _growth(f, x) is not None]
+    one_sided = [f for f in dec if f not in two_sided]
+    if two_sided and one_sided:
+        outer = max(_decay(f, x) for f in one_sided)
+        inner = max(_growth(f, x) for f in two_sided + rest)
+        if outer > inner:
+            grows = dmul(sp.Mul(*two_sided), sp.Mul(*rest)) if rest else sp.Mul(*two_sided)
+            return sp.Mul(*const) * dmul(sp.Mul(*one_sided), grows)
+    if not dec or not rest:
+        return None
+    return sp.Mul(*const) * dmul(sp.Mul(*dec), sp.Mul(*rest))
 
 
 __doc__ += "\nThe rules, as registered::\n\n" + "\n".join(

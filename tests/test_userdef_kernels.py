@@ -53,3 +53,35 @@ def test_provenance_decides_which_kernels_serve():
     impostor = Activation(name="mish", expr=mish.x * sp.tanh(mish.x))  # same name, not mish
     k = impostor.kernel()
     assert k.f is not K.mish and float(k.f(1.0)) == pytest.approx(np.tanh(1.0), rel=1e-15)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_vanishing_times_exploding_factor_takes_its_limit(dt):
+    """x·tanh(eˣ): f' = tanh(eˣ) + x·sech²(eˣ)·eˣ is ∞·0 = NaN once eˣ overflows (x ≥ 710;
+    float32: 89); the decaying factor that only decays goes outside: f' = 1 there."""
+    act = _define("tanh_exp", "x*tanh(exp(x))")
+    k = act.kernel()
+    x = np.array([20.0, 88.0, 89.0, 710.0, 1e3, 1e30, np.inf, -1e3, -np.inf], dt)
+    g = k.grad(x)
+    assert g.dtype == dt
+    with mpmath.workdps(60):
+        for v, got in zip(x[:-1], g[:-1], strict=True):
+            xv = mpmath.mpf(float(v))
+            want = mpmath.tanh(mpmath.exp(xv)) + xv * mpmath.sech(mpmath.exp(xv)) ** 2 * \
+                mpmath.exp(xv) if abs(xv) < 1e6 else (1 if xv > 0 else 0)
+            assert float(got) == pytest.approx(float(want), rel=4 * float(np.finfo(dt).eps),
+                                               abs=float(np.finfo(dt).tiny)), v
+    assert g[-1] == 0.0
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_parameter_in_an_exponent(dt):
+    """x·σ(bx)^c: σ(bx)^c vanishes at −∞ whatever c > 0 is; f, f' and ∂f/∂b are 0 there, not
+    0·∞ = NaN, and ∂f/∂b = c·x²·σ^c·σ(−bx) stays finite where x² overflows."""
+    act = _define("sig_pow", "x*sigmoid(b*x)**c", params={"b": 1.0, "c": 2.0})
+    k = act.kernel()
+    x = np.array([-np.inf, -1e300 if dt == np.float64 else -1e38, -1e160 if dt == np.float64
+                  else -1e20], dt)
+    for fn in (k.f, k.grad, lambda v: k.grad(v, wrt="b"), lambda v: k.grad(v, wrt="c")):
+        got = fn(x)
+        assert got.dtype == dt and np.all(got == 0), got

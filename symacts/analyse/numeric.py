@@ -464,6 +464,20 @@ def far_limit(fn, sign: int) -> float:
     return math.nan
 
 
+def settled_far_limit(fn, sign: int, start: int = 60, top: int = 1920) -> float:
+    """:func:`far_limit` at rising precision (60, 120, … digits) until two precisions agree:
+    a formula that cancels at x = ±10³⁰⁰ (1 + x/√(1 + x²)) is not trusted at one."""
+    prev = None
+    dps = start
+    while dps <= top:
+        with mpmath.workdps(dps):
+            v = far_limit(fn, sign)
+        if prev is not None and (v == prev or (math.isnan(v) and math.isnan(prev))):
+            return v
+        prev, dps = v, 2 * dps
+    return prev
+
+
 #: decimal exponents of the abscissae used to estimate a limit at ±∞
 _LIMIT_PROBES = (2, 3, 4, 6, 8, 12, 16, 24, 32)
 

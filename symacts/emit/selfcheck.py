@@ -143,6 +143,8 @@ def check_kernels(act, outputs: dict[str, tuple[str, Callable]], n: int = 300) -
             same = (values == truth_dt) | (np.isnan(values) & np.isnan(truth_dt))
             bad |= special & ~same & ~(np.isfinite(truth_dt) & (err <= 1))
             bad &= ~np.isin(x, np.asarray(kinks, dt))  # kinks take the convention, tested apart
+            if ref.unresolved is not None:
+                bad &= ~ref.unresolved
             for lo, hi in _regions(x, bad):
                 inside = np.flatnonzero(bad & (x >= lo) & (x <= hi)) if not math.isnan(lo) \
                     else np.flatnonzero(bad & np.isnan(x))

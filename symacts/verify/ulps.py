@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analyse.numeric import far_limit
+from ..analyse.numeric import settled_far_limit
 
 __all__ = [
     "Reference",
@@ -122,6 +122,45 @@ class Reference:
     lo: np.ndarray
     cond: np.ndarray
     order: int
+    #: points where the truth could not be evaluated (an argument beyond any precision, such
+    #: as tanh(e^(10^300))); they are left out of the scores
+    unresolved: np.ndarray | None = None
+
+
+class _Unresolvable(ArithmeticError):  # noqa: N818 - a state, not a failure
+    """The truth at this point is beyond what mpmath can evaluate."""
+
+
+#: |argument| (in bits of its exponent) beyond which a function is taken at its limit or the
+#: point is left unresolved: mpmath's hyperbolic functions shift by the argument's magnitude
+_HUGE_BITS = 10000
+
+
+def _guarded():
+    """mpmath functions that take their exact limit at arguments too large to evaluate
+    (tanh(u) = ±1 to 10⁻¹⁰⁰⁰⁰ digits beyond |u| = 2¹⁰⁰⁰⁰) or give up on the point."""
+    import mpmath
+
+    def huge(u):
+        return mpmath.isfinite(u) and u != 0 and mpmath.mag(u) > _HUGE_BITS
+
+    def sat(fn, at_pos, at_neg):
+        def guarded(u):
+            if huge(u):
+                v = at_pos if u > 0 else at_neg
+                if v is None:
+                    raise _Unresolvable(f"{fn.__name__} of an argument beyond 2^{_HUGE_BITS}")
+                return mpmath.mpf(v)
+            return fn(u)
+        guarded.__name__ = fn.__name__
+        return guarded
+
+    return {"tanh": sat(mpmath.tanh, 1, -1), "sech": sat(mpmath.sech, 0, 0),
+            "exp": sat(mpmath.exp, None, 0), "cosh": sat(mpmath.cosh, None, None),
+            "sinh": sat(mpmath.sinh, None, None), "erf": sat(mpmath.erf, 1, -1),
+            "erfc": sat(mpmath.erfc, 0, 2), "coth": sat(mpmath.coth, 1, -1),
+            "csch": sat(mpmath.csch, 0, 0), "sin": sat(mpmath.sin, None, None),
+            "cos": sat(mpmath.cos, None, None), "tan": sat(mpmath.tan, None, None)}
 
 
 def _bound_exprs(act: Any, params: Mapping[str, float] | None, orders: Sequence[int]):
@@ -137,8 +176,6 @@ def _bound_exprs(act: Any, params: Mapping[str, float] | None, orders: Sequence[
         e = act.expr if k == 0 else act.derivative(k)
         out.append(expand_blocks(sp.sympify(e).subs(subs)))
     return out
-
-
 
 
 def reference_values(
@@ -158,29 +195,43 @@ def reference_values(
     import sympy as sp
 
     g, dg = _bound_exprs(act, params, (order, order + 1))
-    fg = sp.lambdify(act.x, g, "mpmath")
-    fdg = sp.lambdify(act.x, dg, "mpmath")
+    modules = [_guarded(), "mpmath"]
+    fg = sp.lambdify(act.x, g, modules)
+    fdg = sp.lambdify(act.x, dg, modules)
     pts = np.asarray(points, dtype=np.float64)
     hi = np.empty(pts.shape)
     lo = np.zeros(pts.shape)
     cond = np.ones(pts.shape)
-    with mpmath.workdps(dps + 10):
-        lim = {1: far_limit(fg, 1), -1: far_limit(fg, -1)}
+    unresolved = np.zeros(pts.shape, bool)
+    try:
+        lim = {1: settled_far_limit(fg, 1, dps + 10), -1: settled_far_limit(fg, -1, dps + 10)}
+    except _Unresolvable:
+        lim = None
     for i, p in enumerate(pts.ravel()):
         if math.isnan(p):
             hi.flat[i] = math.nan
             continue
         if math.isinf(p):
-            hi.flat[i] = lim[1 if p > 0 else -1]
+            if lim is None:
+                unresolved.flat[i] = True
+                hi.flat[i] = math.nan
+            else:
+                hi.flat[i] = lim[1 if p > 0 else -1]
             continue
-        v, c = _adaptive(fg, fdg, float(p), dps, mpmath)
+        try:
+            v, c = _adaptive(fg, fdg, float(p), dps, mpmath)
+        except _Unresolvable:
+            unresolved.flat[i] = True
+            hi.flat[i] = math.nan
+            continue
         h = float(v)
         hi.flat[i] = h
         if mpmath.isfinite(v) and math.isfinite(h):
             with mpmath.workdps(dps + 10):
                 lo.flat[i] = float(v - h)
             cond.flat[i] = c
-    return Reference(points=pts, hi=hi, lo=lo, cond=cond, order=order)
+    return Reference(points=pts, hi=hi, lo=lo, cond=cond, order=order,
+                     unresolved=unresolved if unresolved.any() else None)
 
 
 def _eval_at(fg, fdg, p: float, dps: int, mpmath):
@@ -315,6 +366,8 @@ def score(values: np.ndarray, ref: Reference, dtype: Any) -> dict[str, Any]:
     finite_truth = np.isfinite(truth_dt)
     res: dict[str, Any] = {}
     both_nan = np.isnan(truth) & np.isnan(values)
+    if ref.unresolved is not None:  # no truth there: nothing to hold against the values
+        both_nan |= ref.unresolved
     same_inf = np.isinf(truth_dt) & (values == truth_dt)
     wrong_special = ~(both_nan | same_inf) & ~finite_truth
     # at ±inf/NaN inputs with a finite limit, compare the value too (must be within 1 ULP)
