@@ -1477,7 +1477,7 @@ def _vg_isrlu(x, alpha):
 
 
 def _dp_isrlu_alpha(x, alpha):
-    r0 = np.asarray(-(0.5 * _ipow((x / _hypot((x * _w(np.sqrt(alpha))), 1)), 3)))
+    r0 = np.asarray(-(0.5 * _sq(x) * (((x / _hypot((x * _w(np.sqrt(alpha))), 1)) / _hypot((x * _w(np.sqrt(alpha))), 1)) / _hypot((x * _w(np.sqrt(alpha))), 1))))
     m = _mask((x >= 0), r0)
     _pick(r0, 0, m)
     nan = np.isnan(x)
@@ -1555,7 +1555,7 @@ def _vg_isru(x, alpha):
 
 
 def _dp_isru_alpha(x, alpha):
-    return _atinf(-(0.5 * _ipow((x / _hypot((x * _w(np.sqrt(alpha))), 1)), 3)), x, -(0.5 * _w(_ipow((1 / np.sqrt(alpha)), 3))), (0.5 * _w(_ipow((1 / np.sqrt(alpha)), 3))))
+    return _atinf(-(0.5 * _sq(x) * (((x / _hypot((x * _w(np.sqrt(alpha))), 1)) / _hypot((x * _w(np.sqrt(alpha))), 1)) / _hypot((x * _w(np.sqrt(alpha))), 1))), x, -(0.5 * _w(_ipow((1 / np.sqrt(alpha)), 3))), (0.5 * _w(_ipow((1 / np.sqrt(alpha)), 3))))
 
 
 def isru(x, *, alpha=1.0, threads=None, out=None):
@@ -2333,7 +2333,7 @@ def _f_sinc(x):
 
 
 def _df_sinc(x):
-    r0 = np.asarray((-(_sq((1 / x)) * np.sin(x)) + (np.cos(x) / x)))
+    r0 = np.asarray((-((np.sin(x) / x) / x) + (np.cos(x) / x)))
     i = np.flatnonzero((np.abs(x) < 1.1))
     xm = np.take(x, i)
     t1_sq = xm * xm
@@ -2360,7 +2360,7 @@ def _vg_sinc(x):
         _atinf(r0, x, 0, 0)
         return r0
     def __vg_sinc_1(x):
-        r0 = np.asarray((-(_sq((1 / x)) * np.sin(x)) + (np.cos(x) / x)))
+        r0 = np.asarray((-((np.sin(x) / x) / x) + (np.cos(x) / x)))
         i = np.flatnonzero((np.abs(x) < 1.1))
         xm = np.take(x, i)
         t1_sq = xm * xm
@@ -2814,7 +2814,7 @@ def _f_squareplus(x, b):
 
 def _df_squareplus(x, b):
     t1 = _hypot(x, _w(np.sqrt(b)))
-    r0 = np.asarray((0.5 * b / (t1 * (t1 - x))))
+    r0 = np.asarray(((0.5 * b / t1) / (t1 - x)))
     m = _mask((x >= 0), r0)
     _pick(r0, ((0.5 * x / _hypot(x, _w(np.sqrt(b)))) + 0.5), m)
     nan = np.isnan(x)
@@ -2828,7 +2828,7 @@ def _vg_squareplus(x, b):
     t2 = _hypot(x, _w(np.sqrt(b)))
     t3 = (t2 - x)
     r0 = np.asarray((0.5 * b / t3))
-    r1 = np.asarray((0.5 * b / (t2 * t3)))
+    r1 = np.asarray(((0.5 * b / t2) / t3))
     i = np.flatnonzero((x >= 0))
     xm = np.take(x, i)
     b_m = _take(b, x, i)

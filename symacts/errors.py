@@ -39,3 +39,7 @@ class FormulaError(SymactsError, ValueError):
 
 class DerivationError(SymactsError, ValueError):
     """A derivative was requested that cannot be formed (bad order, unknown parameter)."""
+
+
+class KernelAccuracyWarning(UserWarning):
+    """A compiled kernel missed the accuracy target somewhere; the message names where."""

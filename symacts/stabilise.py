@@ -351,6 +351,20 @@ def _poly_degrees(e, x):
     return min(monoms), max(monoms)
 
 
+def _nonnegative(e: sp.Expr, x: sp.Symbol) -> sp.Basic:
+    """e ≥ 0 as a condition on x: solved where e is a polynomial in x (x⁵ ≥ 0 → x ≥ 0)."""
+    from sympy.solvers.inequalities import solve_univariate_inequality
+
+    if not e.has(x):
+        return e >= 0
+    if e.is_polynomial(x) and e.free_symbols == {x}:
+        try:
+            return solve_univariate_inequality(e >= 0, x, relational=True)
+        except (NotImplementedError, ValueError, TypeError):
+            pass
+    return sp.simplify(e >= 0)
+
+
 @rule("stabilise", passes=1)
 def _rationalise_sqrt(n, x):
     """P + T with T = q·√v → (T² − P²)/(T − P) where P and T cancel (squareplus at −∞,
@@ -391,8 +405,9 @@ def _rationalise_sqrt(n, x):
             if not (at_inf or at_zero):
                 continue
             rest = num - t - p
-            ratio = (diff / (t - p) + rest) / den
-            same_sign = sp.simplify(p * q >= 0) if p.has(x) else (p * q >= 0)
+            # common powers of x out of the quotient: x⁴/(x²(√(x² + 1) − x)) overflows in x⁴
+            ratio = (sp.factor_terms(diff / (t - p)) + rest) / den
+            same_sign = _nonnegative(p * q, x)
             if same_sign is sp.false:
                 return ratio
             if same_sign is sp.true:

@@ -85,3 +85,37 @@ def test_parameter_in_an_exponent(dt):
     for fn in (k.f, k.grad, lambda v: k.grad(v, wrt="b"), lambda v: k.grad(v, wrt="c")):
         got = fn(x)
         assert got.dtype == dt and np.all(got == 0), got
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_difference_of_square_roots_far_out(dt):
+    """x(1 + x/√(1 + x²))/2 cancels for x → −∞ (truth ≈ 1/(4x)) and its f' overflows in x⁴
+    and √(1 + x²)³: rationalised, divided one factor at a time, and 0 beyond the point where
+    the truth underflows."""
+    act = _define("sqrt_step", "x*(1 + x/sqrt(1 + x**2))/2")
+    k = act.kernel()
+    assert not k.findings
+    big = 1e200 if dt == np.float64 else 1e30
+    x = np.array([-big, -1e16, -1e8, -np.finfo(dt).max], dt)
+    f, g = k.f(x), k.grad(x)
+    with mpmath.workdps(1400):  # 1 + x/√(1 + x²) cancels 2·log10|x| digits
+        for v, fv, gv in zip(x, f, g, strict=True):
+            xv = mpmath.mpf(float(v))
+            h = mpmath.sqrt(1 + xv * xv)
+            want_f = xv * (1 + xv / h) / 2
+            want_g = (1 + xv / h) / 2 + xv * (1 / h - xv * xv / h**3) / 2
+            tiny = float(np.finfo(dt).tiny)
+            assert float(fv) == pytest.approx(float(want_f), rel=8 * float(np.finfo(dt).eps),
+                                              abs=tiny), v
+            assert float(gv) == pytest.approx(float(want_g), rel=16 * float(np.finfo(dt).eps),
+                                              abs=tiny), v
+
+
+def test_what_no_rule_fixes_is_named():
+    """A definition whose kernel cannot meet the target somewhere says where, and why."""
+    from symacts.errors import KernelAccuracyWarning
+
+    act = _define("cancels_everywhere", "(exp(x) - 1 - x)/x**2")  # 0/0 cancellation near 0
+    with pytest.warns(KernelAccuracyWarning, match=r"cancels_everywhere.*ULP from the truth"):
+        k = act.kernel()
+    assert k.findings and all(f.region for f in k.findings)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .ir import Ratio
+from .ir import ByDtype, Ratio
 
 __all__ = ["Product", "product_layout", "sum_terms", "upper_form"]
 
@@ -23,7 +23,8 @@ def sum_terms(e: sp.Add) -> list[sp.Expr]:
 
 @dataclass
 class Product:
-    """c·∏num / ∏den, with ``inner`` (x) divided by the denominator first when set."""
+    """c·∏num / ∏den, with ``inner`` (x) divided by the denominator first when set; the
+    denominator's factors are divided one after the other, never multiplied together."""
 
     negative: bool
     const: sp.Expr
@@ -32,18 +33,21 @@ class Product:
     inner: sp.Expr | None
 
 
-def product_layout(e: sp.Mul, x: sp.Symbol) -> Product:
+def product_layout(e: sp.Mul, x: sp.Symbol, scalars=()) -> Product:
     """Split a product into sign, constant, numerator and denominator factors, reordered so
     that no power of x overflows where the quotient is finite:
 
     * x**k · D**(−m), m ≥ k → (x/D)**k · D**(k − m);
-    * x**k / D → x**(k−1) · (x/D).
+    * x**k / D → x**(k−1) · (x/D);
+    * D**(−k) beside other varying factors → k divisions by D.
+
+    ``scalars``: symbols that hold parameter values (constant over the block).
     """
     const = sp.S.One
     num: list[sp.Expr] = []
     den: list[sp.Expr] = []
     for f in e.args:
-        if f.is_number:
+        if f.is_number and not isinstance(f, ByDtype):
             const *= f
         elif f.is_Pow and f.exp.is_Rational and f.exp.is_negative:
             if f.exp == -1:
@@ -52,6 +56,16 @@ def product_layout(e: sp.Mul, x: sp.Symbol) -> Product:
                 num.append(f)
         else:
             num.append(f)
+    # D**(−k) beside other factors of x: k divisions by D (D**k, or (1/D)**k, can leave the
+    # range where the quotient is in it: N/D³ for N ~ x, D ~ x at x = 1e103)
+    def varies(f):  # x in it, or a named step that is not a parameter value
+        return f.has(x) or bool(f.free_symbols - set(scalars))
+
+    if any(varies(f) and not (f.is_Pow and f.exp.is_Integer and f.exp < 0) for f in num):
+        for f in list(num):
+            if f.is_Pow and f.exp.is_Integer and f.exp <= -2 and varies(f.base):
+                num.remove(f)
+                den += [f.base] * int(-f.exp)
     for i, f in enumerate(num):
         if f.is_Pow and f.base == x and f.exp.is_Integer and f.exp >= 2:
             k = f.exp
@@ -119,7 +133,8 @@ def exact_threshold(rel: sp.Basic, x: sp.Symbol, dtype) -> float | None:
     import numpy as np
 
     side = _EXACT_SIDE.get(type(rel).__name__)
-    if side is None or rel.lhs != x or rel.rhs.has(x) or not rel.rhs.is_number:
+    if (side is None or rel.lhs != x or rel.rhs.has(x) or not rel.rhs.is_number
+            or rel.rhs.has(ByDtype)):
         return None
     k = rel.rhs
     if not k.is_finite:
@@ -127,9 +142,8 @@ def exact_threshold(rel: sp.Basic, x: sp.Symbol, dtype) -> float | None:
     dt = np.dtype(dtype)
     with mpmath.workdps(60):
         km = mpmath.mpf(sp.N(k, 60))
-        c = dt.type(float(km))
-        if not np.isfinite(c):
-            return None
+        with np.errstate(over="ignore"):
+            c = dt.type(float(km))  # ±inf beyond the dtype's range: adjusted below
         if side == "up" and mpmath.mpf(float(c)) < km:
             c = np.nextafter(c, dt.type(np.inf))
         elif side == "down" and mpmath.mpf(float(c)) > km:

@@ -16,7 +16,7 @@ from scipy import special
 
 from . import prelude
 from .algebra import abs_condition, exact_threshold, product_layout, sum_terms
-from .ir import Block, ByParams, EmitError, Select, Separate, Straight
+from .ir import Block, ByDtype, ByParams, EmitError, Select, Separate, Straight
 
 __all__ = ["evaluate", "evaluate_expr"]
 
@@ -59,7 +59,8 @@ class _Eval:
     def _value(self, e: sp.Basic):
         if isinstance(e, sp.logic.boolalg.BooleanTrue):
             return np.ones(self.xv.shape, bool)
-        if e.is_number and not isinstance(e, (sp.Function, sp.logic.boolalg.Boolean)):
+        if (e.is_number and not isinstance(e, (sp.Function, sp.logic.boolalg.Boolean))
+                and not e.has(ByDtype)):
             return float(sp.N(e, 40)) if e.is_finite is not False else float(e)
         name = type(e).__name__.lstrip("_")  # (Horner's class is _Horner)
         method = getattr(self, "_" + name, None)
@@ -89,19 +90,21 @@ class _Eval:
         return out
 
     def _Mul(self, e):
-        lay = product_layout(e, self.x)
+        lay = product_layout(e, self.x, self.scalars)
         parts = [self(f) for f in lay.num]
         if lay.const != 1:
             parts.insert(0, self(lay.const))
         if lay.den:
-            d = self(lay.den[0])
-            for f in lay.den[1:]:
-                d = d * self(f)
+            dens = [self(f) for f in lay.den]
             if lay.inner is not None:
-                parts.append(self(lay.inner) / d)
+                q = self(lay.inner)
+                for d in dens:
+                    q = q / d
+                parts.append(q)
             else:
-                body = _product(parts) if parts else 1.0
-                v = body / d
+                v = _product(parts) if parts else 1.0
+                for d in dens:
+                    v = v / d
                 return -v if lay.negative else v
         v = _product(parts) if parts else 1.0
         return -v if lay.negative else v
@@ -123,6 +126,9 @@ class _Eval:
                 root, n = 1 / root, -n
             return prelude._ipow(root, n) if n >= 3 else prelude._sq(root) if n == 2 else root
         return np.power(bv, float(k))
+
+    def _ByDtype(self, e):
+        return float(e.args[1] if self.xv.dtype == np.float32 else e.args[0])
 
     def _Ratio(self, e):
         return self(e.args[0]) / self(e.args[1])

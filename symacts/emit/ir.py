@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 __all__ = [
-    "Block", "Body", "ByParams", "Clip", "DsigmoidT", "EmitError", "ExpNegAbs", "Guarded",
-    "KernelPlan", "Limits", "Masked", "Maximum", "Minimum", "ParamInfo", "Ratio", "Select",
-    "Select2", "Separate", "SigmoidT", "SoftplusT", "Step", "Straight", "body_outputs",
+    "Block", "Body", "ByDtype", "ByParams", "Clip", "DsigmoidT", "EmitError", "ExpNegAbs",
+    "Guarded", "KernelPlan", "Limits", "Masked", "Maximum", "Minimum", "ParamInfo", "Ratio",
+    "Select", "Select2", "Separate", "SigmoidT", "SoftplusT", "Step", "Straight",
+    "body_outputs",
 ]
 
 
@@ -84,6 +85,14 @@ class Guarded(sp.Function):
     def alternatives(self) -> list[tuple]:
         a = self.args
         return [(a[i], a[i + 1]) for i in range(0, len(a) - 1, 2)] + [(None, a[-1])]
+
+
+class ByDtype(sp.Function):
+    """A constant that depends on the dtype (args: its float64 value, its float32 value): the
+    point from which a fallback form holds, which comes sooner in the coarser dtype."""
+
+    nargs = 2
+    is_real = True
 
 
 class Ratio(sp.Function):

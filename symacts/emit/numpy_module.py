@@ -12,10 +12,12 @@ import inspect
 import math
 import textwrap
 import types
+import warnings
 
 import numpy as np
 import sympy as sp
 
+from ..errors import KernelAccuracyWarning
 from . import ir, prelude
 from .ir import EmitError, Guarded
 from .numpy_printer import CALLS, FUNCTIONS, Core, float_literal, print_core
@@ -247,13 +249,32 @@ def catalog_module_source(acts, progress=None) -> str:
     return src
 
 
-def compile_activation(act) -> types.ModuleType:
-    """Compile the kernels of one activation (e.g. from ``symacts.define``) at run time."""
-    plan = plan_activation(act)
-    plan.aliases = ()
-    if not plan.name.isidentifier():
-        plan.name = "user_kernel"
-    src = module_source([plan])
-    mod = _exec(src, f"symacts_kernel_{plan.name}")
-    mod.__source__ = src
+def compile_activation(act, check: bool = True) -> types.ModuleType:
+    """Compile the kernels of one activation (e.g. from ``symacts.define``) at run time.
+
+    With ``check`` they are swept against mpmath first, outputs that fail towards ±∞ take
+    their asymptote there, and what still misses the accuracy target is in the module's
+    ``__findings__`` and a :class:`~symacts.errors.KernelAccuracyWarning`.
+    """
+    from .trusted import trusted_kernels
+
+    def compile_plan(plan: ActivationPlan) -> types.ModuleType:
+        plan.aliases = ()
+        if not plan.name.isidentifier():
+            plan.name = "user_kernel"
+        src = module_source([plan])
+        mod = _exec(src, f"symacts_kernel_{plan.name}")
+        mod.__source__ = src
+        mod.f, mod.grad, mod.value_and_grad = mod.KERNELS[plan.name]
+        return mod
+
+    _, mod, findings = trusted_kernels(act, compile_plan, check)
+    mod.__findings__ = tuple(findings)
+    if findings:
+        shown = "; ".join(str(f) for f in findings[:5])
+        more = f"; and {len(findings) - 5} more" if len(findings) > 5 else ""
+        warnings.warn(KernelAccuracyWarning(
+            f"{act.name}: the kernels miss the accuracy target (f within 4 ULP, derivatives "
+            f"within 8 ULP, finite where the truth is) and no fallback form fixes it: "
+            f"{shown}{more}"), stacklevel=3)
     return mod

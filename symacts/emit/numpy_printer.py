@@ -24,6 +24,7 @@ from .blocks import make_body
 from .cost import GATHER_COST
 from .ir import (
     Block,
+    ByDtype,
     ByParams,
     Clip,
     DsigmoidT,
@@ -72,7 +73,7 @@ RELATIONS = {
 }
 
 #: nodes printed by their own rule even when their arguments are all numbers
-_KEEP = (Step, ExpNegAbs, Masked, Select2, Maximum, Minimum, Clip, SigmoidT, DsigmoidT,
+_KEEP = (ByDtype, Step, ExpNegAbs, Masked, Select2, Maximum, Minimum, Clip, SigmoidT, DsigmoidT,
          SoftplusT, dmul, hypot, sp.Piecewise)
 
 
@@ -84,6 +85,11 @@ def float_literal(value: sp.Expr) -> str:
     if v == int(v) and abs(v) < 2**53:
         return f"{int(v)}.0"
     return repr(v)
+
+
+def _float_text(v: float) -> str:
+    """A float as Python source (infinities as np.inf)."""
+    return ("np.inf" if v > 0 else "-np.inf") if math.isinf(v) else repr(v)
 
 
 def _is_ufunc_name(name: str) -> bool:
@@ -123,7 +129,8 @@ class NumpyPrinter:
         return s
 
     def _node(self, e: sp.Basic) -> str:
-        if e.is_number and not isinstance(e, _KEEP) and not isinstance(e, sp.logic.boolalg.Boolean):
+        if (e.is_number and not isinstance(e, _KEEP) and not e.has(ByDtype)
+                and not isinstance(e, sp.logic.boolalg.Boolean)):
             return self._print_number(e)
         for cls in type(e).__mro__:
             method = getattr(self, f"_print_{cls.__name__}", None)
@@ -201,10 +208,14 @@ class NumpyPrinter:
         if c64 is not None and not (c32 == c64 == float(sp.N(e.rhs, 40))):
             # the kink is not a float: the float on its right side, in each dtype
             xs = self._p(e.lhs)
-            return f"({xs} {op} _k({xs}, {c64!r}, {c32!r}))"
+            return f"({xs} {op} _k({xs}, {_float_text(c64)}, {_float_text(c32)}))"
         return f"({self._p(e.lhs)} {op} {self._p(e.rhs)})"
 
     # ---- IR nodes ------------------------------------------------------------------------
+    def _print_ByDtype(self, e) -> str:
+        c64, c32 = (float(v) for v in e.args)
+        return f"_k({self._p(self.x)}, {_float_text(c64)}, {_float_text(c32)})"
+
     def _print_Step(self, e: Step) -> str:
         return f"_step({self._p(e.args[0])}, {self._p(e.args[1])})"
 
@@ -279,21 +290,27 @@ class NumpyPrinter:
         return self._mul(e)
 
     def _mul(self, e: sp.Mul, into: bool = False) -> str | None:
-        lay = product_layout(e, self.x)
+        lay = product_layout(e, self.x, self.scalars)
         parts = [self._factor(f) for f in lay.num]
         sign = "-" if lay.negative else ""
         if lay.const != 1:
             parts.insert(0, self._p(lay.const))
         if lay.den:
-            d = " * ".join(self._factor(f) for f in lay.den)
-            d = f"({d})" if len(lay.den) > 1 else d
+            # one division per factor of the denominator: (x / D1) / D2 stays in range where
+            # D1·D2 overflows (x/(2·(√(x² + 1) − x)·√(x² + 1)) at x = −1e200)
+            dens = [self._factor(f) for f in lay.den]
             if lay.inner is not None:
-                parts.append(f"({self._p(lay.inner)} / {d})")
+                q = self._p(lay.inner)
+                for d in dens:
+                    q = f"({q} / {d})"
+                parts.append(q)
             else:
                 body = " * ".join(parts) if parts else "1"
+                for d in dens[:-1]:
+                    body = f"({body} / {d})"
                 if into:
-                    return None if sign else f"np.divide({body}, {d}, out=out)"
-                return f"{sign}({body} / {d})"
+                    return None if sign else f"np.divide({body}, {dens[-1]}, out=out)"
+                return f"{sign}({body} / {dens[-1]})"
         if into:
             if sign or len(parts) < 2:
                 return None

@@ -68,8 +68,10 @@ def _conditions(e: sp.Expr) -> list:
     return [c for _, c in e.args] if isinstance(e, sp.Piecewise) else [sp.true]
 
 
-def plan_activation(act, params: bool = True) -> ActivationPlan:
-    """Plans of f, f', (f, f') and (if ``params``) ∂f/∂p for every parameter of ``act``."""
+def plan_activation(act, params: bool = True, *,
+                    stabilised: dict[str, sp.Expr] | None = None) -> ActivationPlan:
+    """Plans of f, f', (f, f') and (if ``params``) ∂f/∂p for every parameter of ``act``;
+    ``stabilised`` gives the stabilised form of outputs (a fallback), instead of the rules."""
     x = act.x
     infos = tuple(ParamInfo(p.name, p.symbol, p.default_float, p.domain)
                   for p in act.param_specs)
@@ -85,7 +87,8 @@ def plan_activation(act, params: bool = True) -> ActivationPlan:
             derived["d_" + p.name] = act.derivative(wrt=p.name)
     forms, why = {}, {}
     for key, e in derived.items():
-        plan.stabilised[key] = stabilise(e, x)
+        given = (stabilised or {}).get(key)
+        plan.stabilised[key] = stabilise(e, x) if given is None else given
         forms[key], why[key] = choose_form(plan.stabilised[key], act, infos)
     plan.chosen = dict(forms)
     defaults = act.defaults()

@@ -33,6 +33,8 @@ class Kernel:
     grad: Any
     value_and_grad: Any
     source: str = ""
+    #: where the self-check found the kernels off target (compiled at run time only)
+    findings: tuple = ()
 
     def __call__(self, x, **params):
         return self.f(x, **params)
@@ -70,7 +72,8 @@ def _compile(act: Any) -> Kernel:
 
     mod = compile_activation(act)
     name = next(iter(mod.KERNELS))
-    return Kernel(act.name, *mod.KERNELS[name], source=mod.__source__)
+    return Kernel(act.name, *mod.KERNELS[name], source=mod.__source__,
+                  findings=mod.__findings__)
 
 
 def __getattr__(name: str) -> Any:

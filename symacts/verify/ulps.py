@@ -32,11 +32,13 @@ __all__ = [
     "Report",
     "check_implementation",
     "evaluate",
+    "guarded_lambdify",
     "kink_floats",
     "reference_values",
     "score",
     "subsample",
     "sweep_points",
+    "truth_at",
 ]
 
 #: exp overflow thresholds ln(max) per dtype
@@ -232,6 +234,23 @@ def reference_values(
             cond.flat[i] = c
     return Reference(points=pts, hi=hi, lo=lo, cond=cond, order=order,
                      unresolved=unresolved if unresolved.any() else None)
+
+
+def truth_at(fn: Callable, p: float, dps: int = 40):
+    """``fn`` (an mpmath function, e.g. from :func:`guarded_lambdify`) at the float ``p``, to
+    ``dps`` digits by rising precision; raises ArithmeticError where it cannot be resolved."""
+    import mpmath
+
+    v, _ = _adaptive(fn, fn, float(p), dps, mpmath)
+    return v
+
+
+def guarded_lambdify(x, expr):
+    """``expr`` as an mpmath function of x whose hyperbolic, error and exponential functions
+    take their limits at arguments beyond 2^10000 (or give up on the point)."""
+    import sympy as sp
+
+    return sp.lambdify(x, expr, [_guarded(), "mpmath"])
 
 
 def _eval_at(fg, fdg, p: float, dps: int, mpmath):

@@ -1,0 +1,75 @@
+"""Plan, compile, self-check, fall back: kernels for any definition, trusted or explained.
+
+:func:`trusted_kernels` plans an activation, compiles it with a printer's ``compile`` function,
+sweeps the result against mpmath (:mod:`symacts.emit.selfcheck`), replaces outputs that fail
+towards ±∞ by their asymptote there (:mod:`symacts.emit.fallback`), and checks again. What
+still fails is returned as findings (region and why) for the caller to tell the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .fallback import Asymptote, asymptote, with_asymptotes
+from .planner import ActivationPlan, plan_activation
+from .selfcheck import TARGET, Finding, check_kernels
+
+__all__ = ["trusted_kernels"]
+
+
+def _outputs(act, kernels: Any) -> dict[str, tuple[str, Callable]]:
+    """The outputs of compiled kernels (with ``f`` and ``grad(x, wrt=)``) for the check."""
+    out = {"f": ("f", kernels.f), "df": ("f'", kernels.grad)}
+    for p in act.param_specs:
+        out["d_" + p.name] = (f"∂f/∂{p.name}",
+                              lambda v, p=p: kernels.grad(v, wrt=p.name))
+    return out
+
+
+def _far_regions(findings: list[Finding]) -> dict[tuple[str, int], dict[str, float]]:
+    """(output key, side) → dtype → the smallest |x| at which it fails, over the regions that
+    reach out to the largest float or to ±∞."""
+    starts: dict[tuple[str, int], dict[str, float]] = {}
+    for f in findings:
+        big = float(np.finfo(f.dtype).max)
+        if f.hi >= big:
+            key, start = (f.key, 1), f.lo
+        elif f.lo <= -big:
+            key, start = (f.key, -1), -f.hi
+        else:
+            continue
+        by_dtype = starts.setdefault(key, {})
+        by_dtype[f.dtype] = min(by_dtype.get(f.dtype, np.inf), max(start, 1.0))
+    return starts
+
+
+def trusted_kernels(act, compile_plan: Callable[[ActivationPlan], Any],
+                    check: bool = True) -> tuple[ActivationPlan, Any, list[Finding]]:
+    """(plan, compiled kernels, findings) for ``act``; ``compile_plan(plan)`` gives an object
+    with ``f`` and ``grad``. Findings are empty when every output passes the gate."""
+    plan = plan_activation(act)
+    kernels = compile_plan(plan)
+    if not check:
+        return plan, kernels, []
+    findings = check_kernels(act, _outputs(act, kernels))
+    far = _far_regions(findings)
+    if not far:
+        return plan, kernels, findings
+    textbook = {"f": act.expr, "df": act.derivative()}
+    textbook.update({"d_" + p.name: act.derivative(wrt=p.name) for p in act.param_specs})
+    fixes: dict[str, list[Asymptote]] = {}
+    for (key, side), start in far.items():
+        target = TARGET["f" if key == "f" else "grad"]
+        a = asymptote(textbook[key], act.x, act.defaults(), side, start, target)
+        if a is not None:
+            fixes.setdefault(key, []).append(a)
+    if not fixes:
+        return plan, kernels, findings
+    stabilised = {k: with_asymptotes(v, act.x, fixes.get(k, []))
+                  for k, v in plan.stabilised.items()}
+    plan = plan_activation(act, stabilised=stabilised)
+    kernels = compile_plan(plan)
+    return plan, kernels, check_kernels(act, _outputs(act, kernels))
