@@ -461,8 +461,36 @@ def _sqrt_to_hypot(n, x):
 
 
 # ---- specialise ----------------------------------------------------------------------------
+def _cancels_near_zero(e: sp.Add, x: sp.Symbol) -> bool:
+    """Whether the terms of ``e`` cancel as x → 0 (numerically: Σ|tᵢ| / |Σ tᵢ| grows from
+    x = ±10⁻³ to ±10⁻⁶, or the sum vanishes there), at 30 digits: a cheap screen before
+    SymPy's series."""
+    terms = [sp.lambdify(x, t, [{"mpmath": mpmath}, "mpmath"]) for t in e.args]
+    ratios = []
+    with mpmath.workdps(30):
+        for v in ("1e-3", "-1e-3", "1e-6", "-1e-6"):
+            try:
+                vals = [t(mpmath.mpf(v)) for t in terms]
+            except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+                return True  # undefined near 0: let the series decide
+            if any(not mpmath.isfinite(u) or isinstance(u, mpmath.mpc) for u in vals):
+                return True
+            total = abs(sum(vals))
+            size = sum(abs(u) for u in vals)
+            if size == 0:
+                continue
+            if total == 0:
+                return True
+            ratios.append(float(size / total))
+    if len(ratios) < 4:
+        return True
+    return max(ratios[2:]) > 2 * max(ratios[:2]) or max(ratios) > 1e3
+
+
 def _is_series_candidate(e, x) -> bool:
     if e.free_symbols - {x} or not isinstance(e, sp.Add):
+        return False
+    if not _cancels_near_zero(e, x):
         return False
     try:
         lead = sp.series(e, x, 0, 8).removeO()

@@ -112,39 +112,62 @@ def _problem(x, values, truth, err, limit, idx) -> str:
             f"{t:.17g}; target {limit:g})")
 
 
-def check_kernels(act, outputs: dict[str, tuple[str, Callable]], n: int = 300) -> list[Finding]:
+def _subset(ref, idx):
+    from ..verify.ulps import Reference
+
+    unres = None if ref.unresolved is None else ref.unresolved[idx]
+    return Reference(points=ref.points[idx], hi=ref.hi[idx].copy(), lo=ref.lo[idx].copy(),
+                     cond=ref.cond[idx].copy(), order=ref.order, unresolved=unres)
+
+
+def _reference(act, key: str, x: np.ndarray, settled: bool):
+    """The truth of one output at x: a quick look (one precision, no condition numbers), or
+    settled (rising precision, with condition numbers)."""
+    from ..verify.ulps import reference_values
+
+    opts = {"condition": settled, "settle": settled}
+    if key == "f":
+        return reference_values(act, x, order=0, **opts)
+    if key == "df":
+        return reference_values(act, x, order=1, **opts)
+    return reference_values(_Output(act, act.derivative(wrt=key[2:])), x, order=0, **opts)
+
+
+def check_kernels(act, outputs: dict[str, tuple[str, Callable]], n: int = 200) -> list[Finding]:
     """Sweep each compiled output against mpmath at the default parameters.
 
     ``outputs``: plan key ("f", "df", "d_<param>") → (label, array function in the dtype).
+    The truth is computed once on the union of both dtypes' points at one precision, and
+    settled (rising precision, condition numbers) only where a kernel seems to miss.
     """
-    from ..verify.ulps import reference_values, score
 
-    findings = []
     kinks = _kinks(act)
-    for dt in DTYPES:
-        x = probe_points(dt, kinks, n)
-        for key, (label, fn) in outputs.items():
-            if key == "f":
-                ref = reference_values(act, x, order=0)
-            elif key == "df":
-                ref = reference_values(act, x, order=1)
-            else:
-                ref = reference_values(_Output(act, act.derivative(wrt=key[2:])), x, order=0)
+    points = {dt: probe_points(dt, kinks, n) for dt in DTYPES}
+    union = np.unique(np.concatenate([p.astype(np.float64) for p in points.values()]))
+    finite = union[~np.isnan(union)]
+    union = np.concatenate([finite, [np.nan]])
+    findings = []
+    for key, (label, fn) in outputs.items():
+        ref_all = _reference(act, key, union, settled=False)
+        limit = TARGET["f" if key == "f" else "grad"]
+        for dt in DTYPES:
+            x = points[dt]
+            x64 = x.astype(np.float64)
+            idx = np.where(np.isnan(x64), union.size - 1,
+                           np.searchsorted(finite, np.where(np.isnan(x64), 0.0, x64)))
+            ref = _subset(ref_all, idx)
             with np.errstate(all="ignore"):
                 values = np.asarray(fn(x.copy()), dtype=np.float64)
-            s = score(values, ref, dt)
-            limit = TARGET["f" if key == "f" else "grad"]
-            err = s["err"]
-            with np.errstate(all="ignore"):
-                truth_dt = ref.hi.astype(dt).astype(np.float64)
-            bad = err > limit
-            bad |= np.isfinite(truth_dt) & ~np.isfinite(values)
-            special = ~np.isfinite(x) | ~np.isfinite(truth_dt)
-            same = (values == truth_dt) | (np.isnan(values) & np.isnan(truth_dt))
-            bad |= special & ~same & ~(np.isfinite(truth_dt) & (err <= 1))
-            bad &= ~np.isin(x, np.asarray(kinks, dt))  # kinks take the convention, tested apart
-            if ref.unresolved is not None:
-                bad &= ~ref.unresolved
+            bad, err = _failures(values, ref, dt, limit, x, kinks)
+            if bad.any():  # settle the truth there, with the condition numbers
+                sub = _reference(act, key, x64[bad], settled=True)
+                for name in ("hi", "lo", "cond"):
+                    getattr(ref, name)[bad] = getattr(sub, name)
+                if sub.unresolved is not None:
+                    ref.unresolved = np.zeros(x.shape, bool) if ref.unresolved is None \
+                        else ref.unresolved.copy()
+                    ref.unresolved[bad] = sub.unresolved
+                bad, err = _failures(values, ref, dt, limit, x, kinks)
             for lo, hi in _regions(x, bad):
                 inside = np.flatnonzero(bad & (x >= lo) & (x <= hi)) if not math.isnan(lo) \
                     else np.flatnonzero(bad & np.isnan(x))
@@ -153,6 +176,25 @@ def check_kernels(act, outputs: dict[str, tuple[str, Callable]], n: int = 300) -
                 findings.append(Finding(label, key, np.dtype(dt).name, lo, hi,
                                         _problem(x, values, ref.hi, err, limit, worst)))
     return findings
+
+
+def _failures(values, ref, dt, limit, x, kinks):
+    """Points where ``values`` miss the gate, and the error in ULP at each."""
+    from ..verify.ulps import score
+
+    s = score(values, ref, dt)
+    err = s["err"]
+    with np.errstate(all="ignore"):
+        truth_dt = ref.hi.astype(dt).astype(np.float64)
+    bad = err > limit
+    bad |= np.isfinite(truth_dt) & ~np.isfinite(values)
+    special = ~np.isfinite(x) | ~np.isfinite(truth_dt)
+    same = (values == truth_dt) | (np.isnan(values) & np.isnan(truth_dt))
+    bad |= special & ~same & ~(np.isfinite(truth_dt) & (err <= 1))
+    bad &= ~np.isin(x, np.asarray(kinks, dt))  # kinks take the convention, tested apart
+    if ref.unresolved is not None:
+        bad &= ~ref.unresolved
+    return bad, err
 
 
 def _kinks(act) -> list[float]:
