@@ -906,12 +906,12 @@ def _f_gelu(x, out=None):
 
 
 def _df_gelu(x, out=None):
-    return np.add((0.3989422804014327 * _dmul(np.exp(-(0.5 * _sq(x))), x)), _sc.ndtr(x), out=out)
+    return np.add(_sc.ndtr(x), _dmul(np.exp(-(0.5 * _sq(x))), (0.3989422804014327 * x)), out=out)
 
 
 def _vg_gelu(x):
     t1 = _sc.ndtr(x)
-    return _dmul(t1, x), (t1 + (0.3989422804014327 * _dmul(np.exp(-(0.5 * _sq(x))), x)))
+    return _dmul(t1, x), (t1 + _dmul(np.exp(-(0.5 * _sq(x))), (0.3989422804014327 * x)))
 
 
 def gelu(x, *, threads=None, out=None):
@@ -930,7 +930,7 @@ def gelu_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of gelu (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = x*phi(x) + Phi(x)
-    computed as: Phi(x) + sqrt(2)*dmul(exp(-x**2/2), x)/(2*sqrt(pi))
+    computed as: Phi(x) + dmul(exp(-x**2/2), sqrt(2)*x/(2*sqrt(pi)))
       dmul: a·b where a decays exponentially: 0 where a underflowed, even if b is ±inf.
     """
     if wrt == 'x':
@@ -1019,14 +1019,14 @@ def _f_gelu_tanh(x, out=None):
 def _df_gelu_tanh(x, out=None):
     t1 = (x + (0.044715 * _ipow(x, 3)))
     t2 = (1.5957691216057308 * t1)
-    return np.add((0.3989422804014327 * _dmul(_sech2((0.7978845608028654 * t1)), (x * ((0.134145 * _sq(x)) + 1)))), _sigmoid(t2), out=out)
+    return np.add(_dmul(_sech2((0.7978845608028654 * t1)), (0.3989422804014327 * x * ((0.134145 * _sq(x)) + 1))), _sigmoid(t2), out=out)
 
 
 def _vg_gelu_tanh(x):
     t1 = (x + (0.044715 * _ipow(x, 3)))
     t2 = (1.5957691216057308 * t1)
     t3 = _sigmoid(t2)
-    return _dmul(t3, x), (t3 + (0.3989422804014327 * _dmul(_sech2((0.7978845608028654 * t1)), (x * ((0.134145 * _sq(x)) + 1)))))
+    return _dmul(t3, x), (t3 + _dmul(_sech2((0.7978845608028654 * t1)), (0.3989422804014327 * x * ((0.134145 * _sq(x)) + 1))))
 
 
 def gelu_tanh(x, *, threads=None, out=None):
@@ -1046,8 +1046,8 @@ def gelu_tanh_grad(x, *, threads=None, wrt='x', out=None):
     """f'(x) of gelu_tanh (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = sqrt(2)*x*(1 - tanh(sqrt(2)*(0.044715*x**3 + x)/sqrt(pi))**2)*(0.134145*x**2 + 1)/(2*sqrt(pi)) + tanh(sqrt(2)*(0.044715*x**3 + x)/sqrt(pi))/2 + 1/2
-    computed as: sqrt(2)*dmul(sech2(sqrt(2)*(0.044715*x**3 + x)/sqrt(pi)), x*(0.134145*x**2 +
-        1))/(2*sqrt(pi)) + sigmoid(2*sqrt(2)*(0.044715*x**3 + x)/sqrt(pi))
+    computed as: dmul(sech2(sqrt(2)*(0.044715*x**3 + x)/sqrt(pi)), sqrt(2)*x*(0.134145*x**2 +
+        1)/(2*sqrt(pi))) + sigmoid(2*sqrt(2)*(0.044715*x**3 + x)/sqrt(pi))
       dmul: a·b where a decays exponentially: 0 where a underflowed, even if b is ±inf.
       sech2: sech²(u) = 4t/(1 + t)² with t = e^{−2|u|} (no 1 − tanh² cancellation).
       sigmoid: σ(u) with e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0 (never overflows).

@@ -666,7 +666,12 @@ def _decaying_product(n, x):
             return sp.Mul(*const) * dmul(sp.Mul(*one_sided), grows)
     if not dec or not rest:
         return None
-    return sp.Mul(*const) * dmul(sp.Mul(*dec), sp.Mul(*rest))
+    # a constant scales the growing side first: x·erfc(−x/√2)/2 at x = 1.8e308 is x/2·2,
+    # not (x·2)/2 = ∞
+    scale = sp.Mul(*const)
+    if rest and scale != 1 and not scale.has(sp.Symbol) and abs(scale) < 1:
+        return dmul(sp.Mul(*dec), scale * sp.Mul(*rest))
+    return scale * dmul(sp.Mul(*dec), sp.Mul(*rest))
 
 
 __doc__ += "\nThe rules, as registered::\n\n" + "\n".join(
