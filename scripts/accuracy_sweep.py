@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 from steps.accuracy_report import report_markdown, run  # noqa: E402
+from steps.defined_examples import DEFINED  # noqa: E402
 
 from symacts.registry import all_activations  # noqa: E402
 
@@ -28,7 +29,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default=str(ROOT / "generated" / "ACCURACY.md"))
     args = ap.parse_args()
-    names = args.names or [a.name for a in all_activations() if not a.user_defined]
+    names = args.names or [*[a.name for a in all_activations() if not a.user_defined],
+                           *DEFINED]
     t0 = time.perf_counter()
     results = run(names, args.workers)
     meta = (f"Machine: {platform.machine()}, Python {platform.python_version()}, "

@@ -22,6 +22,8 @@ from symacts.verify.ulps import (
     sweep_points,
 )
 
+from .defined_examples import DEFINED
+
 DTYPES = (np.float64, np.float32)
 TARGET = {"f": 4.0, "grad": 8.0}
 
@@ -84,7 +86,9 @@ def sweep_one(name: str) -> list[tuple[str, Report]]:
     from symacts import kernels
     from symacts.registry import get
 
-    act = get(name)
+    from .defined_examples import DEFINED, define
+
+    act = define(name) if name in DEFINED else get(name)
     kern = kernels.kernel_for(act)
     out = []
     for dt in DTYPES:
@@ -134,6 +138,12 @@ def report_markdown(results: dict[str, list[tuple[str, Report]]], meta: str = ""
         "scored separately (`sub`, in smallest-subnormal units). Points per dtype: dense grid on",
         "[−20, 20], log-spaced magnitudes up to the largest finite of both signs, the exp",
         "overflow thresholds, kinks ± 3 ULP, ±0, subnormals, ±inf, NaN.",
+        "",
+        "Besides the catalog, the activations of `scripts/steps/defined_examples.py`, made with",
+        "`symacts.define` from a formula as written (kernels compiled at run time):",
+        "",
+        *[f"- `{n}`: `{e}`" + (f" ({', '.join(f'{k} = {v:g}' for k, v in ps.items())})"
+                               if ps else "") for n, (e, ps) in DEFINED.items()],
         "",
         f"Target: f ≤ {TARGET['f']:g} ULP, f' ≤ {TARGET['grad']:g} ULP, no non-finite output",
         "where the truth is finite (`nf`), right values at ±inf/NaN (`sp` = wrong specials),",

@@ -442,8 +442,9 @@ def _float_of(v: sp.Expr) -> float | None:
     return None
 
 def far_limit(fn, sign: int) -> float:
-    """lim f(x) as x → sign·∞ from f at sign·10³⁰⁰ and sign·10⁶⁰⁰ (``fn`` takes mpmath numbers;
-    NaN if there is no clear limit). At the working precision of the caller."""
+    """lim f(x) as x → sign·∞ from f at sign·10³⁰⁰ and sign·10⁶⁰⁰ (and 10¹²⁰⁰ for a slow
+    growth; ``fn`` takes mpmath numbers; NaN if there is no clear limit). At the working
+    precision of the caller."""
     vals = []
     for e in (300, 600):
         try:
@@ -461,6 +462,14 @@ def far_limit(fn, sign: int) -> float:
         return 0.0
     if abs(a - b) <= 1e-25 * max(abs(a), abs(b)):
         return float(b)
+    # a slow growth (ln x, asinh x): the steps do not shrink from 10³⁰⁰ to 10⁶⁰⁰ to 10¹²⁰⁰
+    try:
+        c = fn(sign * mpmath.mpf(10) ** 1200)
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return math.nan
+    if (mpmath.isfinite(c) and mpmath.sign(a) == mpmath.sign(b) == mpmath.sign(c) != 0
+            and abs(c) > abs(b) > abs(a) and abs(c) - abs(b) >= 0.9 * (abs(b) - abs(a))):
+        return math.inf if a > 0 else -math.inf
     return math.nan
 
 
