@@ -16,7 +16,7 @@ import pytest
 import symacts
 from symacts.cli import main
 from symacts.sheets import SheetError, content, markdown, select, tex, write
-from symacts.sheets import properties as props
+from symacts.sheets import property_table as props
 from symacts.sheets.pdf import compile_pdf
 from symacts.sheets.texttools import md_text, tex_text
 

@@ -10,13 +10,13 @@ How: the definition is split at its breakpoints into elementary branches
 re-checked with mpmath where floats cannot be trusted, with every sign change certified at
 higher precision and located by bracketing (:mod:`.numeric`); limits at ±∞ come from SymPy
 under a deadline, cross-checked by evaluation at |x| up to 10³²; one-sided limits of the
-branch derivatives at each breakpoint give the smoothness class (:mod:`.core`).
+branch derivatives at each breakpoint give the smoothness class (:mod:`.analysis`).
 Results are cached on the activation (``act.properties()``).
 """
 
 from __future__ import annotations
 
-from .core import compute, properties
+from .analysis import compute, properties
 from .model import LIMIT_KEYS, Properties
 
 __all__ = ["LIMIT_KEYS", "Properties", "compute", "properties"]

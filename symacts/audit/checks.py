@@ -17,7 +17,7 @@ from ..verify import REFUTED, ulps, verify
 from ..verify.core import _parse_claim
 from ..verify.evaluate import compile_expr
 from ..verify.numpy_check import check_function
-from . import properties
+from . import stated_properties as properties
 from .claims import CLAIMS_PATH, load_claims
 from .snippets import load_snippet
 

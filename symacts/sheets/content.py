@@ -13,7 +13,7 @@ from ..activation import Activation
 from ..functions import NamedConstant
 from ..latex import number_latex, to_latex
 from ..params import DOMAINS
-from . import properties as props_mod
+from . import property_table as props_mod
 
 
 @dataclass(frozen=True)
