@@ -17,7 +17,6 @@ exception, not a refutation. "Could not decide" is ``unknown``, never equal.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -29,9 +28,9 @@ import sympy as sp
 from .. import derive
 from ..activation import Activation
 from ..errors import FormulaError, ParameterError, SymactsError
-from ..parse import parse_formula
+from ..parse import Guard, ParsedFormula, constant_names, parse_formula, parse_written
 from . import sampling, symbolic
-from .evaluate import Undefined, Unresolved, Unsupported, compile_expr
+from .evaluate import Undefined, Unresolved, Unsupported, compile_expr, compile_written
 
 PROVED = "proved"
 NUMERICALLY_EQUAL = "numerically equal"
@@ -198,24 +197,40 @@ def _num(v: mpmath.mpf | None, digits: int = 17) -> str | None:
 
 
 # ---- parsing ---------------------------------------------------------------------------------
-_BARE_F = re.compile(r"\bf\b(?!\s*\()")
-
-
 def _parse_claim(text: Any, act: Activation | None, symbols: dict, what: str) -> sp.Expr:
+    """The formula ``text`` as a SymPy expression (``f`` is ``act`` itself)."""
+    return _parse_side(text, act, symbols, what).expr
+
+
+def _parse_side(text: Any, act: Activation | None, symbols: dict, what: str) -> ParsedFormula:
+    """The formula ``text`` evaluated, with its text and the guards of what was written."""
     if isinstance(text, sp.Basic):
-        return sp.sympify(text)
+        expr = derive.normalise(sp.sympify(text))
+        return ParsedFormula(expr, one_line(expr))
     if not isinstance(text, str):
         raise FormulaError(f"the {what} must be a formula string, got {type(text).__name__}")
     options: dict[str, Any] = {"conditions": True}
     if act is not None:
         f_cls = act.f
         options["extra_functions"] = {"f": (1, lambda args: f_cls(args[0]))}
-        options["preprocessors"] = (lambda s: _BARE_F.sub("f(x)", s),)
+        options["bare_functions"] = ("f",)
+        options["constants"] = constant_names(act.expr)
     try:
-        expr = parse_formula(text, Activation.x, symbols, **options)
+        parsed = parse_written(text, Activation.x, symbols, **options)
     except FormulaError as exc:
         raise FormulaError(f"in the {what}: {exc}") from None
-    return derive.normalise(expr)
+    return ParsedFormula(derive.normalise(parsed.expr), parsed.text, parsed.guards)
+
+
+def _substituted(guards, subs: Mapping, domain=None) -> list[Guard]:
+    """Guards with parameters fixed and the comparison region (``where=``) added."""
+    out = []
+    for g in guards:
+        where = g.where.xreplace(subs) if subs else g.where
+        if domain is not None:
+            where = sp.And(domain, where)
+        out.append(Guard(g.expr.xreplace(subs) if subs else g.expr, g.written, where))
+    return out
 
 
 #: largest parameter magnitude and numerator/denominator size accepted for verification
@@ -328,7 +343,7 @@ def _special_points(exprs, x, kinks) -> list:
 
 
 def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, deadline,
-                 domain=None):
+                 domain=None, guards=((), ())):
     samples: list[_Sample] = []
     specials: dict = {}
     compiled: dict = {}
@@ -336,10 +351,11 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
         subs = {symbols[k]: v for k, v in values.items() if k in symbols}
         lft = left.xreplace(subs) if subs else left
         rgt = right.xreplace(subs) if subs else right
-        gl = compile_expr(left, x, subs)
-        gr = compile_expr(right, x, subs)
+        gl = compile_written(left, guards[0], x, subs)
+        gr = compile_written(right, guards[1], x, subs)
         ks = [sp.sympify(k).xreplace(subs) for k in kinks]
-        special = _special_points([lft, rgt], x, ks)
+        written = [g.expr.xreplace(subs) for side in guards for g in side]
+        special = _special_points([lft, rgt, *written], x, ks)
         specials[tuple(sorted({k: str(v) for k, v in values.items()}.items()))] = special
         n = n_points if i == 0 else n_points // 3
         with mpmath.workdps(50):
@@ -425,7 +441,8 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
     if act is not None:
         bound = act.bind(**fixed) if fixed else act
         symbols = dict(act.symbols)
-        claim = _parse_claim(claim_text, bound, symbols, "claimed formula")
+        claim_p = _parse_side(claim_text, bound, symbols, "claimed formula")
+        truth_p = None
         truth = bound.derivative(order) if mode == "derivative" else bound.expr
         truth_text = one_line(bound.display_derivative(order) if mode == "derivative"
                               else bound.display_definition())
@@ -434,19 +451,23 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
     else:
         symbols = {k: sp.Symbol(k, real=True) for k in fixed}
         bound = None
-        claim = _parse_claim(claim_text, None, symbols, "left-hand side")
-        truth = _parse_claim(other_text, None, symbols, "right-hand side")
-        truth_text = one_line(truth)
+        claim_p = _parse_side(claim_text, None, symbols, "left-hand side")
+        truth_p = _parse_side(other_text, None, symbols, "right-hand side")
+        truth = truth_p.expr
+        truth_text = truth_p.text
         kinks = []
         param_sets = [dict(fixed)]
+    claim = claim_p.expr
+    subs = {symbols[k]: v for k, v in fixed.items()}
     if fixed:
-        subs = {symbols[k]: v for k, v in fixed.items()}
         claim = claim.xreplace(subs)
         if act is None:
             truth = truth.xreplace(subs)
-    shown_claim = one_line(claim)
+    shown_claim = claim_p.text
     _check_symbols(claim, truth, symbols)
     domain = _parse_domain(where, symbols)
+    guards = (_substituted(claim_p.guards, subs, domain),
+              _substituted(truth_p.guards, subs, domain) if truth_p is not None else [])
     if domain is not None:
         claim = sp.piecewise_fold(sp.Piecewise((claim, domain), (0, True)))
         truth = sp.piecewise_fold(sp.Piecewise((truth, domain), (0, True)))
@@ -462,7 +483,7 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
     deadline = time.perf_counter() + numeric_time_box
     try:
         samples, specials, compiled, timed_out = _run_numeric(
-            claim, truth, x, param_sets, symbols, kinks, points, seed, deadline, domain)
+            claim, truth, x, param_sets, symbols, kinks, points, seed, deadline, domain, guards)
     except Unsupported as exc:
         result.notes.append(f"numeric layer unavailable: {exc}")
         result.verdict = PROVED if result.proof else UNKNOWN
@@ -600,12 +621,20 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
 def _report(s: _Sample) -> PointReport:
     reason = ""
     if s.status == LEFT_UNDEF:
-        reason = f"the claim is undefined here: {s.reason}"
+        reason = _undefined_text("the claim", s.reason, ": ")
     elif s.status == RIGHT_UNDEF:
-        reason = f"the reference side is undefined here: {s.reason}"
+        reason = _undefined_text("the reference side", s.reason, ": ")
     params = s.params
     return PointReport(x=_num(s.x, 17), claimed=_num(s.left), true=_num(s.right),
                        params=dict(params), reason=reason)
+
+
+def _undefined_text(side: str, reason: str, sep: str = " (") -> str:
+    """"`x*g/x` is undefined here (division by zero)" when the reason names the written part,
+    else "the claim is undefined here (...)"."""
+    if reason.startswith("`"):
+        return reason
+    return f"{side} is undefined here{sep}{reason}" + (")" if sep == " (" else "")
 
 
 def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
@@ -614,14 +643,17 @@ def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
     X = s.x
     if s.status == LEFT_UNDEF:
         lim = _limit(claim_fn, s.x)
-        base = f"the claim is undefined here ({s.reason})"
-        if lim is not None and s.right is not None and abs(lim - s.right) <= 1e-12 * max(
-                1, abs(s.right)):
-            return (f"{base}; its limit {_num(lim, 15)} equals the true value "
-                    f"{_num(s.right, 15)} (a removable singularity)")
-        return f"{base}; the true value is {_num(s.right, 15)}"
+        base = _undefined_text("the claim", s.reason)
+        if lim is None:
+            return f"{base}; the true value is {_num(s.right, 15)}"
+        if s.right is not None and abs(lim - s.right) <= 1e-12 * max(1, abs(s.right)):
+            return (f"{base}; its limit there is {_num(lim, 15)}, which equals the true value "
+                    "(a removable singularity)")
+        return (f"{base}; its limit there is {_num(lim, 15)}, the true value "
+                f"{_num(s.right, 15)}")
     if s.status == RIGHT_UNDEF:
-        return f"the reference side is undefined here ({s.reason}); the claim gives {_num(s.left)}"
+        return (_undefined_text("the reference side", s.reason)
+                + f"; the claim gives {_num(s.left)}")
     text = f"the claim gives {_num(s.left, 15)}, the truth {_num(s.right, 15)}"
     if act is not None and mode == "derivative" and order == 1:
         kinks = {}

@@ -16,7 +16,7 @@ exceeds their size, and points on a branch boundary within the error raise :clas
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import mpmath
 import sympy as sp
@@ -176,6 +176,55 @@ def compile_expr(expr: sp.Expr, x: sp.Symbol, subs: dict | None = None) -> Compi
         names = ", ".join(sorted(s.name for s in free))
         raise Unsupported(f"cannot evaluate with unbound symbols: {names}")
     return _compile(expr, x, subs)
+
+
+def compile_written(expr: sp.Expr, guards: Sequence, x: sp.Symbol,
+                    subs: dict | None = None) -> Compiled:
+    """:func:`compile_expr` of ``expr``, undefined wherever one of ``guards`` is.
+
+    A guard (:class:`symacts.parse.Guard`) is a division, root, power or logarithm as it was
+    written, with the branch condition under which it is evaluated. SymPy's evaluation may have
+    cancelled it (``x*g/x`` is ``g``); the written formula is still undefined where the guard is,
+    and the reason names it ("`x*g/x` is undefined here (division by zero)"). Guards that
+    survive in ``expr`` are only consulted to name the reason when ``expr`` is undefined.
+    """
+    main = compile_expr(expr, x, subs)
+    if not guards:
+        return main
+    subs = dict(subs or {})
+    shown = expr.xreplace(subs) if subs else expr
+    checks = []
+    for g in guards:
+        try:
+            value = compile_expr(g.expr, x, subs)
+            where = None if g.where == sp.true else _compile_condition(
+                g.where.xreplace(subs) if subs else g.where, x, subs)
+        except Unsupported:
+            continue
+        cancelled = not shown.has(g.expr.xreplace(subs) if subs else g.expr)
+        checks.append((value, where, g.written, cancelled))
+
+    def check(X, only_cancelled: bool) -> None:
+        for value, where, written, cancelled in checks:
+            if only_cancelled and not cancelled:
+                continue
+            if where is not None and not where(X):
+                continue
+            try:
+                value(X)
+            except Undefined as exc:
+                raise Undefined(f"`{written}` is undefined here ({exc})") from None
+
+    def written(X):
+        try:
+            v = main(X)
+        except Undefined:
+            check(X, only_cancelled=False)
+            raise
+        check(X, only_cancelled=True)
+        return v
+
+    return written
 
 
 def _free(expr: sp.Expr, subs: dict) -> set:
