@@ -6,7 +6,10 @@ Layers, each time-boxed:
 2. **numeric** (:mod:`.evaluate`, :mod:`.sampling`): mpmath at 40 digits (raised to 100 and
    300 where rounding hides the answer) with a running error bound, on ≥ 500 seeded points —
    dense near 0, log-spaced to ±10⁶, every kink and singular point exactly and on both sides —
-   for the default parameters and up to three other admissible parameter sets.
+   for the default parameters and up to three other admissible parameter sets. The points are
+   evaluated in a worker killed at the layer's deadline (:mod:`.worker`), each point cut off
+   after ``POINT_TIME_LIMIT`` seconds; arguments beyond 10¹¹ take the function's limit or leave
+   the point unresolved instead of sending mpmath into minutes of work.
 
 Verdicts (exit codes of ``symacts verify``): ``proved`` (0), ``numerically equal`` (0),
 ``equal except at points`` (1), ``refuted`` (1), ``unknown`` (3). A point where the two sides
@@ -31,6 +34,7 @@ from ..errors import FormulaError, ParameterError, SymactsError
 from ..parse import Guard, ParsedFormula, constant_names, parse_formula, parse_written
 from . import sampling, symbolic
 from .evaluate import Undefined, Unresolved, Unsupported, compile_expr, compile_written
+from .worker import run_bounded
 
 PROVED = "proved"
 NUMERICALLY_EQUAL = "numerically equal"
@@ -48,6 +52,10 @@ PRECISIONS = (40, 100, 300)
 MIN_AGREE = 500
 #: seconds allowed to the numeric layer
 NUMERIC_TIME_BOX = 30.0
+#: seconds allowed to one sample point (all precisions), and to each later evaluation
+POINT_TIME_LIMIT = 2.0
+#: seconds allowed to explaining the exceptions (limits, one-sided derivatives)
+EXPLAIN_TIME_BOX = 10.0
 
 
 class VerifyUsageError(SymactsError, ValueError):
@@ -344,9 +352,11 @@ def _special_points(exprs, x, kinks) -> list:
 
 def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, deadline,
                  domain=None, guards=((), ())):
-    samples: list[_Sample] = []
+    """Every sample compared, in a worker killed at ``deadline`` (see :mod:`.worker`)."""
     specials: dict = {}
     compiled: dict = {}
+    tasks: list = []
+    functions: dict = {}
     for i, values in enumerate(param_sets):
         subs = {symbols[k]: v for k, v in values.items() if k in symbols}
         lft = left.xreplace(subs) if subs else left
@@ -356,21 +366,29 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
         ks = [sp.sympify(k).xreplace(subs) for k in kinks]
         written = [g.expr.xreplace(subs) for side in guards for g in side]
         special = _special_points([lft, rgt, *written], x, ks)
-        specials[tuple(sorted({k: str(v) for k, v in values.items()}.items()))] = special
+        shown = {k: str(v) for k, v in values.items()}
+        key = tuple(sorted(shown.items()))
+        specials[key] = special
         n = n_points if i == 0 else n_points // 3
         with mpmath.workdps(50):
             pts = sampling.sample_points(special, n if domain is None else 2 * n, seed + i)
         if domain is not None:
             inside = _compile_domain(domain, x)
             pts = [p for p in pts if inside(p)]
-        shown = {k: str(v) for k, v in values.items()}
-        compiled[tuple(sorted(shown.items()))] = gl
-        for X in pts:
-            if time.perf_counter() > deadline:
-                return samples, specials, compiled, True
-            status, a, b, rel, reason = compare_at(gl, gr, X)
-            samples.append(_Sample(X, status, a, b, rel, reason, shown))
-    return samples, specials, compiled, False
+        compiled[key] = gl
+        functions[key] = (gl, gr)
+        tasks += [(key, X) for X in pts]
+
+    def work(task):
+        key, X = task
+        return compare_at(*functions[key], X)
+
+    def timeout(task, why):
+        return UNRESOLVED, None, None, 0.0, f"not resolved: {why}"
+
+    results, finished = run_bounded(tasks, work, deadline, POINT_TIME_LIMIT, timeout)
+    samples = [_Sample(X, *r, dict(key)) for (key, X), r in zip(tasks, results, strict=False)]
+    return samples, specials, compiled, not finished
 
 
 def _compile_domain(cond, x):
@@ -591,15 +609,23 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
                                 "rounded constants?")
     elif special_bad:
         result.verdict = EQUAL_EXCEPT
-        seen = set()
+        seen, unique = set(), []
         for s in special_bad:
             key = (mpmath.nstr(s.x, 30), tuple(sorted(s.params.items())))
-            if key in seen:
-                continue
-            seen.add(key)
-            rep = _report(s)
+            if key not in seen:
+                seen.add(key)
+                unique.append(s)
+
+        def explain(s):
             gl = compiled.get(tuple(sorted(s.params.items())))
-            rep.reason = _explain_exception(s, act, mode, order, gl)
+            return _explain_exception(s, act, mode, order, gl)
+
+        reasons, _ = run_bounded(unique, explain, time.perf_counter() + EXPLAIN_TIME_BOX,
+                                 POINT_TIME_LIMIT, lambda s, why: _plain_exception(s))
+        reasons += [_plain_exception(s) for s in unique[len(reasons):]]
+        for s, reason in zip(unique, reasons, strict=True):
+            rep = _report(s)
+            rep.reason = reason
             result.exceptions.append(rep)
     elif result.proof:
         result.verdict = PROVED
@@ -635,6 +661,16 @@ def _undefined_text(side: str, reason: str, sep: str = " (") -> str:
     if reason.startswith("`"):
         return reason
     return f"{side} is undefined here{sep}{reason}" + (")" if sep == " (" else "")
+
+
+def _plain_exception(s: _Sample) -> str:
+    """What an exception is, without limits or one-sided values (when those took too long)."""
+    if s.status == LEFT_UNDEF:
+        return f"{_undefined_text('the claim', s.reason)}; the true value is {_num(s.right, 15)}"
+    if s.status == RIGHT_UNDEF:
+        return (_undefined_text("the reference side", s.reason)
+                + f"; the claim gives {_num(s.left)}")
+    return f"the claim gives {_num(s.left, 15)}, the truth {_num(s.right, 15)}"
 
 
 def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
