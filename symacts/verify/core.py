@@ -5,7 +5,8 @@ Layers, each time-boxed:
 1. **symbolic** (:mod:`.symbolic`): targeted rewrites in a killed-at-deadline worker;
 2. **numeric** (:mod:`.evaluate`, :mod:`.sampling`): mpmath at 40 digits (raised to 100 and
    300 where rounding hides the answer) with a running error bound, on ≥ 500 seeded points —
-   dense near 0, log-spaced to ±10⁶, every kink and singular point exactly and on both sides —
+   dense near 0, log-spaced to ±10⁶ with a tail to ±10³⁰⁰, every kink, breakpoint and singular
+   point exactly and on both sides —
    for the default parameters and up to three other admissible parameter sets. The points are
    evaluated in a worker killed at the layer's deadline (:mod:`.worker`), each point cut off
    after ``POINT_TIME_LIMIT`` seconds; arguments beyond 10¹¹ take the function's limit or leave
@@ -15,7 +16,8 @@ Verdicts (exit codes of ``symacts verify``): ``proved`` (0), ``numerically equal
 ``equal except at points`` (1), ``refuted`` (1), ``unknown`` (3). A point where the two sides
 differ counts against the claim only if the difference exceeds the error bound; a special point
 (kink, singular point, 0) where they differ while they agree everywhere around it is an
-exception, not a refutation. "Could not decide" is ``unknown``, never equal.
+exception, not a refutation. "Could not decide" is ``unknown``, never equal. A counterexample
+is re-checked at the decimal that is printed, at 100 and 300 digits, before it is reported.
 """
 
 from __future__ import annotations
@@ -33,7 +35,14 @@ from ..activation import Activation
 from ..errors import FormulaError, ParameterError, SymactsError
 from ..parse import Guard, ParsedFormula, constant_names, parse_formula, parse_written
 from . import sampling, symbolic
-from .evaluate import Undefined, Unresolved, Unsupported, compile_expr, compile_written
+from .evaluate import (
+    OutOfRange,
+    Undefined,
+    Unresolved,
+    Unsupported,
+    compile_expr,
+    compile_written,
+)
 from .worker import run_bounded
 
 PROVED = "proved"
@@ -280,19 +289,24 @@ def _side(g, X):
         return None, None, str(exc)
     except ZeroDivisionError as exc:
         return None, None, f"division by zero ({exc})"
+    except OutOfRange as exc:
+        return None, None, f"out of range: {exc}"
     except Unresolved:
         return None, None, "unresolved"
     except (ValueError, OverflowError, TypeError) as exc:
         return None, None, f"unresolved ({type(exc).__name__})"
 
 
-def compare_at(gl, gr, X) -> tuple[int, Any, Any, float, str]:
+def compare_at(gl, gr, X, precisions=PRECISIONS) -> tuple[int, Any, Any, float, str]:
     """(status, left, right, relative difference, reason) at the point X."""
     left = right = None
-    for dps in PRECISIONS:
+    for dps in precisions:
         with mpmath.workdps(dps):
             a, ea, ra = _side(gl, X)
             b, eb, rb = _side(gr, X)
+            for r in (ra, rb):  # no precision resolves a value too large to evaluate
+                if r and r.startswith("out of range: "):
+                    return UNRESOLVED, None, None, 0.0, r.removeprefix("out of range: ")
             if ra == "unresolved" or (rb == "unresolved"):
                 continue
             if ra and rb:
@@ -309,7 +323,7 @@ def compare_at(gl, gr, X) -> tuple[int, Any, Any, float, str]:
                 return DIFFER, a, b, float(diff / scale) if scale else 0.0, ""
             if bound <= mpmath.mpf("1e-20") * scale or (bound == 0 and scale == 0):
                 return AGREE, a, b, float(diff / scale) if scale else 0.0, ""
-    return UNRESOLVED, left, right, 0.0, "not resolved at 300 digits"
+    return UNRESOLVED, left, right, 0.0, f"not resolved at {precisions[-1]} digits"
 
 
 @dataclass
@@ -331,22 +345,24 @@ def _to_mpf(v) -> Any:
 
 
 def _special_points(exprs, x, kinks) -> list:
+    """0, the kinks, every breakpoint and singular point of ``exprs``: exact ones as
+    :class:`~.sampling.SpecialPoint` (mpf with the exact value), numeric ones as mpf."""
     pts = [sp.Integer(0), *kinks]
+    pts += sampling.breakpoints(exprs, x)
     for e in exprs:
-        pts += list(derive.detect_kinks(e, x)) if e.has(sp.Piecewise, sp.Abs) else []
         pts += sampling.singular_candidates(e, x)
     out, keys = [], set()
     with mpmath.workdps(50):
         for p in pts:
             if getattr(p, "free_symbols", None):
                 continue
-            m = _to_mpf(p)
+            m = p if isinstance(p, mpmath.mpf) else _to_mpf(p)
             if m is None or not mpmath.isfinite(m):
                 continue
             key = mpmath.nstr(m, 40)
             if key not in keys:
                 keys.add(key)
-                out.append(m)
+                out.append(m if isinstance(p, mpmath.mpf) else sampling.special_point(p, m))
     return out
 
 
@@ -354,7 +370,6 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
                  domain=None, guards=((), ())):
     """Every sample compared, in a worker killed at ``deadline`` (see :mod:`.worker`)."""
     specials: dict = {}
-    compiled: dict = {}
     tasks: list = []
     functions: dict = {}
     for i, values in enumerate(param_sets):
@@ -375,7 +390,6 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
         if domain is not None:
             inside = _compile_domain(domain, x)
             pts = [p for p in pts if inside(p)]
-        compiled[key] = gl
         functions[key] = (gl, gr)
         tasks += [(key, X) for X in pts]
 
@@ -388,7 +402,7 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
 
     results, finished = run_bounded(tasks, work, deadline, POINT_TIME_LIMIT, timeout)
     samples = [_Sample(X, *r, dict(key)) for (key, X), r in zip(tasks, results, strict=False)]
-    return samples, specials, compiled, not finished
+    return samples, specials, functions, not finished
 
 
 def _compile_domain(cond, x):
@@ -410,10 +424,58 @@ def _is_special(X, specials) -> bool:
     return any(X == s for s in specials)
 
 
+def _significant_digits(text: str) -> int:
+    mantissa = text.lstrip("-").split("e")[0].replace(".", "")
+    return max(len(mantissa.strip("0")), 1)
+
+
 def _rank(s: _Sample) -> tuple:
+    """Counterexamples people can read first: a visible difference, a short round x, x in
+    [0.1, 20], then fewer digits and smaller |x|."""
     x = abs(s.x)
-    round_pt = any(s.x == mpmath.mpf(r) for r in sampling.ROUND_POINTS)
-    return (0 if round_pt else 1, 0 if mpmath.mpf("0.1") <= x <= 20 else 1, float(x))
+    visible = s.status != DIFFER or s.rel >= 1e-6
+    round_pt = any(s.x == r for r in sampling.ROUND_POINTS)
+    digits = _significant_digits(_num(s.x, 17))
+    return (0 if visible else 1, 0 if round_pt else 1, 0 if digits <= 3 else 1,
+            0 if mpmath.mpf("0.1") <= x <= 20 else 1, digits, float(x))
+
+
+#: candidates re-checked before a counterexample is reported
+MAX_RECHECK = 8
+#: precisions of the re-check
+RECHECK_PRECISIONS = (100, 300)
+
+
+def _recheck(s: _Sample, functions) -> tuple[str, tuple] | None:
+    """The point's shortest decimal text (17 to 50 digits) at which the sides still differ,
+    re-evaluated exactly there (the decimal as an exact point) at 100 and 300 digits, with
+    that outcome; None if none does."""
+    gl, gr = functions[tuple(sorted(s.params.items()))]
+    exact = getattr(s.x, "exact", None)
+    texts = [(_x_text(s.x), s.x)] if exact is not None else []
+    with mpmath.workdps(60):
+        for digits in (17, 25, 35, 50):
+            value = sp.Rational(_num(s.x, digits))
+            X = sampling.special_point(value, mpmath.mpf(value.p) / value.q)
+            text = _num(X, digits)
+            if all(text != t for t, _ in texts):
+                texts.append((text, X))
+    for text, X in texts:
+        outcome = compare_at(gl, gr, X, RECHECK_PRECISIONS)
+        if outcome[0] in (DIFFER, LEFT_UNDEF, RIGHT_UNDEF):
+            return text, (X, *outcome)
+    return None
+
+
+def _confirmed(pool, functions, deadline) -> tuple[str, _Sample] | None:
+    """The best-ranked point of ``pool`` that survives :func:`_recheck`."""
+    for s in sorted(pool, key=_rank)[:MAX_RECHECK]:
+        found, _ = run_bounded([s], lambda c: _recheck(c, functions), deadline,
+                               POINT_TIME_LIMIT, lambda c, why: None)
+        if found and found[0] is not None:
+            text, (X, status, a, b, rel, reason) = found[0]
+            return text, _Sample(X, status, a, b, rel, reason, s.params)
+    return None
 
 
 # ---- the entry point -------------------------------------------------------------------------
@@ -500,7 +562,7 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
     result.proof, result.symbolic_note = symbolic.prove_zero(claim - truth, x, time_box)
     deadline = time.perf_counter() + numeric_time_box
     try:
-        samples, specials, compiled, timed_out = _run_numeric(
+        samples, specials, functions, timed_out = _run_numeric(
             claim, truth, x, param_sets, symbols, kinks, points, seed, deadline, domain, guards)
     except Unsupported as exc:
         result.notes.append(f"numeric layer unavailable: {exc}")
@@ -509,7 +571,7 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
         return result
     if timed_out:
         result.notes.append(f"numeric layer stopped at its {numeric_time_box:g} s time box")
-    _decide(result, samples, specials, compiled, points, bound, mode, order)
+    _decide(result, samples, specials, functions, points, bound, mode, order)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -569,7 +631,7 @@ def _check_symbols(claim, truth, symbols) -> None:
         raise FormulaError(f"unknown symbols {names}")
 
 
-def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mode,
+def _decide(result: VerifyResult, samples, specials, functions, n_points, act, mode,
             order) -> None:
     agree = [s for s in samples if s.status == AGREE]
     unresolved = [s for s in samples if s.status == UNRESOLVED]
@@ -585,8 +647,8 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
     singular = []
     for s in samples:
         if s.status in (LEFT_UNDEF, RIGHT_UNDEF, BOTH_UNDEF) and s.params == samples[0].params:
-            singular.append(_num(s.x, 15))
-    result.singular_points = sorted(set(singular), key=lambda t: float(t))
+            singular.append((float(s.x), _x_text(s.x)))
+    result.singular_points = [t for _, t in sorted(set(singular))]
     for values in result.parameter_sets:
         shown = {k: str(v) for k, v in values.items()}
         mine = [s for s in samples if s.params == shown]
@@ -595,12 +657,24 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
             "holds": not any(s in generic for s in mine),
             "exceptions": sum(1 for s in mine if s in special_bad),
         })
+    confirmed = None
     if generic:
         default = [s for s in generic if s.params == samples[0].params]
-        pool = default or generic
-        best = min(pool, key=_rank)
+        deadline = time.perf_counter() + EXPLAIN_TIME_BOX
+        confirmed = _confirmed(default, functions, deadline) if default else None
+        if confirmed is None:
+            default = []
+            confirmed = _confirmed(generic, functions, deadline)
+        if confirmed is None:  # no difference survived the re-check: not a counterexample
+            result.notes.append(f"{len(generic)} points where the sides seemed to differ did "
+                                "not survive a re-check at higher precision")
+            unresolved += generic
+            result.points_unresolved = len(unresolved)
+            generic = []
+    if confirmed is not None:
+        text, best = confirmed
         result.verdict = REFUTED
-        result.counterexample = _report(best)
+        result.counterexample = _report(best, text)
         if not default:
             result.notes.append("the claim holds for the default parameters; it fails for "
                                 + _params_text(best.params).removeprefix(" with "))
@@ -617,7 +691,7 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
                 unique.append(s)
 
         def explain(s):
-            gl = compiled.get(tuple(sorted(s.params.items())))
+            gl = functions[tuple(sorted(s.params.items()))][0]
             return _explain_exception(s, act, mode, order, gl)
 
         reasons, _ = run_bounded(unique, explain, time.perf_counter() + EXPLAIN_TIME_BOX,
@@ -644,15 +718,32 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
         result.correct_latex = to_latex(d, act)
 
 
-def _report(s: _Sample) -> PointReport:
+def _report(s: _Sample, x_text: str | None = None) -> PointReport:
     reason = ""
     if s.status == LEFT_UNDEF:
         reason = _undefined_text("the claim", s.reason, ": ")
     elif s.status == RIGHT_UNDEF:
         reason = _undefined_text("the reference side", s.reason, ": ")
-    params = s.params
-    return PointReport(x=_num(s.x, 17), claimed=_num(s.left), true=_num(s.right),
-                       params=dict(params), reason=reason)
+    digits = 17
+    if s.status == DIFFER and 0 < s.rel < 1e-13:  # enough digits to show the difference
+        digits = min(50, int(-mpmath.log10(s.rel)) + 5)
+    return PointReport(x=x_text or _x_text(s.x), claimed=_num(s.left, digits),
+                       true=_num(s.right, digits), params=dict(s.params), reason=reason)
+
+
+def _x_text(X) -> str:
+    """A point as text: its exact value where it is a special point that 17 digits do not
+    write exactly (``-10/7``), else 17 significant digits."""
+    text = _num(X, 17)
+    exact = getattr(X, "exact", None)
+    if exact is None:
+        return text
+    try:
+        if sp.Rational(text) == exact:
+            return text
+    except (TypeError, ValueError):
+        pass
+    return sp.sstr(exact)
 
 
 def _undefined_text(side: str, reason: str, sep: str = " (") -> str:
@@ -704,9 +795,9 @@ def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
         if mpmath.nstr(X, 30) in kinks:
             left, right = _one_sided(act, s, x)
             if left is not None and right is not None:
-                return (f"{text}; x = {_num(X, 15)} is a kink with one-sided derivatives "
+                return (f"{text}; x = {_x_text(X)} is a kink with one-sided derivatives "
                         f"{left} (left) and {right} (right); symacts uses "
-                        f"f'({_num(X, 15)}) = {_num(s.right, 15)} (PyTorch's convention)")
+                        f"f'({_x_text(X)}) = {_num(s.right, 15)} (PyTorch's convention)")
     return text
 
 

@@ -38,6 +38,10 @@ class Unresolved(ArithmeticError):  # noqa: N818
     """The value cannot be resolved at this precision (too large, or lost to cancellation)."""
 
 
+class OutOfRange(Unresolved):
+    """The value cannot be resolved at any precision (too large or too small to evaluate)."""
+
+
 def _u() -> mpmath.mpf:
     return mpmath.ldexp(1, -mpmath.mp.prec)
 
@@ -126,11 +130,11 @@ def _softplus(a):
 
 
 def _too_large(a):
-    raise Unresolved("value too large to evaluate")
+    raise OutOfRange("value too large to evaluate")
 
 
 def _too_small(a):
-    raise Unresolved("value too small to evaluate")
+    raise OutOfRange("value too small to evaluate")
 
 
 def _sign(a):
@@ -403,7 +407,7 @@ def _compile_function(e, x, subs, value, deriv, large) -> Compiled:
             v = large(a)
             return v, slope * ea + abs(v) * _u()
         if periodic and (ea > mpmath.mpf("0.1") or abs(a) > MAX_PERIODIC_ARG):
-            raise Unresolved(f"argument of {name} too large to resolve its period")
+            raise OutOfRange(f"argument of {name} too large to resolve its period")
         if ea and ea * 4 > abs(a) and name in ("log", "coth", "csch"):
             raise Unresolved(f"argument of {name} lost to rounding")
         v = _real(value(a), f"{name}(...)")
@@ -425,7 +429,7 @@ def _compile_pow(e: sp.Pow, x: sp.Symbol, subs) -> Compiled:
             if b == 0 and n < 0:
                 raise Undefined("division by zero")
             if b != 0 and abs(n) * mpmath.log(abs(b), 10) > 10**11:
-                raise Unresolved("value too large to evaluate")
+                raise OutOfRange("value too large to evaluate")
             v = b**n
             grad = abs(n) * abs(b) ** (n - 1) if n != 0 else 0
             return v, grad * eb + abs(v) * _u()
@@ -446,7 +450,7 @@ def _compile_pow(e: sp.Pow, x: sp.Symbol, subs) -> Compiled:
             raise Undefined("division by zero")
         lb = mpmath.log(b)
         if abs(p * lb) > 10**11:
-            raise Unresolved("value too large to evaluate")
+            raise OutOfRange("value too large to evaluate")
         v = mpmath.power(b, p)
         v = _real(v, "power")
         return v, abs(p * v / b) * eb + abs(v * lb) * ep + abs(v) * _u()
@@ -497,7 +501,25 @@ def _compile_condition(c, x: sp.Symbol, subs=None) -> Callable[[mpmath.mpf], boo
     def relation(X):
         d, ed = diff(X)
         if ed and abs(d) <= ed:
-            raise Unresolved("point lies on a branch boundary within rounding")
+            exact = getattr(X, "exact", None)
+            if exact is None:
+                raise Unresolved("point lies on a branch boundary within rounding")
+            d = _at_exact_point(diff, exact)
         return bool(test(d))
 
     return relation
+
+
+#: digits at which a condition is decided at an exact special point
+EXACT_DPS = 600
+
+
+def _at_exact_point(diff: Compiled, exact: sp.Expr):
+    """The value of ``diff`` at the exact point, 0 when it vanishes to :data:`EXACT_DPS` digits
+    (a breakpoint solved exactly: x − (−10/7) at x = −10/7)."""
+    with mpmath.workdps(EXACT_DPS):
+        X = mpmath.mpf(sp.Float(sp.N(exact, EXACT_DPS + 20), EXACT_DPS + 20)._mpf_)
+        d, ed = diff(X)
+        if abs(d) <= ed:
+            return mpmath.mpf(0)
+        return +d
