@@ -92,6 +92,7 @@ class VerifyResult:
     truth: str
     name: str | None = None
     order: int = 0
+    wrt: str | None = None
     fixed_params: dict[str, str] = field(default_factory=dict)
     where: str | None = None
     proof: str | None = None
@@ -132,6 +133,9 @@ class VerifyResult:
             "function": f"{self.name}",
             "equation": "lhs = rhs",
         }[self.mode]
+        if self.wrt is not None:
+            power = "" if self.order == 1 else _superscript(self.order)
+            subject = f"∂{power}{self.name}/∂{self.wrt}{power}"
         fixed = ", ".join(f"{k}={v}" for k, v in self.fixed_params.items())
         lines = [f"claim:   {subject}(x) = {self.claim}" if self.mode != "equation"
                  else f"claim:   {self.claim}  =  {self.truth}"]
@@ -175,6 +179,10 @@ class VerifyResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def _params_text(params: Mapping[str, str]) -> str:
@@ -424,6 +432,17 @@ def _is_special(X, specials) -> bool:
     return any(X == s for s in specials)
 
 
+def _exact_text(X) -> str:
+    """The shortest decimal (at most 50 digits) that is the point ``X`` (to the 50 digits at
+    which points are made: 0.5 + 10⁻¹ is 0.6)."""
+    with mpmath.workdps(60):
+        for digits in (3, 6, 10, 17, 25, 35):
+            text = _num(X, digits)
+            if abs(mpmath.mpf(text) - X) <= abs(X) * mpmath.mpf(10) ** -48:
+                return text
+        return _num(X, 50)
+
+
 def _significant_digits(text: str) -> int:
     mantissa = text.lstrip("-").split("e")[0].replace(".", "")
     return max(len(mantissa.strip("0")), 1)
@@ -435,7 +454,7 @@ def _rank(s: _Sample) -> tuple:
     x = abs(s.x)
     visible = s.status != DIFFER or s.rel >= 1e-6
     round_pt = any(s.x == r for r in sampling.ROUND_POINTS)
-    digits = _significant_digits(_num(s.x, 17))
+    digits = _significant_digits(_exact_text(s.x))
     return (0 if visible else 1, 0 if round_pt else 1, 0 if digits <= 3 else 1,
             0 if mpmath.mpf("0.1") <= x <= 20 else 1, digits, float(x))
 
@@ -493,6 +512,7 @@ def verify(
     points: int = 600,
     seed: int = 0,
     where: str | None = None,
+    wrt: str | None = None,
 ) -> VerifyResult:
     """Check a claimed formula against the truth.
 
@@ -501,30 +521,33 @@ def verify(
     claimed definition, ``verify(lhs="1 - tanh(x)^2", rhs="sech(x)^2")`` two formulas.
     ``params`` fixes parameters (others are sampled at their default and other admissible
     values; the symbolic proof keeps them as symbols). ``where`` restricts the comparison to a
-    region of x, e.g. ``where="x < 0"`` (a condition on x only).
+    region of x, e.g. ``where="x < 0"`` (a condition on x only). ``wrt`` names a parameter: the
+    claim is then about ∂ⁿf/∂paramⁿ (``verify("swish", derivative="x^2 sigmoid(beta x)
+    (1 - sigmoid(beta x))", wrt="beta")``).
     """
     try:
         return _verify(name, derivative, function, lhs, rhs, order, params, time_box,
-                       numeric_time_box, points, seed, where)
+                       numeric_time_box, points, seed, where, wrt)
     except (OverflowError, RecursionError, MemoryError) as exc:
         raise FormulaError(f"formula too large to handle ({type(exc).__name__}: "
                            f"{str(exc)[:80]})") from None
 
 
 def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numeric_time_box,
-            points, seed, where) -> VerifyResult:
+            points, seed, where, wrt=None) -> VerifyResult:
     start = time.perf_counter()
     act, mode, claim_text, other_text = _request(name, derivative, function, lhs, rhs)
     if mode == "derivative":
         order = Activation._check_order(order)
     fixed = _exact_params(act, params)
+    wrt = _check_wrt(wrt, act, mode, fixed)
     if act is not None:
         bound = act.bind(**fixed) if fixed else act
         symbols = dict(act.symbols)
         claim_p = _parse_side(claim_text, bound, symbols, "claimed formula")
         truth_p = None
-        truth = bound.derivative(order) if mode == "derivative" else bound.expr
-        truth_text = one_line(bound.display_derivative(order) if mode == "derivative"
+        truth = bound.derivative(order, wrt) if mode == "derivative" else bound.expr
+        truth_text = one_line(bound.display_derivative(order, wrt) if mode == "derivative"
                               else bound.display_definition())
         kinks = list(bound.kink_points()) + list(bound.removable)
         param_sets = sampling.parameter_sets(act, fixed)
@@ -556,7 +579,7 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
         name=act.name if act is not None else None, order=order if mode == "derivative" else 0,
         fixed_params={k: str(v) for k, v in fixed.items()},
         parameter_sets=[{k: str(v) for k, v in s.items()} for s in param_sets],
-        where=where,
+        where=where, wrt=wrt,
     )
     x = Activation.x
     result.proof, result.symbolic_note = symbolic.prove_zero(claim - truth, x, time_box)
@@ -574,6 +597,22 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
     _decide(result, samples, specials, functions, points, bound, mode, order)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _check_wrt(wrt, act, mode, fixed) -> str | None:
+    """The parameter a derivative is taken with respect to (None: x)."""
+    if wrt is None or wrt == "x":
+        return None
+    if not isinstance(wrt, str):
+        raise VerifyUsageError(f"wrt must be a parameter name, got {type(wrt).__name__}")
+    if act is None or mode != "derivative":
+        raise VerifyUsageError("wrt goes with an activation and a claimed derivative "
+                               "(symacts verify NAME --derivative EXPR --wrt PARAM)")
+    act.param(wrt)  # ParameterError naming the parameters there are
+    if wrt in fixed:
+        raise VerifyUsageError(f"cannot differentiate with respect to {wrt!r}: its value is "
+                               "fixed by the parameters given")
+    return wrt
 
 
 def _parse_domain(where, symbols):
@@ -692,7 +731,7 @@ def _decide(result: VerifyResult, samples, specials, functions, n_points, act, m
 
         def explain(s):
             gl = functions[tuple(sorted(s.params.items()))][0]
-            return _explain_exception(s, act, mode, order, gl)
+            return _explain_exception(s, act if result.wrt is None else None, mode, order, gl)
 
         reasons, _ = run_bounded(unique, explain, time.perf_counter() + EXPLAIN_TIME_BOX,
                                  POINT_TIME_LIMIT, lambda s, why: _plain_exception(s))
@@ -711,7 +750,8 @@ def _decide(result: VerifyResult, samples, specials, functions, n_points, act, m
             result.symbolic_note = "no symbolic proof"
         result.notes.append(f"only {len(agree)} of {len(samples)} points resolved")
     if act is not None and result.verdict in (REFUTED, EQUAL_EXCEPT):
-        d = act.display_derivative(order) if mode == "derivative" else act.display_definition()
+        d = (act.display_derivative(order, result.wrt) if mode == "derivative"
+             else act.display_definition())
         result.correct_formula = one_line(d)
         from ..latex import to_latex
 

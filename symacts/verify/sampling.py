@@ -21,8 +21,9 @@ from ..errors import ParameterError
 
 #: round points tried first, so that a counterexample is easy to read
 ROUND_POINTS = (1, -1, 2, -2, 0.5, -0.5, 3, -3, 5, -5, 10, -10)
-#: offsets placed on both sides of every special point
-SIDE_OFFSETS = tuple(mpmath.mpf(10) ** -k for k in (1, 3, 6, 12, 20, 30))
+#: offsets placed on both sides of every special point (to 60 digits: 0.5 + 10⁻¹ is 0.6)
+with mpmath.workdps(60):
+    SIDE_OFFSETS = tuple(mpmath.mpf(10) ** -k for k in (1, 3, 6, 12, 20, 30))
 #: alternative parameter values tried besides the defaults
 ALTERNATIVES = ("2", "1/2", "-1/2", "3", "3/2", "-2")
 #: magnitudes beyond the log-spaced range (10^−8 … 10^6), sampled as 10^k and, up to 10^15,
