@@ -54,9 +54,9 @@ def define(
 
     A string is read like a claim in ``verify``: implicit products (``2x``), Greek letters
     (``β`` for a parameter named ``beta``), and piecewise formulas ``x if x > 0 else 0.1x`` or
-    ``where(x < 0, 0.1x, x)``. ``params`` maps parameter names to defaults. ``kinks`` maps kink points to the value of
-    f' there (default: the branch whose condition holds). Redefining a name needs
-    ``replace=True``; catalog names cannot be replaced.
+    ``where(x < 0, 0.1x, x)``. ``params`` maps parameter names to defaults. ``kinks`` maps
+    kink points to the value of f' there (default: the branch whose condition holds).
+    Redefining a name needs ``replace=True``; catalog names cannot be replaced.
     """
     if not isinstance(name, str) or not registry.NAME_RE.match(name):
         raise ValueError(
