@@ -61,7 +61,8 @@ PRECISIONS = (40, 100, 300)
 MIN_AGREE = 500
 #: seconds allowed to the numeric layer
 NUMERIC_TIME_BOX = 30.0
-#: seconds allowed to one sample point (all precisions), and to each later evaluation
+#: seconds allowed to one sample point (all precisions) and to each later evaluation, with
+#: the default numeric time box (a longer box allows proportionally more)
 POINT_TIME_LIMIT = 2.0
 #: seconds allowed to explaining the exceptions (limits, one-sided derivatives)
 EXPLAIN_TIME_BOX = 10.0
@@ -84,7 +85,14 @@ class PointReport:
 
 @dataclass
 class VerifyResult:
-    """The outcome of :func:`verify`. ``exit_code`` follows the CLI convention."""
+    """The outcome of :func:`verify`. ``exit_code`` follows the CLI convention.
+
+    ``max_rel_diff`` is max |claim − truth| / max(|truth|, tiny) over the sampled points where
+    both sides have a value (tiny: the smallest normal float64), exceptions and counterexamples
+    included; ``max_rel_diff_agreeing`` the same over the agreeing points. A point is
+    *unresolved* when the two sides could be told neither equal nor different there (see
+    ``unresolved_note``); such points count neither for nor against the claim.
+    """
 
     verdict: str
     mode: str
@@ -99,8 +107,11 @@ class VerifyResult:
     symbolic_note: str = ""
     points_checked: int = 0
     points_unresolved: int = 0
+    points_differing: int = 0
     parameter_sets: list[dict[str, str]] = field(default_factory=list)
     max_rel_diff: float = 0.0
+    max_rel_diff_agreeing: float = 0.0
+    unresolved_note: str = ""
     parameter_outcomes: list[dict[str, Any]] = field(default_factory=list)
     counterexample: PointReport | None = None
     exceptions: list[PointReport] = field(default_factory=list)
@@ -123,6 +134,9 @@ class VerifyResult:
         d = asdict(self)
         d["exit_code"] = self.exit_code
         d["seconds"] = round(self.seconds, 3)
+        for k in ("max_rel_diff", "max_rel_diff_agreeing"):  # JSON has no infinity
+            if d[k] == float("inf"):
+                d[k] = "inf"
         return d
 
     def summary(self) -> str:
@@ -147,9 +161,9 @@ class VerifyResult:
             lines.append(f"where:   {self.where}")
         lines.append(f"verdict: {self.verdict.upper()}")
         sets = len(self.parameter_sets)
-        sampled = (f"{self.points_checked} points agree"
+        sampled = (_count(self.points_checked, "point agrees", "points agree")
                    + (f" over {sets} parameter sets" if sets > 1 else "")
-                   + (f" (largest relative difference {self.max_rel_diff:.2g})"
+                   + (f" (largest relative difference {self.max_rel_diff_agreeing:.2g})"
                       if self.points_checked else "")
                    + (f"; {self.points_unresolved} points unresolved"
                       if self.points_unresolved else ""))
@@ -170,8 +184,15 @@ class VerifyResult:
             lines.append(f"    {right} {c.true if c.true is not None else 'undefined'}")
             if c.reason:
                 lines.append(f"    ({c.reason})")
+            lines.append(f"  sampled: {_count(self.points_checked, 'point agrees', 'points agree')}"
+                         f", {self.points_differing} differ (largest relative difference "
+                         f"{self.max_rel_diff:.2g})"
+                         + (f", {self.points_unresolved} unresolved"
+                            if self.points_unresolved else ""))
         elif self.verdict == UNKNOWN:
             lines.append(f"  could not decide: {self.symbolic_note}; {sampled}")
+        if self.unresolved_note:
+            lines.append(f"  unresolved: {self.unresolved_note}")
         if self.correct_formula and self.verdict in (REFUTED, EQUAL_EXCEPT):
             lines.append(f"correct: {subject}(x) = {self.correct_formula}")
         lines += [f"note: {n}" for n in self.notes]
@@ -179,6 +200,10 @@ class VerifyResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _superscript(n: int) -> str:
@@ -374,8 +399,12 @@ def _special_points(exprs, x, kinks) -> list:
     return out
 
 
+def _point_limit(numeric_time_box: float) -> float:
+    return POINT_TIME_LIMIT * max(1.0, numeric_time_box / NUMERIC_TIME_BOX)
+
+
 def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, deadline,
-                 domain=None, guards=((), ())):
+                 domain=None, guards=((), ()), point_limit=None):
     """Every sample compared, in a worker killed at ``deadline`` (see :mod:`.worker`)."""
     specials: dict = {}
     tasks: list = []
@@ -408,7 +437,8 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
     def timeout(task, why):
         return UNRESOLVED, None, None, 0.0, f"not resolved: {why}"
 
-    results, finished = run_bounded(tasks, work, deadline, POINT_TIME_LIMIT, timeout)
+    limit = POINT_TIME_LIMIT if point_limit is None else point_limit
+    results, finished = run_bounded(tasks, work, deadline, limit, timeout)
     samples = [_Sample(X, *r, dict(key)) for (key, X), r in zip(tasks, results, strict=False)]
     return samples, specials, functions, not finished
 
@@ -586,7 +616,8 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
     deadline = time.perf_counter() + numeric_time_box
     try:
         samples, specials, functions, timed_out = _run_numeric(
-            claim, truth, x, param_sets, symbols, kinks, points, seed, deadline, domain, guards)
+            claim, truth, x, param_sets, symbols, kinks, points, seed, deadline, domain, guards,
+            _point_limit(numeric_time_box))
     except Unsupported as exc:
         result.notes.append(f"numeric layer unavailable: {exc}")
         result.verdict = PROVED if result.proof else UNKNOWN
@@ -681,8 +712,9 @@ def _decide(result: VerifyResult, samples, specials, functions, n_points, act, m
     generic = [s for s in bad if not special(s)]
     special_bad = [s for s in bad if special(s)]
     result.points_checked = len(agree)
-    result.points_unresolved = len(unresolved)
-    result.max_rel_diff = max((s.rel for s in agree), default=0.0)
+    result.max_rel_diff = max((_rel(s) for s in samples if s.status in (AGREE, DIFFER)),
+                              default=0.0)
+    result.max_rel_diff_agreeing = max((_rel(s) for s in agree), default=0.0)
     singular = []
     for s in samples:
         if s.status in (LEFT_UNDEF, RIGHT_UNDEF, BOTH_UNDEF) and s.params == samples[0].params:
@@ -705,11 +737,13 @@ def _decide(result: VerifyResult, samples, specials, functions, n_points, act, m
             default = []
             confirmed = _confirmed(generic, functions, deadline)
         if confirmed is None:  # no difference survived the re-check: not a counterexample
-            result.notes.append(f"{len(generic)} points where the sides seemed to differ did "
-                                "not survive a re-check at higher precision")
+            for s in generic:
+                s.status, s.reason = UNRESOLVED, RECHECK_FAILED
             unresolved += generic
-            result.points_unresolved = len(unresolved)
             generic = []
+    result.points_unresolved = len(unresolved)
+    result.points_differing = len(generic) + len(special_bad)
+    result.unresolved_note = _explain_unresolved(unresolved)
     if confirmed is not None:
         text, best = confirmed
         result.verdict = REFUTED
@@ -756,6 +790,56 @@ def _decide(result: VerifyResult, samples, specials, functions, n_points, act, m
         from ..latex import to_latex
 
         result.correct_latex = to_latex(d, act)
+
+
+#: float64's smallest normal number: the floor of the scale in a relative difference
+TINY = mpmath.mpf(2) ** -1022
+#: why a point whose difference was not confirmed counts as unresolved
+RECHECK_FAILED = "a difference seen at first did not survive the re-check at higher precision"
+
+
+def _rel(s: _Sample) -> float:
+    """|claim − truth| / max(|truth|, tiny) at a sample with both values (inf if huge)."""
+    with mpmath.workdps(30):
+        return float(abs(s.left - s.right) / max(abs(s.right), TINY))
+
+
+#: kinds of unresolved points, by the start of their reason, with what they mean
+_UNRESOLVED_KINDS = (
+    (("value too large", "value too small", "argument of"),
+     "a value there is too large or too small to evaluate at any precision "
+     "(an exponential of a huge argument)"),
+    (("not resolved at",),
+     f"rounding hides the answer even at {PRECISIONS[-1]} digits (cancellation, "
+     "such as 1 - tanh(x)^2 for large x)"),
+    (("not resolved: time limit",),
+     "the evaluation ran past its time limit per point"),
+    ((RECHECK_FAILED,), RECHECK_FAILED),
+)
+
+
+def _unresolved_kind(reason: str) -> str:
+    for prefixes, meaning in _UNRESOLVED_KINDS:
+        if reason.startswith(prefixes):
+            return meaning
+    return reason.removeprefix("not resolved: ") or "not resolved"
+
+
+def _explain_unresolved(unresolved: list[_Sample]) -> str:
+    """'N points ... : k where ..., (|x| from a to b); they count neither for nor against'."""
+    if not unresolved:
+        return ""
+    groups: dict[str, list] = {}
+    for s in unresolved:
+        groups.setdefault(_unresolved_kind(s.reason), []).append(abs(s.x))
+    parts = []
+    for meaning, xs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        lo, hi = float(min(xs)), float(max(xs))
+        where = f"|x| = {lo:.3g}" if lo == hi else f"|x| from {lo:.3g} to {hi:.3g}"
+        parts.append(f"{len(xs)} ({where}) where {meaning}")
+    n = len(unresolved)
+    return (f"{n} point{'s' if n != 1 else ''} where the two sides could be told neither equal "
+            f"nor different: {'; '.join(parts)}. They count neither for nor against the claim")
 
 
 def _report(s: _Sample, x_text: str | None = None) -> PointReport:
