@@ -97,20 +97,55 @@ def _slow(task):
 def test_run_bounded_cuts_hung_tasks_and_keeps_the_others():
     start = time.perf_counter()
     results, done = run_bounded(["a", "sleep", "b", "blocked", "c"], _slow,
-                                time.perf_counter() + 30, 0.3, lambda t, why: f"{t}: {why}")
+                                time.perf_counter() + 30, 0.3, lambda t, why: f"{t}: {why}",
+                                isolate=True)
     assert done
     assert results == ["aa", "sleep: time limit", "bb", "blocked: time limit", "cc"]
     assert time.perf_counter() - start < 20
 
 
-@needs_fork
-def test_run_bounded_stops_at_the_deadline():
+def test_run_bounded_in_this_process_cuts_hung_tasks():
+    results, done = run_bounded(["a", "sleep", "b"], _slow, time.perf_counter() + 30, 0.3,
+                                lambda t, why: f"{t}: {why}")
+    assert done and results == ["aa", "sleep: time limit", "bb"]
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL  # the timer is given back
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def _swallows(task):
+    try:
+        time.sleep(60)
+    except Exception:  # code that catches everything must not keep a hung task alive
+        time.sleep(60)
+    return task
+
+
+@pytest.mark.parametrize("isolate", [False, pytest.param(True, marks=needs_fork)])
+def test_a_hung_task_is_cut_even_inside_a_broad_except(isolate):
+    results, done = run_bounded(["x"], _swallows, time.perf_counter() + 30, 0.3,
+                                lambda t, why: why, isolate=isolate)
+    assert done and results == ["time limit"]
+
+
+@pytest.mark.parametrize("isolate", [False, pytest.param(True, marks=needs_fork)])
+def test_run_bounded_stops_at_the_deadline(isolate):
     results, done = run_bounded(["a", "sleep", "b"], _slow, time.perf_counter() + 0.5, 10,
-                                lambda t, why: why)
+                                lambda t, why: why, isolate=isolate)
     assert not done and results == ["aa"]
 
 
-@needs_fork
+def test_run_bounded_stops_at_the_first_wanted_result():
+    seen = []
+
+    def work(t):
+        seen.append(t)
+        return t
+
+    results, done = run_bounded([1, 2, 3, 4], work, time.perf_counter() + 30, 1,
+                                lambda t, why: None, stop=lambda r: r == 2)
+    assert done and results == [1, 2] and seen == [1, 2]
+
+
 def test_numeric_layer_survives_a_point_that_hangs(monkeypatch):
     real = core.compare_at
     base = verify(lhs="2 sigmoid(2x) - 1", rhs="tanh(x)", time_box=0)

@@ -7,10 +7,11 @@ Layers, each time-boxed:
    300 where rounding hides the answer) with a running error bound, on ≥ 500 seeded points —
    dense near 0, log-spaced to ±10⁶ with a tail to ±10³⁰⁰, every kink, breakpoint and singular
    point exactly and on both sides —
-   for the default parameters and up to three other admissible parameter sets. The points are
-   evaluated in a worker killed at the layer's deadline (:mod:`.worker`), each point cut off
-   after ``POINT_TIME_LIMIT`` seconds; arguments beyond 10¹¹ take the function's limit or leave
-   the point unresolved instead of sending mpmath into minutes of work.
+   for the default parameters and up to three other admissible parameter sets. Each point is
+   cut off after ``POINT_TIME_LIMIT`` seconds and the layer stops at its deadline (an interval
+   timer, or a forked worker that is killed: :mod:`.worker`); arguments beyond 10¹¹ take the
+   function's limit or leave the point unresolved instead of sending mpmath into minutes of
+   work.
 
 Verdicts (exit codes of ``symacts verify``): ``proved`` (0), ``numerically equal`` (0),
 ``equal except at points`` (1), ``refuted`` (1), ``unknown`` (3). A point where the two sides
@@ -462,15 +463,18 @@ def _is_special(X, specials) -> bool:
     return any(X == s for s in specials)
 
 
+_EXACT_TOL = mpmath.mpf(10) ** -48
+
+
 def _exact_text(X) -> str:
     """The shortest decimal (at most 50 digits) that is the point ``X`` (to the 50 digits at
     which points are made: 0.5 + 10⁻¹ is 0.6)."""
     with mpmath.workdps(60):
         for digits in (3, 6, 10, 17, 25, 35):
-            text = _num(X, digits)
-            if abs(mpmath.mpf(text) - X) <= abs(X) * mpmath.mpf(10) ** -48:
+            text = mpmath.nstr(X, digits)
+            if abs(mpmath.mpf(text) - X) <= abs(X) * _EXACT_TOL:
                 return text
-        return _num(X, 50)
+        return mpmath.nstr(X, 50)
 
 
 def _significant_digits(text: str) -> int:
@@ -517,12 +521,15 @@ def _recheck(s: _Sample, functions) -> tuple[str, tuple] | None:
 
 
 def _confirmed(pool, functions, deadline) -> tuple[str, _Sample] | None:
-    """The best-ranked point of ``pool`` that survives :func:`_recheck`."""
-    for s in sorted(pool, key=_rank)[:MAX_RECHECK]:
-        found, _ = run_bounded([s], lambda c: _recheck(c, functions), deadline,
-                               POINT_TIME_LIMIT, lambda c, why: None)
-        if found and found[0] is not None:
-            text, (X, status, a, b, rel, reason) = found[0]
+    """The best-ranked point of ``pool`` that survives :func:`_recheck` (candidates in rank
+    order, in one worker that stops at the first confirmed one)."""
+    ranked = sorted(pool, key=_rank)[:MAX_RECHECK]
+    found, _ = run_bounded(ranked, lambda c: _recheck(c, functions), deadline,
+                           POINT_TIME_LIMIT, lambda c, why: None,
+                           stop=lambda result: result is not None)
+    for s, result in zip(ranked, found, strict=False):
+        if result is not None:
+            text, (X, status, a, b, rel, reason) = result
             return text, _Sample(X, status, a, b, rel, reason, s.params)
     return None
 
