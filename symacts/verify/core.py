@@ -814,13 +814,10 @@ def _rel(s: _Sample) -> float:
 #: kinds of unresolved points, by the start of their reason, with what they mean
 _UNRESOLVED_KINDS = (
     (("value too large", "value too small", "argument of"),
-     "a value there is too large or too small to evaluate at any precision "
-     "(an exponential of a huge argument)"),
+     "a value is too large or too small for any precision (exp of a huge argument)"),
     (("not resolved at",),
-     f"rounding hides the answer even at {PRECISIONS[-1]} digits (cancellation, "
-     "such as 1 - tanh(x)^2 for large x)"),
-    (("not resolved: time limit",),
-     "the evaluation ran past its time limit per point"),
+     f"rounding hides the answer even at {PRECISIONS[-1]} digits (cancellation)"),
+    (("not resolved: time limit",), "the evaluation ran past its time limit"),
     ((RECHECK_FAILED,), RECHECK_FAILED),
 )
 
@@ -833,7 +830,8 @@ def _unresolved_kind(reason: str) -> str:
 
 
 def _explain_unresolved(unresolved: list[_Sample]) -> str:
-    """'N points ... : k where ..., (|x| from a to b); they count neither for nor against'."""
+    """'N points could be told neither equal nor different: k (|x| from a to b), where ...;
+    they count neither for nor against the claim'."""
     if not unresolved:
         return ""
     groups: dict[str, list] = {}
@@ -843,10 +841,10 @@ def _explain_unresolved(unresolved: list[_Sample]) -> str:
     for meaning, xs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         lo, hi = float(min(xs)), float(max(xs))
         where = f"|x| = {lo:.3g}" if lo == hi else f"|x| from {lo:.3g} to {hi:.3g}"
-        parts.append(f"{len(xs)} ({where}) where {meaning}")
+        parts.append(f"{len(xs)} ({where}), where {meaning}")
     n = len(unresolved)
-    return (f"{n} point{'s' if n != 1 else ''} where the two sides could be told neither equal "
-            f"nor different: {'; '.join(parts)}. They count neither for nor against the claim")
+    return (f"{n} point{'s' if n != 1 else ''} could be told neither equal nor different: "
+            f"{'; '.join(parts)}; they count neither for nor against the claim")
 
 
 def _report(s: _Sample, x_text: str | None = None) -> PointReport:
