@@ -342,8 +342,10 @@ class FormulaParser:
             for step in self.preprocessors:
                 source = step(source)
             mapped = [(c, (0, len(text))) for c in source]
-        mapped = _implicit_mapped(mapped, self._is_variable, self.bare_functions.__contains__,
-                                  self._renames(), insert=self.implicit)
+        greek = set(GREEK_NAMES.values())  # a product even when unknown: the error names it
+        mapped = _implicit_mapped(mapped, lambda n: self._is_variable(n) or n in greek,
+                                  self.bare_functions.__contains__, self._renames(),
+                                  insert=self.implicit)
         while mapped and mapped[0][0] in " \t":
             mapped.pop(0)
         while mapped and mapped[-1][0] in " \t":
@@ -471,8 +473,10 @@ class FormulaParser:
             raise self._fail(f"{name!r} is a function; call it, e.g. {name}(x)", node)
         allowed = ", ".join(["x", *self.params, *self.bare_functions,
                              *(k for k in self.constants if k != "E")])
+        written = self._written(node)
+        shown = f"{written} ({name})" if written != name and written in GREEK_NAMES else repr(name)
         raise self._fail(
-            f"unknown name {name!r}{self._split_hint(name)}; names allowed here: {allowed}", node
+            f"unknown name {shown}{self._split_hint(name)}; names allowed here: {allowed}", node
         )
 
     def _power(self, node: ast.BinOp) -> sp.Expr:

@@ -72,7 +72,7 @@ def test_lambda_names_a_parameter_called_lambd():
     lam = mpmath.mpf(eval_fraction(r.counterexample.params["lambd"]))
     t = mpmath.mpf(r.counterexample.x)
     assert lam < abs(t) <= 2 * lam  # where the two differ
-    with pytest.raises(FormulaError):  # λ where nothing is called lambd
+    with pytest.raises(FormulaError, match=r"unknown name λ \(lambd\)"):  # nothing is called λ
         verify("relu", function="λ x")
 
 
