@@ -161,3 +161,19 @@ def test_numeric_layer_survives_a_point_that_hangs(monkeypatch):
     assert r.verdict == NUMERICALLY_EQUAL
     assert r.points_unresolved == base.points_unresolved + 1
     assert r.points_checked == base.points_checked - 1
+
+
+def test_breakpoint_search_is_time_boxed_too(monkeypatch):
+    from symacts.verify import sampling
+
+    def hang(f, x, limit=20):
+        time.sleep(60)
+
+    monkeypatch.setattr(sampling, "_numeric_zeros", hang)
+    monkeypatch.setattr(core, "BREAKPOINT_TIME_LIMIT", 0.3)
+    start = time.perf_counter()
+    # exp(x) > 1 needs the numeric search (cut off); x^2 < 4e12 is solved exactly
+    r = verify("relu", function="x if exp(x) > 1 and x^2 < 4e12 else 0 if x < 0 else 2x",
+               time_box=0, points=200)
+    assert time.perf_counter() - start < 30
+    assert r.verdict == REFUTED and abs(float(r.counterexample.x)) >= 2e6

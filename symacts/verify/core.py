@@ -65,6 +65,8 @@ NUMERIC_TIME_BOX = 30.0
 #: seconds allowed to one sample point (all precisions) and to each later evaluation, with
 #: the default numeric time box (a longer box allows proportionally more)
 POINT_TIME_LIMIT = 2.0
+#: seconds allowed to locating the breakpoints of one parameter set numerically
+BREAKPOINT_TIME_LIMIT = 5.0
 #: seconds allowed to explaining the exceptions (limits, one-sided derivatives)
 EXPLAIN_TIME_BOX = 10.0
 
@@ -378,11 +380,11 @@ def _to_mpf(v) -> Any:
         return None
 
 
-def _special_points(exprs, x, kinks) -> list:
+def _special_points(exprs, x, kinks, numeric: bool = True) -> list:
     """0, the kinks, every breakpoint and singular point of ``exprs``: exact ones as
     :class:`~.sampling.SpecialPoint` (mpf with the exact value), numeric ones as mpf."""
     pts = [sp.Integer(0), *kinks]
-    pts += sampling.breakpoints(exprs, x)
+    pts += sampling.breakpoints(exprs, x, numeric)
     for e in exprs:
         pts += sampling.singular_candidates(e, x)
     out, keys = [], set()
@@ -418,7 +420,11 @@ def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, dea
         gr = compile_written(right, guards[1], x, subs)
         ks = [sp.sympify(k).xreplace(subs) for k in kinks]
         written = [g.expr.xreplace(subs) for side in guards for g in side]
-        special = _special_points([lft, rgt, *written], x, ks)
+        found, _ = run_bounded([([lft, rgt, *written], ks)],
+                               lambda task: _special_points(task[0], x, task[1]),
+                               deadline, BREAKPOINT_TIME_LIMIT, lambda task, why: None)
+        special = (found[0] if found and found[0] is not None
+                   else _special_points([lft, rgt, *written], x, ks, numeric=False))
         shown = {k: str(v) for k, v in values.items()}
         key = tuple(sorted(shown.items()))
         specials[key] = special

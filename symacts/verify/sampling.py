@@ -38,6 +38,16 @@ class SpecialPoint(mpmath.mpf):
 
     exact: sp.Expr | None = None
 
+    def __reduce__(self):
+        return _restore_special_point, (self._mpf_, self.exact)
+
+
+def _restore_special_point(raw, exact) -> SpecialPoint:
+    p = SpecialPoint.__new__(SpecialPoint)
+    p._mpf_ = raw
+    p.exact = exact
+    return p
+
 
 def special_point(value: sp.Expr, approx) -> mpmath.mpf:
     """``approx`` (an mpf) marked as the exact ``value`` when that is a finite real number."""
@@ -148,9 +158,10 @@ def singular_candidates(expr: sp.Expr, x: sp.Symbol) -> list:
     return real_roots(bases, x)
 
 
-def breakpoints(exprs: Iterable[sp.Expr], x: sp.Symbol) -> list:
+def breakpoints(exprs: Iterable[sp.Expr], x: sp.Symbol, numeric: bool = True) -> list:
     """Where the formulas change branch (see the module doc): SymPy numbers where solved
-    exactly, mpf where located numerically. Relations with other free symbols are skipped."""
+    exactly, mpf where located numerically (``numeric=False``: exact ones only). Relations
+    with other free symbols are skipped."""
     targets: list = []
     for e in exprs:
         for pw in e.atoms(sp.Piecewise):
@@ -172,22 +183,22 @@ def breakpoints(exprs: Iterable[sp.Expr], x: sp.Symbol) -> list:
         if t in seen or not t.has(x) or t.free_symbols - {x}:
             continue
         seen.add(t)
-        for r in real_zeros(t, x):
+        for r in real_zeros(t, x, numeric=numeric):
             if r not in roots:
                 roots.append(r)
     return roots
 
 
-def real_zeros(f: sp.Expr, x: sp.Symbol, depth: int = 0) -> list:
+def real_zeros(f: sp.Expr, x: sp.Symbol, depth: int = 0, numeric: bool = True) -> list:
     """Real zeros of ``f``: exact for polynomials and rational functions (each |u| split into
-    ±u), else sign changes located numerically (mpf, 50 digits)."""
+    ±u), else sign changes located numerically (mpf, 50 digits; skipped if not ``numeric``)."""
     absolutes = [a for a in f.atoms(sp.Abs) if a.has(x)]
     if absolutes and depth < 3:
         a = absolutes[0]
         u = a.args[0]
         out = []
         for sign in (1, -1):
-            for r in real_zeros(f.xreplace({a: sign * u}), x, depth + 1):
+            for r in real_zeros(f.xreplace({a: sign * u}), x, depth + 1, numeric):
                 if _holds(sign * u, x, r) and r not in out:
                     out.append(r)
         return out
@@ -202,7 +213,7 @@ def real_zeros(f: sp.Expr, x: sp.Symbol, depth: int = 0) -> list:
                 return list(dict.fromkeys(poly.real_roots()))
         except (sp.PolynomialError, NotImplementedError, sp.CoercionFailed, ValueError):
             pass
-    return _numeric_zeros(f, x)
+    return _numeric_zeros(f, x) if numeric else []
 
 
 def _holds(u: sp.Expr, x: sp.Symbol, r) -> bool:
