@@ -9,11 +9,12 @@ exponents are bounded so hostile input is refused quickly.
 
 Notations people write are accepted where they are unambiguous: implicit multiplication
 (``2x``, ``x sigmoid(x)``, ``x(1 - x)``, ``(x + 1)(x - 1)``), braces as parentheses
-(``e^{-x}``), Greek letters for the blocks and common parameters (``σ``, ``Φ``, ``φ``, ``π``,
-``β``, ``α``, ``λ`` — spelt ``lambd`` in ASCII, as PyTorch does, or ``lambda`` —, ...) and
-superscripts ``²``/``³``. With ``conditions=True`` a parser also accepts piecewise formulas,
-``1 if x > 0 else 0.01`` and ``where(x < 0, 0.01*x, x)``, whose conditions are comparisons of
-formulas joined by ``and``/``or``.
+(``e^{-x}``), Greek letters for the blocks (``σ``, ``Φ``, ``φ``, ``π``) and for parameters by
+their ASCII names (``β`` is ``beta``; ``λ`` is ``lambd``, as PyTorch spells it, and the keyword
+``lambda`` is read as ``lambd`` where that name exists) and superscripts ``²``/``³``. With
+``conditions=True`` a parser also accepts piecewise formulas, ``1 if x > 0 else 0.01`` and
+``where(x < 0, 0.01*x, x)``, whose conditions are comparisons of formulas joined by
+``and``/``or``.
 
 SymPy evaluates while it builds (``x*g/x`` becomes ``g``), so :meth:`FormulaParser.parse_written`
 also returns what was *written*: the text, and a :class:`Guard` for every division, root, power
