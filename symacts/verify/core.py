@@ -7,11 +7,11 @@ Layers, each time-boxed:
    300 where rounding hides the answer) with a running error bound, on ≥ 500 seeded points —
    dense near 0, log-spaced to ±10⁶ with a tail to ±10³⁰⁰, every kink, breakpoint and singular
    point exactly and on both sides —
-   for the default parameters and up to three other admissible parameter sets. Each point is
-   cut off after ``POINT_TIME_LIMIT`` seconds and the layer stops at its deadline (an interval
-   timer, or a forked worker that is killed: :mod:`.worker`); arguments beyond 10¹¹ take the
-   function's limit or leave the point unresolved instead of sending mpmath into minutes of
-   work.
+   for the default parameters and up to three other admissible parameter sets
+   (:mod:`.numeric`). Each point is cut off after ``POINT_TIME_LIMIT`` seconds and the layer
+   stops at its deadline (an interval timer, or a forked worker that is killed: :mod:`.worker`);
+   arguments beyond 10¹¹ take the function's limit or leave the point unresolved instead of
+   sending mpmath into minutes of work.
 
 Verdicts (exit codes of ``symacts verify``): ``proved`` (0), ``numerically equal`` (0),
 ``equal except at points`` (1), ``refuted`` (1), ``unknown`` (3). A point where the two sides
@@ -36,13 +36,25 @@ from ..activation import Activation
 from ..errors import FormulaError, ParameterError, SymactsError
 from ..parse import Guard, ParsedFormula, constant_names, parse_formula, parse_written
 from . import sampling, symbolic
-from .evaluate import (
-    OutOfRange,
-    Undefined,
-    Unresolved,
-    Unsupported,
-    compile_expr,
-    compile_written,
+from .evaluate import Unsupported, compile_expr
+from .numeric import (
+    AGREE,
+    BOTH_UNDEF,
+    DIFFER,
+    LEFT_UNDEF,
+    NUMERIC_TIME_BOX,
+    POINT_TIME_LIMIT,
+    PRECISIONS,
+    RIGHT_UNDEF,
+    UNRESOLVED,
+    Sample,
+    confirmed,
+    is_special,
+    number_text,
+    point_limit,
+    point_text,
+    run_numeric,
+    to_mpf,
 )
 from .worker import run_bounded
 
@@ -54,19 +66,8 @@ UNKNOWN = "unknown"
 VERDICTS = (PROVED, NUMERICALLY_EQUAL, EQUAL_EXCEPT, REFUTED, UNKNOWN)
 EXIT_CODES = {PROVED: 0, NUMERICALLY_EQUAL: 0, EQUAL_EXCEPT: 1, REFUTED: 1, UNKNOWN: 3}
 
-#: relative difference below which two resolved values count as equal
-RTOL = mpmath.mpf("1e-25")
-#: working precisions tried in turn at a point the error bound leaves undecided
-PRECISIONS = (40, 100, 300)
 #: agreeing points needed for "numerically equal"
 MIN_AGREE = 500
-#: seconds allowed to the numeric layer
-NUMERIC_TIME_BOX = 30.0
-#: seconds allowed to one sample point (all precisions) and to each later evaluation, with
-#: the default numeric time box (a longer box allows proportionally more)
-POINT_TIME_LIMIT = 2.0
-#: seconds allowed to locating the breakpoints of one parameter set numerically
-BREAKPOINT_TIME_LIMIT = 5.0
 #: seconds allowed to explaining the exceptions (limits, one-sided derivatives)
 EXPLAIN_TIME_BOX = 10.0
 
@@ -230,25 +231,6 @@ def one_line(expr: sp.Expr) -> str:
     return sp.sstr(expr)
 
 
-def _num(v: mpmath.mpf | None, digits: int = 17) -> str | None:
-    """Decimal text of a value; astronomically large or small ones as 10^(...)."""
-    if v is None:
-        return None
-    if not mpmath.isfinite(v) or v == 0:
-        return str(v) if v != 0 else "0"
-    if abs(mpmath.mag(v)) > 3000:  # decimal conversion of such numbers is slow
-        with mpmath.workdps(30):
-            lg = mpmath.log10(abs(v))
-            sign = "-" if v < 0 else ""
-            if abs(lg) < 10**9:
-                e = int(mpmath.floor(lg))
-                return f"{sign}{mpmath.nstr(mpmath.power(10, lg - e), 8)}e{e}"
-            return f"{sign}10^({mpmath.nstr(lg, 8)})"
-    if abs(v) < 10**15 and v == int(v):
-        return str(int(v))
-    return mpmath.nstr(v, digits, min_fixed=-6, max_fixed=12)
-
-
 # ---- parsing ---------------------------------------------------------------------------------
 def _parse_claim(text: Any, act: Activation | None, symbols: dict, what: str) -> sp.Expr:
     """The formula ``text`` as a SymPy expression (``f`` is ``act`` itself)."""
@@ -311,233 +293,6 @@ def _exact_params(act: Activation | None, params: Mapping[str, Any] | None) -> d
                 f"parameter {k!r} = {str(v)[:30]} is too large to verify with "
                 f"(|value| <= {MAX_PARAM:.0e}, at most {MAX_PARAM_DIGITS} digits)")
     return exact
-
-
-# ---- the numeric layer -----------------------------------------------------------------------
-AGREE, DIFFER, LEFT_UNDEF, RIGHT_UNDEF, BOTH_UNDEF, UNRESOLVED = range(6)
-
-
-def _side(g, X):
-    try:
-        v, e = g(X)
-        return v, e, None
-    except Undefined as exc:
-        return None, None, str(exc)
-    except ZeroDivisionError as exc:
-        return None, None, f"division by zero ({exc})"
-    except OutOfRange as exc:
-        return None, None, f"out of range: {exc}"
-    except Unresolved:
-        return None, None, "unresolved"
-    except (ValueError, OverflowError, TypeError) as exc:
-        return None, None, f"unresolved ({type(exc).__name__})"
-
-
-def compare_at(gl, gr, X, precisions=PRECISIONS) -> tuple[int, Any, Any, float, str]:
-    """(status, left, right, relative difference, reason) at the point X."""
-    left = right = None
-    for dps in precisions:
-        with mpmath.workdps(dps):
-            a, ea, ra = _side(gl, X)
-            b, eb, rb = _side(gr, X)
-            for r in (ra, rb):  # no precision resolves a value too large to evaluate
-                if r and r.startswith("out of range: "):
-                    return UNRESOLVED, None, None, 0.0, r.removeprefix("out of range: ")
-            if ra == "unresolved" or (rb == "unresolved"):
-                continue
-            if ra and rb:
-                return BOTH_UNDEF, None, None, 0.0, ra
-            if ra:
-                return LEFT_UNDEF, None, b, 0.0, ra
-            if rb:
-                return RIGHT_UNDEF, a, None, 0.0, rb
-            left, right = a, b
-            diff = abs(a - b)
-            scale = max(abs(a), abs(b))
-            bound = ea + eb
-            if diff > 4 * bound + RTOL * scale:
-                return DIFFER, a, b, float(diff / scale) if scale else 0.0, ""
-            if bound <= mpmath.mpf("1e-20") * scale or (bound == 0 and scale == 0):
-                return AGREE, a, b, float(diff / scale) if scale else 0.0, ""
-    return UNRESOLVED, left, right, 0.0, f"not resolved at {precisions[-1]} digits"
-
-
-@dataclass
-class _Sample:
-    x: Any
-    status: int
-    left: Any
-    right: Any
-    rel: float
-    reason: str
-    params: dict
-
-
-def _to_mpf(v) -> Any:
-    try:
-        return mpmath.mpf(sp.Float(sp.N(v, 50), 50)._mpf_)
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
-def _special_points(exprs, x, kinks, numeric: bool = True) -> list:
-    """0, the kinks, every breakpoint and singular point of ``exprs``: exact ones as
-    :class:`~.sampling.SpecialPoint` (mpf with the exact value), numeric ones as mpf."""
-    pts = [sp.Integer(0), *kinks]
-    pts += sampling.breakpoints(exprs, x, numeric)
-    for e in exprs:
-        pts += sampling.singular_candidates(e, x)
-    out, keys = [], set()
-    with mpmath.workdps(50):
-        for p in pts:
-            if getattr(p, "free_symbols", None):
-                continue
-            m = p if isinstance(p, mpmath.mpf) else _to_mpf(p)
-            if m is None or not mpmath.isfinite(m):
-                continue
-            key = mpmath.nstr(m, 40)
-            if key not in keys:
-                keys.add(key)
-                out.append(m if isinstance(p, mpmath.mpf) else sampling.special_point(p, m))
-    return out
-
-
-def _point_limit(numeric_time_box: float) -> float:
-    return POINT_TIME_LIMIT * max(1.0, numeric_time_box / NUMERIC_TIME_BOX)
-
-
-def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, deadline,
-                 domain=None, guards=((), ()), point_limit=None):
-    """Every sample compared, in a worker killed at ``deadline`` (see :mod:`.worker`)."""
-    specials: dict = {}
-    tasks: list = []
-    functions: dict = {}
-    for i, values in enumerate(param_sets):
-        subs = {symbols[k]: v for k, v in values.items() if k in symbols}
-        lft = left.xreplace(subs) if subs else left
-        rgt = right.xreplace(subs) if subs else right
-        gl = compile_written(left, guards[0], x, subs)
-        gr = compile_written(right, guards[1], x, subs)
-        ks = [sp.sympify(k).xreplace(subs) for k in kinks]
-        written = [g.expr.xreplace(subs) for side in guards for g in side]
-        found, _ = run_bounded([([lft, rgt, *written], ks)],
-                               lambda task: _special_points(task[0], x, task[1]),
-                               deadline, BREAKPOINT_TIME_LIMIT, lambda task, why: None)
-        special = (found[0] if found and found[0] is not None
-                   else _special_points([lft, rgt, *written], x, ks, numeric=False))
-        shown = {k: str(v) for k, v in values.items()}
-        key = tuple(sorted(shown.items()))
-        specials[key] = special
-        n = n_points if i == 0 else n_points // 3
-        with mpmath.workdps(50):
-            pts = sampling.sample_points(special, n if domain is None else 2 * n, seed + i)
-        if domain is not None:
-            inside = _compile_domain(domain, x)
-            pts = [p for p in pts if inside(p)]
-        functions[key] = (gl, gr)
-        tasks += [(key, X) for X in pts]
-
-    def work(task):
-        key, X = task
-        return compare_at(*functions[key], X)
-
-    def timeout(task, why):
-        return UNRESOLVED, None, None, 0.0, f"not resolved: {why}"
-
-    limit = POINT_TIME_LIMIT if point_limit is None else point_limit
-    results, finished = run_bounded(tasks, work, deadline, limit, timeout)
-    samples = [_Sample(X, *r, dict(key)) for (key, X), r in zip(tasks, results, strict=False)]
-    return samples, specials, functions, not finished
-
-
-def _compile_domain(cond, x):
-    from .evaluate import _compile_condition
-
-    test = _compile_condition(cond, x)
-
-    def inside(X) -> bool:
-        try:
-            with mpmath.workdps(50):
-                return bool(test(X))
-        except ArithmeticError:
-            return False
-
-    return inside
-
-
-def _is_special(X, specials) -> bool:
-    return any(X == s for s in specials)
-
-
-_EXACT_TOL = mpmath.mpf(10) ** -48
-
-
-def _exact_text(X) -> str:
-    """The shortest decimal (at most 50 digits) that is the point ``X`` (to the 50 digits at
-    which points are made: 0.5 + 10⁻¹ is 0.6)."""
-    with mpmath.workdps(60):
-        for digits in (3, 6, 10, 17, 25, 35):
-            text = mpmath.nstr(X, digits)
-            if abs(mpmath.mpf(text) - X) <= abs(X) * _EXACT_TOL:
-                return text
-        return mpmath.nstr(X, 50)
-
-
-def _significant_digits(text: str) -> int:
-    mantissa = text.lstrip("-").split("e")[0].replace(".", "")
-    return max(len(mantissa.strip("0")), 1)
-
-
-def _rank(s: _Sample) -> tuple:
-    """Counterexamples people can read first: a visible difference, a short round x, x in
-    [0.1, 20], then fewer digits and smaller |x|."""
-    x = abs(s.x)
-    visible = s.status != DIFFER or s.rel >= 1e-6
-    round_pt = any(s.x == r for r in sampling.ROUND_POINTS)
-    digits = _significant_digits(_exact_text(s.x))
-    return (0 if visible else 1, 0 if round_pt else 1, 0 if digits <= 3 else 1,
-            0 if mpmath.mpf("0.1") <= x <= 20 else 1, digits, float(x))
-
-
-#: candidates re-checked before a counterexample is reported
-MAX_RECHECK = 8
-#: precisions of the re-check
-RECHECK_PRECISIONS = (100, 300)
-
-
-def _recheck(s: _Sample, functions) -> tuple[str, tuple] | None:
-    """The point's shortest decimal text (17 to 50 digits) at which the sides still differ,
-    re-evaluated exactly there (the decimal as an exact point) at 100 and 300 digits, with
-    that outcome; None if none does."""
-    gl, gr = functions[tuple(sorted(s.params.items()))]
-    exact = getattr(s.x, "exact", None)
-    texts = [(_x_text(s.x), s.x)] if exact is not None else []
-    with mpmath.workdps(60):
-        for digits in (17, 25, 35, 50):
-            value = sp.Rational(_num(s.x, digits))
-            X = sampling.special_point(value, mpmath.mpf(value.p) / value.q)
-            text = _num(X, digits)
-            if all(text != t for t, _ in texts):
-                texts.append((text, X))
-    for text, X in texts:
-        outcome = compare_at(gl, gr, X, RECHECK_PRECISIONS)
-        if outcome[0] in (DIFFER, LEFT_UNDEF, RIGHT_UNDEF):
-            return text, (X, *outcome)
-    return None
-
-
-def _confirmed(pool, functions, deadline) -> tuple[str, _Sample] | None:
-    """The best-ranked point of ``pool`` that survives :func:`_recheck` (candidates in rank
-    order, in one worker that stops at the first confirmed one)."""
-    ranked = sorted(pool, key=_rank)[:MAX_RECHECK]
-    found, _ = run_bounded(ranked, lambda c: _recheck(c, functions), deadline,
-                           POINT_TIME_LIMIT, lambda c, why: None,
-                           stop=lambda result: result is not None)
-    for s, result in zip(ranked, found, strict=False):
-        if result is not None:
-            text, (X, status, a, b, rel, reason) = result
-            return text, _Sample(X, status, a, b, rel, reason, s.params)
-    return None
 
 
 # ---- the entry point -------------------------------------------------------------------------
@@ -628,9 +383,9 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
     result.proof, result.symbolic_note = symbolic.prove_zero(claim - truth, x, time_box)
     deadline = time.perf_counter() + numeric_time_box
     try:
-        samples, specials, functions, timed_out = _run_numeric(
+        samples, specials, functions, timed_out = run_numeric(
             claim, truth, x, param_sets, symbols, kinks, points, seed, deadline, domain, guards,
-            _point_limit(numeric_time_box))
+            point_limit(numeric_time_box))
     except Unsupported as exc:
         result.notes.append(f"numeric layer unavailable: {exc}")
         result.verdict = PROVED if result.proof else UNKNOWN
@@ -720,7 +475,7 @@ def _decide(result: VerifyResult, samples, specials, functions, n_points, act, m
     unresolved = [s for s in samples if s.status == UNRESOLVED]
     bad = [s for s in samples if s.status in (DIFFER, LEFT_UNDEF, RIGHT_UNDEF)]
     def special(s):
-        return _is_special(s.x, specials.get(tuple(sorted(s.params.items())), ()))
+        return is_special(s.x, specials.get(tuple(sorted(s.params.items())), ()))
 
     generic = [s for s in bad if not special(s)]
     special_bad = [s for s in bad if special(s)]
@@ -731,7 +486,7 @@ def _decide(result: VerifyResult, samples, specials, functions, n_points, act, m
     singular = []
     for s in samples:
         if s.status in (LEFT_UNDEF, RIGHT_UNDEF, BOTH_UNDEF) and s.params == samples[0].params:
-            singular.append((float(s.x), _x_text(s.x)))
+            singular.append((float(s.x), point_text(s.x)))
     result.singular_points = [t for _, t in sorted(set(singular))]
     for values in result.parameter_sets:
         shown = {k: str(v) for k, v in values.items()}
@@ -741,15 +496,15 @@ def _decide(result: VerifyResult, samples, specials, functions, n_points, act, m
             "holds": not any(s in generic for s in mine),
             "exceptions": sum(1 for s in mine if s in special_bad),
         })
-    confirmed = None
+    found = None
     if generic:
         default = [s for s in generic if s.params == samples[0].params]
         deadline = time.perf_counter() + EXPLAIN_TIME_BOX
-        confirmed = _confirmed(default, functions, deadline) if default else None
-        if confirmed is None:
+        found = confirmed(default, functions, deadline) if default else None
+        if found is None:
             default = []
-            confirmed = _confirmed(generic, functions, deadline)
-        if confirmed is None:  # no difference survived the re-check: not a counterexample
+            found = confirmed(generic, functions, deadline)
+        if found is None:  # no difference survived the re-check: not a counterexample
             for s in generic:
                 s.status, s.reason = UNRESOLVED, RECHECK_FAILED
             unresolved += generic
@@ -757,8 +512,8 @@ def _decide(result: VerifyResult, samples, specials, functions, n_points, act, m
     result.points_unresolved = len(unresolved)
     result.points_differing = len(generic) + len(special_bad)
     result.unresolved_note = _explain_unresolved(unresolved)
-    if confirmed is not None:
-        text, best = confirmed
+    if found is not None:
+        text, best = found
         result.verdict = REFUTED
         result.counterexample = _report(best, text)
         if not default:
@@ -811,7 +566,7 @@ TINY = mpmath.mpf(2) ** -1022
 RECHECK_FAILED = "a difference seen at first did not survive the re-check at higher precision"
 
 
-def _rel(s: _Sample) -> float:
+def _rel(s: Sample) -> float:
     """|claim − truth| / max(|truth|, tiny) at a sample with both values (inf if huge)."""
     with mpmath.workdps(30):
         return float(abs(s.left - s.right) / max(abs(s.right), TINY))
@@ -835,7 +590,7 @@ def _unresolved_kind(reason: str) -> str:
     return reason.removeprefix("not resolved: ") or "not resolved"
 
 
-def _explain_unresolved(unresolved: list[_Sample]) -> str:
+def _explain_unresolved(unresolved: list[Sample]) -> str:
     """'N points could be told neither equal nor different: k (|x| from a to b), where ...;
     they count neither for nor against the claim'."""
     if not unresolved:
@@ -853,7 +608,7 @@ def _explain_unresolved(unresolved: list[_Sample]) -> str:
             f"{'; '.join(parts)}; they count neither for nor against the claim")
 
 
-def _report(s: _Sample, x_text: str | None = None) -> PointReport:
+def _report(s: Sample, x_text: str | None = None) -> PointReport:
     reason = ""
     if s.status == LEFT_UNDEF:
         reason = _undefined_text("the claim", s.reason, ": ")
@@ -862,23 +617,8 @@ def _report(s: _Sample, x_text: str | None = None) -> PointReport:
     digits = 17
     if s.status == DIFFER and 0 < s.rel < 1e-13:  # enough digits to show the difference
         digits = min(50, int(-mpmath.log10(s.rel)) + 5)
-    return PointReport(x=x_text or _x_text(s.x), claimed=_num(s.left, digits),
-                       true=_num(s.right, digits), params=dict(s.params), reason=reason)
-
-
-def _x_text(X) -> str:
-    """A point as text: its exact value where it is a special point that 17 digits do not
-    write exactly (``-10/7``), else 17 significant digits."""
-    text = _num(X, 17)
-    exact = getattr(X, "exact", None)
-    if exact is None:
-        return text
-    try:
-        if sp.Rational(text) == exact:
-            return text
-    except (TypeError, ValueError):
-        pass
-    return sp.sstr(exact)
+    return PointReport(x=x_text or point_text(s.x), claimed=number_text(s.left, digits),
+                       true=number_text(s.right, digits), params=dict(s.params), reason=reason)
 
 
 def _undefined_text(side: str, reason: str, sep: str = " (") -> str:
@@ -889,17 +629,18 @@ def _undefined_text(side: str, reason: str, sep: str = " (") -> str:
     return f"{side} is undefined here{sep}{reason}" + (")" if sep == " (" else "")
 
 
-def _plain_exception(s: _Sample) -> str:
+def _plain_exception(s: Sample) -> str:
     """What an exception is, without limits or one-sided values (when those took too long)."""
     if s.status == LEFT_UNDEF:
-        return f"{_undefined_text('the claim', s.reason)}; the true value is {_num(s.right, 15)}"
+        return (f"{_undefined_text('the claim', s.reason)}; the true value is "
+                f"{number_text(s.right, 15)}")
     if s.status == RIGHT_UNDEF:
         return (_undefined_text("the reference side", s.reason)
-                + f"; the claim gives {_num(s.left)}")
-    return f"the claim gives {_num(s.left, 15)}, the truth {_num(s.right, 15)}"
+                + f"; the claim gives {number_text(s.left)}")
+    return f"the claim gives {number_text(s.left, 15)}, the truth {number_text(s.right, 15)}"
 
 
-def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
+def _explain_exception(s: Sample, act, mode, order, claim_fn) -> str:
     """Why a special point is an exception: a removable singularity, or a kink convention."""
     x = Activation.x
     X = s.x
@@ -907,22 +648,22 @@ def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
         lim = _limit(claim_fn, s.x)
         base = _undefined_text("the claim", s.reason)
         if lim is None:
-            return f"{base}; the true value is {_num(s.right, 15)}"
+            return f"{base}; the true value is {number_text(s.right, 15)}"
         if s.right is not None and abs(lim - s.right) <= 1e-12 * max(1, abs(s.right)):
-            return (f"{base}; its limit there is {_num(lim, 15)}, which equals the true value "
-                    "(a removable singularity)")
-        return (f"{base}; its limit there is {_num(lim, 15)}, the true value "
-                f"{_num(s.right, 15)}")
+            return (f"{base}; its limit there is {number_text(lim, 15)}, which equals the "
+                    "true value (a removable singularity)")
+        return (f"{base}; its limit there is {number_text(lim, 15)}, the true value "
+                f"{number_text(s.right, 15)}")
     if s.status == RIGHT_UNDEF:
         return (_undefined_text("the reference side", s.reason)
-                + f"; the claim gives {_num(s.left)}")
-    text = f"the claim gives {_num(s.left, 15)}, the truth {_num(s.right, 15)}"
+                + f"; the claim gives {number_text(s.left)}")
+    text = f"the claim gives {number_text(s.left, 15)}, the truth {number_text(s.right, 15)}"
     if act is not None and mode == "derivative" and order == 1:
         kinks = {}
         with mpmath.workdps(50):
             for k in act.kink_points():
                 try:
-                    kinks[mpmath.nstr(_to_mpf(sp.sympify(k).subs(
+                    kinks[mpmath.nstr(to_mpf(sp.sympify(k).subs(
                         {act.symbol(n): sp.Rational(v) for n, v in s.params.items()
                          if n in act.symbols})), 30)] = k
                 except (TypeError, ValueError, SymactsError):
@@ -930,9 +671,9 @@ def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
         if mpmath.nstr(X, 30) in kinks:
             left, right = _one_sided(act, s, x)
             if left is not None and right is not None:
-                return (f"{text}; x = {_x_text(X)} is a kink with one-sided derivatives "
+                return (f"{text}; x = {point_text(X)} is a kink with one-sided derivatives "
                         f"{left} (left) and {right} (right); symacts uses "
-                        f"f'({_x_text(X)}) = {_num(s.right, 15)} (PyTorch's convention)")
+                        f"f'({point_text(X)}) = {number_text(s.right, 15)} (PyTorch's convention)")
     return text
 
 
@@ -945,7 +686,7 @@ def _one_sided(act, s, x):
         for sign in (-1, 1):
             try:
                 v, _ = g(s.x + sign * mpmath.mpf(10) ** -30)
-                out.append(_num(v, 10))
+                out.append(number_text(v, 10))
             except ArithmeticError:
                 out.append(None)
     return tuple(out)
