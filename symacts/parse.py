@@ -9,10 +9,17 @@ exponents are bounded so hostile input is refused quickly.
 
 Notations people write are accepted where they are unambiguous: implicit multiplication
 (``2x``, ``x sigmoid(x)``, ``x(1 - x)``, ``(x + 1)(x - 1)``), braces as parentheses
-(``e^{-x}``), Greek letters for the blocks and common parameters (``σ``, ``Φ``, ``φ``, ``π``,
-``β``, ``α``) and superscripts ``²``/``³``. With ``conditions=True`` a parser also accepts
-piecewise formulas, ``1 if x > 0 else 0.01`` and ``where(x < 0, 0.01*x, x)``, whose conditions
-are comparisons of formulas joined by ``and``/``or``.
+(``e^{-x}``), Greek letters for the blocks (``σ``, ``Φ``, ``φ``, ``π``) and for parameters by
+their ASCII names (``β`` is ``beta``; ``λ`` is ``lambd``, as PyTorch spells it, and the keyword
+``lambda`` is read as ``lambd`` where that name exists) and superscripts ``²``/``³``. With
+``conditions=True`` a parser also accepts piecewise formulas, ``1 if x > 0 else 0.01`` and
+``where(x < 0, 0.01*x, x)``, whose conditions are comparisons of formulas joined by
+``and``/``or``.
+
+SymPy evaluates while it builds (``x*g/x`` becomes ``g``), so :meth:`FormulaParser.parse_written`
+also returns what was *written*: the text, and a :class:`Guard` for every division, root, power
+and logarithm of the formula — the written subexpression, and where it is undefined — so that a
+verifier can judge the formula as written (``x*g/x`` is undefined at x = 0).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import keyword
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -38,9 +46,16 @@ MAX_LITERAL_DIGITS = 40
 _UNICODE_OPERATORS = {"−": "-", "×": "*", "·": "*", "⋅": "*"}
 #: Greek letters and superscripts with an unambiguous meaning in formulas
 _UNICODE_NAMES = {
-    "σ": " sigmoid ", "Φ": " Phi ", "φ": " phi ", "π": " pi ", "β": " beta ", "α": " alpha ",
-    "²": "^2", "³": "^3",
+    "σ": " sigmoid ", "Φ": " Phi ", "φ": " phi ", "π": " pi ", "²": "^2", "³": "^3",
 }
+#: Greek letters for parameters and constants, by their ASCII names (λ: ``lambd``, as PyTorch
+#: spells it; ``lambda`` is a Python keyword)
+GREEK_NAMES = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "κ": "kappa", "λ": "lambd", "μ": "mu", "ν": "nu", "ξ": "xi",
+    "ρ": "rho", "τ": "tau", "ω": "omega",
+}
+_UNICODE_NAMES |= {g: f" {name} " for g, name in GREEK_NAMES.items()}
 
 
 def _one(fn: Callable) -> Callable:
@@ -127,32 +142,45 @@ def _col(node: ast.AST) -> int:
     return getattr(node, "col_offset", 0) + 1
 
 
+#: a character of the prepared source and the span of the written text it comes from
+Span = tuple[int, int]
+
+
 def prepare(text: str) -> str:
     """Check size and characters; map ``^`` to ``**`` and Unicode operators to ASCII."""
+    return "".join(ch for ch, _ in _prepare_mapped(text))
+
+
+def _prepare_mapped(text: str) -> list[tuple[str, Span]]:
+    """:func:`prepare`, each output character with the span of ``text`` it stands for."""
     if not isinstance(text, str):
         raise FormulaError(f"a formula must be a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise FormulaError(f"formula too long: {len(text)} characters (limit {MAX_LENGTH})")
     if not text.strip():
         raise FormulaError("empty formula")
-    for old, new in (_UNICODE_OPERATORS | _UNICODE_NAMES).items():
-        text = text.replace(old, new)
+    table = _UNICODE_OPERATORS | _UNICODE_NAMES
+    out: list[tuple[str, Span]] = []
     for i, ch in enumerate(text):
+        for c in table.get(ch, ch):
+            out.append((c, (i, i + 1)))
+    shown = "".join(c for c, _ in out)
+    for j, (ch, _span) in enumerate(out):
         if ch == "\x00":
-            raise FormulaError("NUL byte in formula", text.replace("\x00", "?"), i + 1)
+            raise FormulaError("NUL byte in formula", shown.replace("\x00", "?"), j + 1)
         if not (ch.isascii() and (ch.isprintable() or ch in " \t")):
             raise FormulaError(
                 f"character {ch!r} (U+{ord(ch):04X}) is not allowed; "
                 "write formulas in ASCII (letters, digits, + - * / ^ ( ) , .)",
-                text, i + 1,
+                shown, j + 1,
             )
     depth = 0
-    for i, ch in enumerate(text):
+    for j, (ch, _span) in enumerate(out):
         depth += ch == "("
         depth -= ch == ")"
         if depth > MAX_DEPTH:
-            raise FormulaError(f"formula nested too deeply (limit {MAX_DEPTH})", text, i + 1)
-    return text.replace("^", "**")
+            raise FormulaError(f"formula nested too deeply (limit {MAX_DEPTH})", shown, j + 1)
+    return [(c, span) for ch, span in out for c in ("**" if ch == "^" else ch)]
 
 
 _TOKEN = re.compile(
@@ -169,24 +197,43 @@ def implicit_multiplication(source: str, is_variable: Callable[[str], bool]) -> 
     Braces group like parentheses. Keywords, strings and everything else are left untouched,
     so input that was rejected before stays rejected (by the parser, with its message).
     """
-    tokens: list[tuple[str, str]] = []
+    mapped = [(c, (i, i + 1)) for i, c in enumerate(source)]
+    return "".join(c for c, _ in _implicit_mapped(mapped, is_variable, lambda name: False, {}))
+
+
+def _implicit_mapped(
+    mapped: list[tuple[str, Span]],
+    is_variable: Callable[[str], bool],
+    is_bare: Callable[[str], bool],
+    renames: Mapping[str, str],
+    *,
+    insert: bool = True,
+) -> list[tuple[str, Span]]:
+    """:func:`implicit_multiplication` on mapped characters (``insert=False``: renames only);
+    ``renames`` maps names (tokens) to other names; a bare name (``f`` for f(x)) multiplies a
+    following name, never ``(``."""
+    source = "".join(c for c, _ in mapped)
+    out: list[tuple[str, Span]] = []
+    prev: tuple[str, str] | None = None
     for m in _TOKEN.finditer(source):
         kind = m.lastgroup or "op"
         text = m.group()
+        spans = [span for _, span in mapped[m.start():m.end()]]
         if kind == "op" and text in "{}":
             text = "(" if text == "{" else ")"
-        tokens.append((kind, text))
-    out: list[str] = []
-    prev: tuple[str, str] | None = None
-    for kind, text in tokens:
+        if kind == "name" and text in renames:
+            text = renames[text]
+            spans = [(spans[0][0], spans[-1][1])] * len(text)
         if kind == "space":
-            out.append(text)
+            out += list(zip(text, spans, strict=True))
             continue
-        if prev is not None and _implied_product(prev, (kind, text), is_variable):
-            out.append("*")
-        out.append(text)
+        if insert and prev is not None and (_implied_product(prev, (kind, text), is_variable) or (
+                prev[0] == "name" and is_bare(prev[1]) and kind == "name"
+                and not keyword.iskeyword(text))):
+            out.append(("*", (spans[0][0], spans[0][0])))
+        out += list(zip(text, spans, strict=True))
         prev = (kind, text)
-    return "".join(out)
+    return out
 
 
 def _implied_product(left: tuple[str, str], right: tuple[str, str], is_variable) -> bool:
@@ -203,8 +250,51 @@ def _implied_product(left: tuple[str, str], right: tuple[str, str], is_variable)
     return False
 
 
+@dataclass(frozen=True)
+class Guard:
+    """A written subexpression that is undefined somewhere: ``expr`` is it, unevaluated at the
+    top (``1/(den)``, ``log(u)``, ``sqrt(u)``, ...), ``written`` its text as the user wrote it,
+    ``where`` the condition under which it is evaluated (the branch of a piecewise formula)."""
+
+    expr: sp.Expr
+    written: str
+    where: sp.Basic = sp.true
+
+
+@dataclass(frozen=True)
+class ParsedFormula:
+    """A formula as evaluated by SymPy (``expr``) and as written (``text``, ``guards``)."""
+
+    expr: sp.Expr
+    text: str
+    guards: tuple[Guard, ...] = field(default=())
+
+
+#: calls whose argument has a restricted domain, guarded as written: name → guard builder
+_DOMAIN_CALLS: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "log": lambda u: sp.log(u, evaluate=False),
+    "ln": lambda u: sp.log(u, evaluate=False),
+    "log10": lambda u: sp.log(u, evaluate=False),
+    "log2": lambda u: sp.log(u, evaluate=False),
+    "log1p": lambda u: sp.log(1 + u, evaluate=False),
+    "sqrt": lambda u: sp.Pow(u, sp.S.Half, evaluate=False),
+    "asin": lambda u: sp.asin(u, evaluate=False),
+    "arcsin": lambda u: sp.asin(u, evaluate=False),
+    "acos": lambda u: sp.acos(u, evaluate=False),
+    "arccos": lambda u: sp.acos(u, evaluate=False),
+    "coth": lambda u: sp.coth(u, evaluate=False),
+    "csch": lambda u: sp.csch(u, evaluate=False),
+}
+#: longest written subexpression quoted in a guard
+MAX_WRITTEN = 60
+
+
 class FormulaParser:
-    """Turns a formula string into a SymPy expression, allowing only whitelisted names."""
+    """Turns a formula string into a SymPy expression, allowing only whitelisted names.
+
+    ``constants`` adds names for fixed numbers (SELU's ``lambd``); ``bare_functions`` are
+    function names that, written without a call, mean the call at x (``f`` for f(x)).
+    """
 
     def __init__(
         self,
@@ -213,6 +303,8 @@ class FormulaParser:
         *,
         activations: Callable[[str], Callable] | None = None,
         extra_functions: Mapping[str, tuple[int | None, Callable]] | None = None,
+        constants: Mapping[str, sp.Expr] | None = None,
+        bare_functions: Iterable[str] = (),
         preprocessors: Iterable[Callable[[str], str]] = (),
         conditions: bool = False,
         implicit: bool = True,
@@ -221,20 +313,47 @@ class FormulaParser:
         self.params = dict(params or {})
         self.activations = activations
         self.functions = {**FUNCTIONS, **(extra_functions or {})}
+        self.constants = {**CONSTANTS, **{k: v for k, v in (constants or {}).items()
+                                          if k not in self.params}}
+        self.bare_functions = frozenset(n for n in bare_functions if n in self.functions)
         self.preprocessors = tuple(preprocessors)
         self.conditions = conditions
         self.implicit = implicit
+        self._guards: list[Guard] = []
+        self._path: list[sp.Basic] = []
+        self._spans: list[Span] = []
+        self._text = ""
 
     def _is_variable(self, name: str) -> bool:
-        return name == "x" or name in self.params or name in CONSTANTS
+        return name == "x" or name in self.params or name in self.constants
+
+    def _renames(self) -> dict[str, str]:
+        """``lambda`` (a Python keyword) means ``lambd`` where that name exists."""
+        return {"lambda": "lambd"} if self._is_variable("lambd") else {}
 
     def parse(self, text: str) -> sp.Expr:
-        source = prepare(text)
-        for step in self.preprocessors:
-            source = step(source)
-        if self.implicit:
-            source = implicit_multiplication(source, self._is_variable)
-        source = source.strip()
+        """The formula as a SymPy expression (evaluated, so ``x*g/x`` is ``g``)."""
+        return self.parse_written(text).expr
+
+    def parse_written(self, text: str) -> ParsedFormula:
+        """The formula evaluated, with its text and the guards of what was written."""
+        mapped = _prepare_mapped(text)
+        if self.preprocessors:  # text rewrites lose the link to the written text
+            source = "".join(c for c, _ in mapped)
+            for step in self.preprocessors:
+                source = step(source)
+            mapped = [(c, (0, len(text))) for c in source]
+        greek = set(GREEK_NAMES.values())  # a product even when unknown: the error names it
+        mapped = _implicit_mapped(mapped, lambda n: self._is_variable(n) or n in greek,
+                                  self.bare_functions.__contains__, self._renames(),
+                                  insert=self.implicit)
+        while mapped and mapped[0][0] in " \t":
+            mapped.pop(0)
+        while mapped and mapped[-1][0] in " \t":
+            mapped.pop()
+        source = "".join(c for c, _ in mapped)
+        self._spans = [span for _, span in mapped]
+        self._text = text
         try:
             tree = ast.parse(source, mode="eval")
         except SyntaxError as exc:
@@ -246,6 +365,7 @@ class FormulaParser:
         if count > MAX_NODES:
             raise FormulaError(f"formula too large: {count} syntax nodes (limit {MAX_NODES})")
         self._source = source
+        self._guards, self._path = [], []
         try:
             expr = self._build(tree.body)
         except RecursionError:
@@ -254,7 +374,35 @@ class FormulaParser:
             raise FormulaError("formula is not a mathematical expression")
         if expr.has(sp.zoo, sp.nan) or expr.has(sp.S.ComplexInfinity):
             raise FormulaError("formula is undefined everywhere (e.g. division by zero)")
-        return expr
+        return ParsedFormula(expr, text.strip(), tuple(self._guards))
+
+    # -- what was written -----------------------------------------------------------------
+    def _written(self, node: ast.AST) -> str:
+        """The user's text of ``node`` (shortened when long)."""
+        start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if start is None or end is None or not self._spans or end > len(self._spans):
+            return ast.get_source_segment(self._source, node) or ""
+        lo, hi = self._spans[start][0], self._spans[end - 1][1]
+        text = " ".join(self._text[lo:hi].split())
+        if len(text) > MAX_WRITTEN:
+            text = text[: MAX_WRITTEN - 1] + "…"
+        return text
+
+    def _guard(self, expr: sp.Expr, node: ast.AST) -> None:
+        """Record that the written ``node`` evaluates ``expr`` (undefined somewhere)."""
+        if not expr.free_symbols:
+            return
+        where = sp.And(*self._path) if self._path else sp.true
+        g = Guard(expr, self._written(node), where)
+        if g not in self._guards:
+            self._guards.append(g)
+
+    def _branch(self, cond, node: ast.AST) -> sp.Expr:
+        self._path.append(cond)
+        try:
+            return self._build(node)
+        finally:
+            self._path.pop()
 
     # -- tree walk ----------------------------------------------------------------------------
     def _fail(self, message: str, node: ast.AST) -> FormulaError:
@@ -279,14 +427,17 @@ class FormulaParser:
                 raise self._fail(
                     f"operator {type(node.op).__name__} is not allowed (use + - * / ^)", node
                 )
-            return op(self._build(node.left), self._build(node.right))
+            left, right = self._build(node.left), self._build(node.right)
+            if isinstance(node.op, ast.Div):
+                self._guard(sp.Pow(right, -1, evaluate=False), node)
+            return op(left, right)
         if isinstance(node, ast.Call):
             return self._call(node)
         if isinstance(node, ast.IfExp) and self.conditions:
             cond = self._condition(node.test)
-            return sp.piecewise_fold(
-                sp.Piecewise((self._build(node.body), cond), (self._build(node.orelse), True))
-            )
+            body = self._branch(cond, node.body)
+            orelse = self._branch(sp.Not(cond), node.orelse)
+            return sp.piecewise_fold(sp.Piecewise((body, cond), (orelse, True)))
         word = _NODE_WORDS.get(type(node), type(node).__name__)
         raise self._fail(f"{word} not allowed in a formula", node)
 
@@ -315,13 +466,18 @@ class FormulaParser:
             return self.x
         if name in self.params:
             return self.params[name]
-        if name in CONSTANTS:
-            return CONSTANTS[name]
+        if name in self.constants:
+            return self.constants[name]
+        if name in self.bare_functions:
+            return self.functions[name][1]([self.x])
         if name in self.functions or self._activation(name) is not None:
             raise self._fail(f"{name!r} is a function; call it, e.g. {name}(x)", node)
-        allowed = ", ".join(["x", *self.params, "e", "pi"])
+        allowed = ", ".join(["x", *self.params, *self.bare_functions,
+                             *(k for k in self.constants if k != "E")])
+        written = self._written(node)
+        shown = f"{written} ({name})" if written != name and written in GREEK_NAMES else repr(name)
         raise self._fail(
-            f"unknown name {name!r}{self._split_hint(name)}; names allowed here: {allowed}", node
+            f"unknown name {shown}{self._split_hint(name)}; names allowed here: {allowed}", node
         )
 
     def _power(self, node: ast.BinOp) -> sp.Expr:
@@ -345,6 +501,8 @@ class FormulaParser:
             a.exp.is_number and abs(float(a.exp)) > 64 for a in expo.atoms(sp.Pow)
         ):
             raise self._fail("exponent grows too fast", node)
+        if base.free_symbols and not (expo.is_Integer and expo >= 0):
+            self._guard(sp.Pow(base, expo, evaluate=False), node)
         return sp.Pow(base, expo)
 
     def _condition(self, node: ast.AST):
@@ -382,7 +540,7 @@ class FormulaParser:
             if len(node.args) != 3:
                 raise self._fail("where takes 3 arguments: where(condition, a, b)", node)
             cond = self._condition(node.args[0])
-            a, b = self._build(node.args[1]), self._build(node.args[2])
+            a, b = self._branch(cond, node.args[1]), self._branch(sp.Not(cond), node.args[2])
             return sp.piecewise_fold(sp.Piecewise((a, cond), (b, True)))
         args = [self._build(a) for a in node.args]
         if name in self.functions:
@@ -391,6 +549,8 @@ class FormulaParser:
                 raise self._fail(f"{name} takes {arity} argument(s), got {len(args)}", node)
             if arity is None and len(args) < 2:
                 raise self._fail(f"{name} takes at least 2 arguments", node)
+            if name in _DOMAIN_CALLS:
+                self._guard(_DOMAIN_CALLS[name](args[0]), node)
             return fn(args)
         act = self._activation(name)
         if act is not None:
@@ -405,7 +565,7 @@ class FormulaParser:
         """' (did you mean x*sigmoid?)' when an unknown name is two known names run together."""
         if len(name) > 40:
             return ""
-        known = ["x", *self.params, *CONSTANTS, *self.functions]
+        known = ["x", *self.params, *self.constants, *self.functions]
         for i in range(1, len(name)):
             head, tail = name[:i], name[i:]
             if head in known and (tail in known or self._activation(tail) is not None):
@@ -433,3 +593,29 @@ def parse_formula(
 ) -> sp.Expr:
     """Parse ``text`` with ``x``, ``params`` and calls to registered activations."""
     return FormulaParser(x, params, activations=activation_caller, **options).parse(text)
+
+
+def parse_written(
+    text: str,
+    x: sp.Symbol,
+    params: Mapping[str, sp.Symbol] | None = None,
+    **options,
+) -> ParsedFormula:
+    """:func:`parse_formula`, with the text and the guards of what was written."""
+    return FormulaParser(x, params, activations=activation_caller, **options).parse_written(text)
+
+
+def constant_names(expr: sp.Expr) -> dict[str, sp.Expr]:
+    """Names for the fixed constants of a definition (SELU's λ: ``lambd``, ``lambda`` via the
+    parser, ``scale``; its α: ``alpha``): the ASCII name of the printed Greek letter and the
+    constant's own name."""
+    from .functions import NamedConstant
+
+    out: dict[str, sp.Expr] = {}
+    for c in sorted(expr.atoms(NamedConstant), key=lambda c: type(c).__name__):
+        greek = GREEK_NAMES.get(getattr(c, "text_symbol", ""))
+        own = re.findall(r"[A-Z][a-z0-9]*", type(c).__name__)
+        for name in (greek, own[-1].lower() if own else None):
+            if name and name not in out:
+                out[name] = c
+    return out

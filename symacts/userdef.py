@@ -52,9 +52,11 @@ def define(
 ) -> Activation:
     """Register a user activation, e.g. ``define("my_act", "x*tanh(softplus(x))")``.
 
-    ``params`` maps parameter names to defaults. ``kinks`` maps kink points to the value of
-    f' there (default: the branch whose condition holds). Redefining a name needs
-    ``replace=True``; catalog names cannot be replaced.
+    A string is read like a claim in ``verify``: implicit products (``2x``), Greek letters
+    (``β`` for a parameter named ``beta``), and piecewise formulas ``x if x > 0 else 0.1x`` or
+    ``where(x < 0, 0.1x, x)``. ``params`` maps parameter names to defaults. ``kinks`` maps
+    kink points to the value of f' there (default: the branch whose condition holds).
+    Redefining a name needs ``replace=True``; catalog names cannot be replaced.
     """
     if not isinstance(name, str) or not registry.NAME_RE.match(name):
         raise ValueError(
@@ -64,7 +66,7 @@ def define(
     specs = _param_specs(params)
     if isinstance(expr, str):
         sym = {p.name: p.symbol for p in specs}
-        parsed = parse_formula(expr, X, sym)
+        parsed = parse_formula(expr, X, sym, conditions=True)
     elif isinstance(expr, sp.Basic):
         parsed = _adopt(expr, specs)
     else:

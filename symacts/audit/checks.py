@@ -91,7 +91,7 @@ def _check_formula(c: dict, entry: AuditEntry) -> None:
     sets = len(r.parameter_sets)
     agree = (f"{r.points_checked} points agree"
              + (f" over {sets} parameter sets" if sets > 1 else "")
-             + f" (largest relative difference {r.max_rel_diff:.1g})")
+             + f" (largest relative difference {r.max_rel_diff_agreeing:.1g})")
     if r.verdict == "proved":
         entry.summary = f"symbolic proof ({r.proof}); {agree}"
     elif r.verdict == "numerically equal":

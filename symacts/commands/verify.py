@@ -19,12 +19,15 @@ examples:
   symacts verify mish --derivative "sech(softplus(x))^2 x sigmoid(x) + f/x"
   symacts verify relu --function "max(0, x)"
   symacts verify elu --derivative "f + alpha" --where "x < 0"
+  symacts verify swish --derivative "x^2 sigmoid(beta x)(1 - sigmoid(beta x))" --wrt beta
+  symacts verify selu --derivative "λ if x > 0 else λ α e^x"
   symacts verify --lhs "1 - tanh(x)^2" --rhs "sech(x)^2"
   symacts verify mish --numpy my_kernels.py:mish_grad --which grad
 
-formulas: x, parameters by name, f (the activation itself), + - * / ^, implicit products
-(2x, x sigmoid(x)), exp, e^x, ln/log, log10, sqrt, abs, tanh, sech, sigmoid, softplus, erf,
-Phi, phi, max, min, catalog activations, and piecewise "1 if x > 0 else 0.01".
+formulas: x, parameters by name (Greek letters too: β, α, λ = lambd or lambda), the
+activation's constants (SELU's λ and α), f (the activation itself), + - * / ^, implicit
+products (2x, 2f, x sigmoid(x)), exp, e^x, ln/log, log10, sqrt, abs, tanh, sech, sigmoid,
+softplus, erf, Phi, phi, max, min, catalog activations, and piecewise "1 if x > 0 else 0.01".
 
 exit codes: 0 proved / numerically equal, 1 refuted / equal except at points,
 2 bad input, 3 unknown."""
@@ -46,6 +49,9 @@ def register(sub) -> None:
     p.add_argument("--lhs", metavar="EXPR", help="left-hand side of an identity")
     p.add_argument("--rhs", metavar="EXPR", help="right-hand side of an identity")
     p.add_argument("--order", type=int, default=1, help="derivative order (default 1)")
+    p.add_argument("--wrt", metavar="PARAM",
+                   help="with --derivative: the claim is the derivative with respect to the "
+                   "parameter PARAM (default: x)")
     p.add_argument("--where", metavar="COND",
                    help="compare only where COND holds, e.g. --where \"x < 0\"")
     p.add_argument("--which", choices=("f", "grad"), default="f",
@@ -72,7 +78,7 @@ def run(args) -> int:
     result = verify(
         args.name, derivative=args.derivative, function=args.function,
         lhs=args.lhs, rhs=args.rhs, order=args.order, params=params or None,
-        time_box=args.time_box, where=args.where,
+        time_box=args.time_box, where=args.where, wrt=args.wrt,
     )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

@@ -5,19 +5,24 @@ Layers, each time-boxed:
 1. **symbolic** (:mod:`.symbolic`): targeted rewrites in a killed-at-deadline worker;
 2. **numeric** (:mod:`.evaluate`, :mod:`.sampling`): mpmath at 40 digits (raised to 100 and
    300 where rounding hides the answer) with a running error bound, on ≥ 500 seeded points —
-   dense near 0, log-spaced to ±10⁶, every kink and singular point exactly and on both sides —
-   for the default parameters and up to three other admissible parameter sets.
+   dense near 0, log-spaced to ±10⁶ with a tail to ±10³⁰⁰, every kink, breakpoint and singular
+   point exactly and on both sides —
+   for the default parameters and up to three other admissible parameter sets
+   (:mod:`.numeric`). Each point is cut off after ``POINT_TIME_LIMIT`` seconds and the layer
+   stops at its deadline (an interval timer, or a forked worker that is killed: :mod:`.worker`);
+   arguments beyond 10¹¹ take the function's limit or leave the point unresolved instead of
+   sending mpmath into minutes of work.
 
 Verdicts (exit codes of ``symacts verify``): ``proved`` (0), ``numerically equal`` (0),
 ``equal except at points`` (1), ``refuted`` (1), ``unknown`` (3). A point where the two sides
 differ counts against the claim only if the difference exceeds the error bound; a special point
 (kink, singular point, 0) where they differ while they agree everywhere around it is an
-exception, not a refutation. "Could not decide" is ``unknown``, never equal.
+exception, not a refutation. "Could not decide" is ``unknown``, never equal. A counterexample
+is re-checked at the decimal that is printed, at 100 and 300 digits, before it is reported.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -29,9 +34,29 @@ import sympy as sp
 from .. import derive
 from ..activation import Activation
 from ..errors import FormulaError, ParameterError, SymactsError
-from ..parse import parse_formula
+from ..parse import Guard, ParsedFormula, constant_names, parse_formula, parse_written
 from . import sampling, symbolic
-from .evaluate import Undefined, Unresolved, Unsupported, compile_expr
+from .evaluate import Unsupported, compile_expr
+from .numeric import (
+    AGREE,
+    BOTH_UNDEF,
+    DIFFER,
+    LEFT_UNDEF,
+    NUMERIC_TIME_BOX,
+    POINT_TIME_LIMIT,
+    PRECISIONS,
+    RIGHT_UNDEF,
+    UNRESOLVED,
+    Sample,
+    confirmed,
+    is_special,
+    number_text,
+    point_limit,
+    point_text,
+    run_numeric,
+    to_mpf,
+)
+from .worker import run_bounded
 
 PROVED = "proved"
 NUMERICALLY_EQUAL = "numerically equal"
@@ -41,14 +66,10 @@ UNKNOWN = "unknown"
 VERDICTS = (PROVED, NUMERICALLY_EQUAL, EQUAL_EXCEPT, REFUTED, UNKNOWN)
 EXIT_CODES = {PROVED: 0, NUMERICALLY_EQUAL: 0, EQUAL_EXCEPT: 1, REFUTED: 1, UNKNOWN: 3}
 
-#: relative difference below which two resolved values count as equal
-RTOL = mpmath.mpf("1e-25")
-#: working precisions tried in turn at a point the error bound leaves undecided
-PRECISIONS = (40, 100, 300)
 #: agreeing points needed for "numerically equal"
 MIN_AGREE = 500
-#: seconds allowed to the numeric layer
-NUMERIC_TIME_BOX = 30.0
+#: seconds allowed to explaining the exceptions (limits, one-sided derivatives)
+EXPLAIN_TIME_BOX = 10.0
 
 
 class VerifyUsageError(SymactsError, ValueError):
@@ -68,7 +89,14 @@ class PointReport:
 
 @dataclass
 class VerifyResult:
-    """The outcome of :func:`verify`. ``exit_code`` follows the CLI convention."""
+    """The outcome of :func:`verify`. ``exit_code`` follows the CLI convention.
+
+    ``max_rel_diff`` is max |claim − truth| / max(|truth|, tiny) over the sampled points where
+    both sides have a value (tiny: the smallest normal float64), exceptions and counterexamples
+    included; ``max_rel_diff_agreeing`` the same over the agreeing points. A point is
+    *unresolved* when the two sides could be told neither equal nor different there (see
+    ``unresolved_note``); such points count neither for nor against the claim.
+    """
 
     verdict: str
     mode: str
@@ -76,14 +104,18 @@ class VerifyResult:
     truth: str
     name: str | None = None
     order: int = 0
+    wrt: str | None = None
     fixed_params: dict[str, str] = field(default_factory=dict)
     where: str | None = None
     proof: str | None = None
     symbolic_note: str = ""
     points_checked: int = 0
     points_unresolved: int = 0
+    points_differing: int = 0
     parameter_sets: list[dict[str, str]] = field(default_factory=list)
     max_rel_diff: float = 0.0
+    max_rel_diff_agreeing: float = 0.0
+    unresolved_note: str = ""
     parameter_outcomes: list[dict[str, Any]] = field(default_factory=list)
     counterexample: PointReport | None = None
     exceptions: list[PointReport] = field(default_factory=list)
@@ -106,6 +138,9 @@ class VerifyResult:
         d = asdict(self)
         d["exit_code"] = self.exit_code
         d["seconds"] = round(self.seconds, 3)
+        for k in ("max_rel_diff", "max_rel_diff_agreeing"):  # JSON has no infinity
+            if d[k] == float("inf"):
+                d[k] = "inf"
         return d
 
     def summary(self) -> str:
@@ -116,6 +151,9 @@ class VerifyResult:
             "function": f"{self.name}",
             "equation": "lhs = rhs",
         }[self.mode]
+        if self.wrt is not None:
+            power = "" if self.order == 1 else _superscript(self.order)
+            subject = f"∂{power}{self.name}/∂{self.wrt}{power}"
         fixed = ", ".join(f"{k}={v}" for k, v in self.fixed_params.items())
         lines = [f"claim:   {subject}(x) = {self.claim}" if self.mode != "equation"
                  else f"claim:   {self.claim}  =  {self.truth}"]
@@ -127,9 +165,9 @@ class VerifyResult:
             lines.append(f"where:   {self.where}")
         lines.append(f"verdict: {self.verdict.upper()}")
         sets = len(self.parameter_sets)
-        sampled = (f"{self.points_checked} points agree"
+        sampled = (_count(self.points_checked, "point agrees", "points agree")
                    + (f" over {sets} parameter sets" if sets > 1 else "")
-                   + (f" (largest relative difference {self.max_rel_diff:.2g})"
+                   + (f" (largest relative difference {self.max_rel_diff_agreeing:.2g})"
                       if self.points_checked else "")
                    + (f"; {self.points_unresolved} points unresolved"
                       if self.points_unresolved else ""))
@@ -150,8 +188,15 @@ class VerifyResult:
             lines.append(f"    {right} {c.true if c.true is not None else 'undefined'}")
             if c.reason:
                 lines.append(f"    ({c.reason})")
+            lines.append(f"  sampled: {_count(self.points_checked, 'point agrees', 'points agree')}"
+                         f", {self.points_differing} differ (largest relative difference "
+                         f"{self.max_rel_diff:.2g})"
+                         + (f", {self.points_unresolved} unresolved"
+                            if self.points_unresolved else ""))
         elif self.verdict == UNKNOWN:
             lines.append(f"  could not decide: {self.symbolic_note}; {sampled}")
+        if self.unresolved_note:
+            lines.append(f"  unresolved: {self.unresolved_note}")
         if self.correct_formula and self.verdict in (REFUTED, EQUAL_EXCEPT):
             lines.append(f"correct: {subject}(x) = {self.correct_formula}")
         lines += [f"note: {n}" for n in self.notes]
@@ -159,6 +204,14 @@ class VerifyResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _superscript(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def _params_text(params: Mapping[str, str]) -> str:
@@ -178,44 +231,41 @@ def one_line(expr: sp.Expr) -> str:
     return sp.sstr(expr)
 
 
-def _num(v: mpmath.mpf | None, digits: int = 17) -> str | None:
-    """Decimal text of a value; astronomically large or small ones as 10^(...)."""
-    if v is None:
-        return None
-    if not mpmath.isfinite(v) or v == 0:
-        return str(v) if v != 0 else "0"
-    if abs(mpmath.mag(v)) > 3000:  # decimal conversion of such numbers is slow
-        with mpmath.workdps(30):
-            lg = mpmath.log10(abs(v))
-            sign = "-" if v < 0 else ""
-            if abs(lg) < 10**9:
-                e = int(mpmath.floor(lg))
-                return f"{sign}{mpmath.nstr(mpmath.power(10, lg - e), 8)}e{e}"
-            return f"{sign}10^({mpmath.nstr(lg, 8)})"
-    if abs(v) < 10**15 and v == int(v):
-        return str(int(v))
-    return mpmath.nstr(v, digits, min_fixed=-6, max_fixed=12)
-
-
 # ---- parsing ---------------------------------------------------------------------------------
-_BARE_F = re.compile(r"\bf\b(?!\s*\()")
-
-
 def _parse_claim(text: Any, act: Activation | None, symbols: dict, what: str) -> sp.Expr:
+    """The formula ``text`` as a SymPy expression (``f`` is ``act`` itself)."""
+    return _parse_side(text, act, symbols, what).expr
+
+
+def _parse_side(text: Any, act: Activation | None, symbols: dict, what: str) -> ParsedFormula:
+    """The formula ``text`` evaluated, with its text and the guards of what was written."""
     if isinstance(text, sp.Basic):
-        return sp.sympify(text)
+        expr = derive.normalise(sp.sympify(text))
+        return ParsedFormula(expr, one_line(expr))
     if not isinstance(text, str):
         raise FormulaError(f"the {what} must be a formula string, got {type(text).__name__}")
     options: dict[str, Any] = {"conditions": True}
     if act is not None:
         f_cls = act.f
         options["extra_functions"] = {"f": (1, lambda args: f_cls(args[0]))}
-        options["preprocessors"] = (lambda s: _BARE_F.sub("f(x)", s),)
+        options["bare_functions"] = ("f",)
+        options["constants"] = constant_names(act.expr)
     try:
-        expr = parse_formula(text, Activation.x, symbols, **options)
+        parsed = parse_written(text, Activation.x, symbols, **options)
     except FormulaError as exc:
         raise FormulaError(f"in the {what}: {exc}") from None
-    return derive.normalise(expr)
+    return ParsedFormula(derive.normalise(parsed.expr), parsed.text, parsed.guards)
+
+
+def _substituted(guards, subs: Mapping, domain=None) -> list[Guard]:
+    """Guards with parameters fixed and the comparison region (``where=``) added."""
+    out = []
+    for g in guards:
+        where = g.where.xreplace(subs) if subs else g.where
+        if domain is not None:
+            where = sp.And(domain, where)
+        out.append(Guard(g.expr.xreplace(subs) if subs else g.expr, g.written, where))
+    return out
 
 
 #: largest parameter magnitude and numerator/denominator size accepted for verification
@@ -245,143 +295,6 @@ def _exact_params(act: Activation | None, params: Mapping[str, Any] | None) -> d
     return exact
 
 
-# ---- the numeric layer -----------------------------------------------------------------------
-AGREE, DIFFER, LEFT_UNDEF, RIGHT_UNDEF, BOTH_UNDEF, UNRESOLVED = range(6)
-
-
-def _side(g, X):
-    try:
-        v, e = g(X)
-        return v, e, None
-    except Undefined as exc:
-        return None, None, str(exc)
-    except ZeroDivisionError as exc:
-        return None, None, f"division by zero ({exc})"
-    except Unresolved:
-        return None, None, "unresolved"
-    except (ValueError, OverflowError, TypeError) as exc:
-        return None, None, f"unresolved ({type(exc).__name__})"
-
-
-def compare_at(gl, gr, X) -> tuple[int, Any, Any, float, str]:
-    """(status, left, right, relative difference, reason) at the point X."""
-    left = right = None
-    for dps in PRECISIONS:
-        with mpmath.workdps(dps):
-            a, ea, ra = _side(gl, X)
-            b, eb, rb = _side(gr, X)
-            if ra == "unresolved" or (rb == "unresolved"):
-                continue
-            if ra and rb:
-                return BOTH_UNDEF, None, None, 0.0, ra
-            if ra:
-                return LEFT_UNDEF, None, b, 0.0, ra
-            if rb:
-                return RIGHT_UNDEF, a, None, 0.0, rb
-            left, right = a, b
-            diff = abs(a - b)
-            scale = max(abs(a), abs(b))
-            bound = ea + eb
-            if diff > 4 * bound + RTOL * scale:
-                return DIFFER, a, b, float(diff / scale) if scale else 0.0, ""
-            if bound <= mpmath.mpf("1e-20") * scale or (bound == 0 and scale == 0):
-                return AGREE, a, b, float(diff / scale) if scale else 0.0, ""
-    return UNRESOLVED, left, right, 0.0, "not resolved at 300 digits"
-
-
-@dataclass
-class _Sample:
-    x: Any
-    status: int
-    left: Any
-    right: Any
-    rel: float
-    reason: str
-    params: dict
-
-
-def _to_mpf(v) -> Any:
-    try:
-        return mpmath.mpf(sp.Float(sp.N(v, 50), 50)._mpf_)
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
-def _special_points(exprs, x, kinks) -> list:
-    pts = [sp.Integer(0), *kinks]
-    for e in exprs:
-        pts += list(derive.detect_kinks(e, x)) if e.has(sp.Piecewise, sp.Abs) else []
-        pts += sampling.singular_candidates(e, x)
-    out, keys = [], set()
-    with mpmath.workdps(50):
-        for p in pts:
-            if getattr(p, "free_symbols", None):
-                continue
-            m = _to_mpf(p)
-            if m is None or not mpmath.isfinite(m):
-                continue
-            key = mpmath.nstr(m, 40)
-            if key not in keys:
-                keys.add(key)
-                out.append(m)
-    return out
-
-
-def _run_numeric(left, right, x, param_sets, symbols, kinks, n_points, seed, deadline,
-                 domain=None):
-    samples: list[_Sample] = []
-    specials: dict = {}
-    compiled: dict = {}
-    for i, values in enumerate(param_sets):
-        subs = {symbols[k]: v for k, v in values.items() if k in symbols}
-        lft = left.xreplace(subs) if subs else left
-        rgt = right.xreplace(subs) if subs else right
-        gl = compile_expr(left, x, subs)
-        gr = compile_expr(right, x, subs)
-        ks = [sp.sympify(k).xreplace(subs) for k in kinks]
-        special = _special_points([lft, rgt], x, ks)
-        specials[tuple(sorted({k: str(v) for k, v in values.items()}.items()))] = special
-        n = n_points if i == 0 else n_points // 3
-        with mpmath.workdps(50):
-            pts = sampling.sample_points(special, n if domain is None else 2 * n, seed + i)
-        if domain is not None:
-            inside = _compile_domain(domain, x)
-            pts = [p for p in pts if inside(p)]
-        shown = {k: str(v) for k, v in values.items()}
-        compiled[tuple(sorted(shown.items()))] = gl
-        for X in pts:
-            if time.perf_counter() > deadline:
-                return samples, specials, compiled, True
-            status, a, b, rel, reason = compare_at(gl, gr, X)
-            samples.append(_Sample(X, status, a, b, rel, reason, shown))
-    return samples, specials, compiled, False
-
-
-def _compile_domain(cond, x):
-    from .evaluate import _compile_condition
-
-    test = _compile_condition(cond, x)
-
-    def inside(X) -> bool:
-        try:
-            with mpmath.workdps(50):
-                return bool(test(X))
-        except ArithmeticError:
-            return False
-
-    return inside
-
-
-def _is_special(X, specials) -> bool:
-    return any(X == s for s in specials)
-
-
-def _rank(s: _Sample) -> tuple:
-    x = abs(s.x)
-    round_pt = any(s.x == mpmath.mpf(r) for r in sampling.ROUND_POINTS)
-    return (0 if round_pt else 1, 0 if mpmath.mpf("0.1") <= x <= 20 else 1, float(x))
-
-
 # ---- the entry point -------------------------------------------------------------------------
 def verify(
     name: str | Activation | None = None,
@@ -397,6 +310,7 @@ def verify(
     points: int = 600,
     seed: int = 0,
     where: str | None = None,
+    wrt: str | None = None,
 ) -> VerifyResult:
     """Check a claimed formula against the truth.
 
@@ -405,48 +319,56 @@ def verify(
     claimed definition, ``verify(lhs="1 - tanh(x)^2", rhs="sech(x)^2")`` two formulas.
     ``params`` fixes parameters (others are sampled at their default and other admissible
     values; the symbolic proof keeps them as symbols). ``where`` restricts the comparison to a
-    region of x, e.g. ``where="x < 0"`` (a condition on x only).
+    region of x, e.g. ``where="x < 0"`` (a condition on x only). ``wrt`` names a parameter: the
+    claim is then about ∂ⁿf/∂paramⁿ (``verify("swish", derivative="x^2 sigmoid(beta x)
+    (1 - sigmoid(beta x))", wrt="beta")``).
     """
     try:
         return _verify(name, derivative, function, lhs, rhs, order, params, time_box,
-                       numeric_time_box, points, seed, where)
+                       numeric_time_box, points, seed, where, wrt)
     except (OverflowError, RecursionError, MemoryError) as exc:
         raise FormulaError(f"formula too large to handle ({type(exc).__name__}: "
                            f"{str(exc)[:80]})") from None
 
 
 def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numeric_time_box,
-            points, seed, where) -> VerifyResult:
+            points, seed, where, wrt=None) -> VerifyResult:
     start = time.perf_counter()
     act, mode, claim_text, other_text = _request(name, derivative, function, lhs, rhs)
     if mode == "derivative":
         order = Activation._check_order(order)
     fixed = _exact_params(act, params)
+    wrt = _check_wrt(wrt, act, mode, fixed)
     if act is not None:
         bound = act.bind(**fixed) if fixed else act
         symbols = dict(act.symbols)
-        claim = _parse_claim(claim_text, bound, symbols, "claimed formula")
-        truth = bound.derivative(order) if mode == "derivative" else bound.expr
-        truth_text = one_line(bound.display_derivative(order) if mode == "derivative"
+        claim_p = _parse_side(claim_text, bound, symbols, "claimed formula")
+        truth_p = None
+        truth = bound.derivative(order, wrt) if mode == "derivative" else bound.expr
+        truth_text = one_line(bound.display_derivative(order, wrt) if mode == "derivative"
                               else bound.display_definition())
         kinks = list(bound.kink_points()) + list(bound.removable)
         param_sets = sampling.parameter_sets(act, fixed)
     else:
         symbols = {k: sp.Symbol(k, real=True) for k in fixed}
         bound = None
-        claim = _parse_claim(claim_text, None, symbols, "left-hand side")
-        truth = _parse_claim(other_text, None, symbols, "right-hand side")
-        truth_text = one_line(truth)
+        claim_p = _parse_side(claim_text, None, symbols, "left-hand side")
+        truth_p = _parse_side(other_text, None, symbols, "right-hand side")
+        truth = truth_p.expr
+        truth_text = truth_p.text
         kinks = []
         param_sets = [dict(fixed)]
+    claim = claim_p.expr
+    subs = {symbols[k]: v for k, v in fixed.items()}
     if fixed:
-        subs = {symbols[k]: v for k, v in fixed.items()}
         claim = claim.xreplace(subs)
         if act is None:
             truth = truth.xreplace(subs)
-    shown_claim = one_line(claim)
+    shown_claim = claim_p.text
     _check_symbols(claim, truth, symbols)
     domain = _parse_domain(where, symbols)
+    guards = (_substituted(claim_p.guards, subs, domain),
+              _substituted(truth_p.guards, subs, domain) if truth_p is not None else [])
     if domain is not None:
         claim = sp.piecewise_fold(sp.Piecewise((claim, domain), (0, True)))
         truth = sp.piecewise_fold(sp.Piecewise((truth, domain), (0, True)))
@@ -455,14 +377,15 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
         name=act.name if act is not None else None, order=order if mode == "derivative" else 0,
         fixed_params={k: str(v) for k, v in fixed.items()},
         parameter_sets=[{k: str(v) for k, v in s.items()} for s in param_sets],
-        where=where,
+        where=where, wrt=wrt,
     )
     x = Activation.x
     result.proof, result.symbolic_note = symbolic.prove_zero(claim - truth, x, time_box)
     deadline = time.perf_counter() + numeric_time_box
     try:
-        samples, specials, compiled, timed_out = _run_numeric(
-            claim, truth, x, param_sets, symbols, kinks, points, seed, deadline, domain)
+        samples, specials, functions, timed_out = run_numeric(
+            claim, truth, x, param_sets, symbols, kinks, points, seed, deadline, domain, guards,
+            point_limit(numeric_time_box))
     except Unsupported as exc:
         result.notes.append(f"numeric layer unavailable: {exc}")
         result.verdict = PROVED if result.proof else UNKNOWN
@@ -470,9 +393,25 @@ def _verify(name, derivative, function, lhs, rhs, order, params, time_box, numer
         return result
     if timed_out:
         result.notes.append(f"numeric layer stopped at its {numeric_time_box:g} s time box")
-    _decide(result, samples, specials, compiled, points, bound, mode, order)
+    _decide(result, samples, specials, functions, points, bound, mode, order)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _check_wrt(wrt, act, mode, fixed) -> str | None:
+    """The parameter a derivative is taken with respect to (None: x)."""
+    if wrt is None or wrt == "x":
+        return None
+    if not isinstance(wrt, str):
+        raise VerifyUsageError(f"wrt must be a parameter name, got {type(wrt).__name__}")
+    if act is None or mode != "derivative":
+        raise VerifyUsageError("wrt goes with an activation and a claimed derivative "
+                               "(symacts verify NAME --derivative EXPR --wrt PARAM)")
+    act.param(wrt)  # ParameterError naming the parameters there are
+    if wrt in fixed:
+        raise VerifyUsageError(f"cannot differentiate with respect to {wrt!r}: its value is "
+                               "fixed by the parameters given")
+    return wrt
 
 
 def _parse_domain(where, symbols):
@@ -530,24 +469,25 @@ def _check_symbols(claim, truth, symbols) -> None:
         raise FormulaError(f"unknown symbols {names}")
 
 
-def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mode,
+def _decide(result: VerifyResult, samples, specials, functions, n_points, act, mode,
             order) -> None:
     agree = [s for s in samples if s.status == AGREE]
     unresolved = [s for s in samples if s.status == UNRESOLVED]
     bad = [s for s in samples if s.status in (DIFFER, LEFT_UNDEF, RIGHT_UNDEF)]
     def special(s):
-        return _is_special(s.x, specials.get(tuple(sorted(s.params.items())), ()))
+        return is_special(s.x, specials.get(tuple(sorted(s.params.items())), ()))
 
     generic = [s for s in bad if not special(s)]
     special_bad = [s for s in bad if special(s)]
     result.points_checked = len(agree)
-    result.points_unresolved = len(unresolved)
-    result.max_rel_diff = max((s.rel for s in agree), default=0.0)
+    result.max_rel_diff = max((_rel(s) for s in samples if s.status in (AGREE, DIFFER)),
+                              default=0.0)
+    result.max_rel_diff_agreeing = max((_rel(s) for s in agree), default=0.0)
     singular = []
     for s in samples:
         if s.status in (LEFT_UNDEF, RIGHT_UNDEF, BOTH_UNDEF) and s.params == samples[0].params:
-            singular.append(_num(s.x, 15))
-    result.singular_points = sorted(set(singular), key=lambda t: float(t))
+            singular.append((float(s.x), point_text(s.x)))
+    result.singular_points = [t for _, t in sorted(set(singular))]
     for values in result.parameter_sets:
         shown = {k: str(v) for k, v in values.items()}
         mine = [s for s in samples if s.params == shown]
@@ -556,12 +496,26 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
             "holds": not any(s in generic for s in mine),
             "exceptions": sum(1 for s in mine if s in special_bad),
         })
+    found = None
     if generic:
         default = [s for s in generic if s.params == samples[0].params]
-        pool = default or generic
-        best = min(pool, key=_rank)
+        deadline = time.perf_counter() + EXPLAIN_TIME_BOX
+        found = confirmed(default, functions, deadline) if default else None
+        if found is None:
+            default = []
+            found = confirmed(generic, functions, deadline)
+        if found is None:  # no difference survived the re-check: not a counterexample
+            for s in generic:
+                s.status, s.reason = UNRESOLVED, RECHECK_FAILED
+            unresolved += generic
+            generic = []
+    result.points_unresolved = len(unresolved)
+    result.points_differing = len(generic) + len(special_bad)
+    result.unresolved_note = _explain_unresolved(unresolved)
+    if found is not None:
+        text, best = found
         result.verdict = REFUTED
-        result.counterexample = _report(best)
+        result.counterexample = _report(best, text)
         if not default:
             result.notes.append("the claim holds for the default parameters; it fails for "
                                 + _params_text(best.params).removeprefix(" with "))
@@ -570,15 +524,23 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
                                 "rounded constants?")
     elif special_bad:
         result.verdict = EQUAL_EXCEPT
-        seen = set()
+        seen, unique = set(), []
         for s in special_bad:
             key = (mpmath.nstr(s.x, 30), tuple(sorted(s.params.items())))
-            if key in seen:
-                continue
-            seen.add(key)
+            if key not in seen:
+                seen.add(key)
+                unique.append(s)
+
+        def explain(s):
+            gl = functions[tuple(sorted(s.params.items()))][0]
+            return _explain_exception(s, act if result.wrt is None else None, mode, order, gl)
+
+        reasons, _ = run_bounded(unique, explain, time.perf_counter() + EXPLAIN_TIME_BOX,
+                                 POINT_TIME_LIMIT, lambda s, why: _plain_exception(s))
+        reasons += [_plain_exception(s) for s in unique[len(reasons):]]
+        for s, reason in zip(unique, reasons, strict=True):
             rep = _report(s)
-            gl = compiled.get(tuple(sorted(s.params.items())))
-            rep.reason = _explain_exception(s, act, mode, order, gl)
+            rep.reason = reason
             result.exceptions.append(rep)
     elif result.proof:
         result.verdict = PROVED
@@ -590,45 +552,118 @@ def _decide(result: VerifyResult, samples, specials, compiled, n_points, act, mo
             result.symbolic_note = "no symbolic proof"
         result.notes.append(f"only {len(agree)} of {len(samples)} points resolved")
     if act is not None and result.verdict in (REFUTED, EQUAL_EXCEPT):
-        d = act.display_derivative(order) if mode == "derivative" else act.display_definition()
+        d = (act.display_derivative(order, result.wrt) if mode == "derivative"
+             else act.display_definition())
         result.correct_formula = one_line(d)
         from ..latex import to_latex
 
         result.correct_latex = to_latex(d, act)
 
 
-def _report(s: _Sample) -> PointReport:
+#: float64's smallest normal number: the floor of the scale in a relative difference
+TINY = mpmath.mpf(2) ** -1022
+#: why a point whose difference was not confirmed counts as unresolved
+RECHECK_FAILED = "a difference seen at first did not survive the re-check at higher precision"
+
+
+def _rel(s: Sample) -> float:
+    """|claim − truth| / max(|truth|, tiny) at a sample with both values (inf if huge)."""
+    with mpmath.workdps(30):
+        return float(abs(s.left - s.right) / max(abs(s.right), TINY))
+
+
+#: kinds of unresolved points, by the start of their reason, with what they mean
+_UNRESOLVED_KINDS = (
+    (("value too large", "value too small", "argument of"),
+     "a value is too large or too small for any precision (exp of a huge argument)"),
+    (("not resolved at",),
+     f"rounding hides the answer even at {PRECISIONS[-1]} digits (cancellation)"),
+    (("not resolved: time limit",), "the evaluation ran past its time limit"),
+    ((RECHECK_FAILED,), RECHECK_FAILED),
+)
+
+
+def _unresolved_kind(reason: str) -> str:
+    for prefixes, meaning in _UNRESOLVED_KINDS:
+        if reason.startswith(prefixes):
+            return meaning
+    return reason.removeprefix("not resolved: ") or "not resolved"
+
+
+def _explain_unresolved(unresolved: list[Sample]) -> str:
+    """'N points could be told neither equal nor different: k (|x| from a to b), where ...;
+    they count neither for nor against the claim'."""
+    if not unresolved:
+        return ""
+    groups: dict[str, list] = {}
+    for s in unresolved:
+        groups.setdefault(_unresolved_kind(s.reason), []).append(abs(s.x))
+    parts = []
+    for meaning, xs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        lo, hi = float(min(xs)), float(max(xs))
+        where = f"|x| = {lo:.3g}" if lo == hi else f"|x| from {lo:.3g} to {hi:.3g}"
+        parts.append(f"{len(xs)} ({where}), where {meaning}")
+    n = len(unresolved)
+    return (f"{n} point{'s' if n != 1 else ''} could be told neither equal nor different: "
+            f"{'; '.join(parts)}; they count neither for nor against the claim")
+
+
+def _report(s: Sample, x_text: str | None = None) -> PointReport:
     reason = ""
     if s.status == LEFT_UNDEF:
-        reason = f"the claim is undefined here: {s.reason}"
+        reason = _undefined_text("the claim", s.reason, ": ")
     elif s.status == RIGHT_UNDEF:
-        reason = f"the reference side is undefined here: {s.reason}"
-    params = s.params
-    return PointReport(x=_num(s.x, 17), claimed=_num(s.left), true=_num(s.right),
-                       params=dict(params), reason=reason)
+        reason = _undefined_text("the reference side", s.reason, ": ")
+    digits = 17
+    if s.status == DIFFER and 0 < s.rel < 1e-13:  # enough digits to show the difference
+        digits = min(50, int(-mpmath.log10(s.rel)) + 5)
+    return PointReport(x=x_text or point_text(s.x), claimed=number_text(s.left, digits),
+                       true=number_text(s.right, digits), params=dict(s.params), reason=reason)
 
 
-def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
+def _undefined_text(side: str, reason: str, sep: str = " (") -> str:
+    """"`x*g/x` is undefined here (division by zero)" when the reason names the written part,
+    else "the claim is undefined here (...)"."""
+    if reason.startswith("`"):
+        return reason
+    return f"{side} is undefined here{sep}{reason}" + (")" if sep == " (" else "")
+
+
+def _plain_exception(s: Sample) -> str:
+    """What an exception is, without limits or one-sided values (when those took too long)."""
+    if s.status == LEFT_UNDEF:
+        return (f"{_undefined_text('the claim', s.reason)}; the true value is "
+                f"{number_text(s.right, 15)}")
+    if s.status == RIGHT_UNDEF:
+        return (_undefined_text("the reference side", s.reason)
+                + f"; the claim gives {number_text(s.left)}")
+    return f"the claim gives {number_text(s.left, 15)}, the truth {number_text(s.right, 15)}"
+
+
+def _explain_exception(s: Sample, act, mode, order, claim_fn) -> str:
     """Why a special point is an exception: a removable singularity, or a kink convention."""
     x = Activation.x
     X = s.x
     if s.status == LEFT_UNDEF:
         lim = _limit(claim_fn, s.x)
-        base = f"the claim is undefined here ({s.reason})"
-        if lim is not None and s.right is not None and abs(lim - s.right) <= 1e-12 * max(
-                1, abs(s.right)):
-            return (f"{base}; its limit {_num(lim, 15)} equals the true value "
-                    f"{_num(s.right, 15)} (a removable singularity)")
-        return f"{base}; the true value is {_num(s.right, 15)}"
+        base = _undefined_text("the claim", s.reason)
+        if lim is None:
+            return f"{base}; the true value is {number_text(s.right, 15)}"
+        if s.right is not None and abs(lim - s.right) <= 1e-12 * max(1, abs(s.right)):
+            return (f"{base}; its limit there is {number_text(lim, 15)}, which equals the "
+                    "true value (a removable singularity)")
+        return (f"{base}; its limit there is {number_text(lim, 15)}, the true value "
+                f"{number_text(s.right, 15)}")
     if s.status == RIGHT_UNDEF:
-        return f"the reference side is undefined here ({s.reason}); the claim gives {_num(s.left)}"
-    text = f"the claim gives {_num(s.left, 15)}, the truth {_num(s.right, 15)}"
+        return (_undefined_text("the reference side", s.reason)
+                + f"; the claim gives {number_text(s.left)}")
+    text = f"the claim gives {number_text(s.left, 15)}, the truth {number_text(s.right, 15)}"
     if act is not None and mode == "derivative" and order == 1:
         kinks = {}
         with mpmath.workdps(50):
             for k in act.kink_points():
                 try:
-                    kinks[mpmath.nstr(_to_mpf(sp.sympify(k).subs(
+                    kinks[mpmath.nstr(to_mpf(sp.sympify(k).subs(
                         {act.symbol(n): sp.Rational(v) for n, v in s.params.items()
                          if n in act.symbols})), 30)] = k
                 except (TypeError, ValueError, SymactsError):
@@ -636,9 +671,9 @@ def _explain_exception(s: _Sample, act, mode, order, claim_fn) -> str:
         if mpmath.nstr(X, 30) in kinks:
             left, right = _one_sided(act, s, x)
             if left is not None and right is not None:
-                return (f"{text}; x = {_num(X, 15)} is a kink with one-sided derivatives "
+                return (f"{text}; x = {point_text(X)} is a kink with one-sided derivatives "
                         f"{left} (left) and {right} (right); symacts uses "
-                        f"f'({_num(X, 15)}) = {_num(s.right, 15)} (PyTorch's convention)")
+                        f"f'({point_text(X)}) = {number_text(s.right, 15)} (PyTorch's convention)")
     return text
 
 
@@ -651,7 +686,7 @@ def _one_sided(act, s, x):
         for sign in (-1, 1):
             try:
                 v, _ = g(s.x + sign * mpmath.mpf(10) ** -30)
-                out.append(_num(v, 10))
+                out.append(number_text(v, 10))
             except ArithmeticError:
                 out.append(None)
     return tuple(out)

@@ -16,7 +16,7 @@ exceeds their size, and points on a branch boundary within the error raise :clas
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import mpmath
 import sympy as sp
@@ -38,6 +38,10 @@ class Unresolved(ArithmeticError):  # noqa: N818
     """The value cannot be resolved at this precision (too large, or lost to cancellation)."""
 
 
+class OutOfRange(Unresolved):
+    """The value cannot be resolved at any precision (too large or too small to evaluate)."""
+
+
 def _u() -> mpmath.mpf:
     return mpmath.ldexp(1, -mpmath.mp.prec)
 
@@ -54,11 +58,6 @@ def _real(v, what: str):
 
 def _sech(a):
     return 1 / mpmath.cosh(a)
-
-
-def _exp_guard(a):
-    if abs(a) > MAX_EXP_ARG:
-        raise Unresolved("value too large to evaluate")
 
 
 def _sigmoid(a):
@@ -130,32 +129,62 @@ def _softplus(a):
     return mpmath.log1p(mpmath.exp(a))
 
 
-#: function → (value(a), |derivative|(a, value), needs exp guard)
+def _too_large(a):
+    raise OutOfRange("value too large to evaluate")
+
+
+def _too_small(a):
+    raise OutOfRange("value too small to evaluate")
+
+
+def _sign(a):
+    return mpmath.mpf(1) if a > 0 else mpmath.mpf(-1)
+
+
+def _one_sided(positive, negative):
+    return lambda a: positive(a) if a > 0 else negative(a)
+
+
+_ONE = lambda a: mpmath.mpf(1)  # noqa: E731
+
+
+#: function → (value(a), |derivative|(a, value), value for |a| > MAX_EXP_ARG). Beyond that
+#: size exponentials have more than 10^10 digits in their exponent and mpmath works for
+#: minutes, so each function takes its limit there (tanh → ±1, softplus(a) → a for a > 0;
+#: the neglected terms are below e^{−10^11}) or the point is unresolved (a value too large or
+#: too small to evaluate). ``None``: evaluate normally at any size (log, atan, ...).
 _FUNCS: dict = {
-    sp.exp: (mpmath.exp, lambda a, v: abs(v), True),
-    sp.log: (_log, lambda a, v: 1 / abs(a), False),
-    sp.tanh: (mpmath.tanh, lambda a, v: _sech(a) ** 2, False),
-    sp.sinh: (mpmath.sinh, lambda a, v: mpmath.cosh(a), True),
-    sp.cosh: (mpmath.cosh, lambda a, v: abs(mpmath.sinh(a)), True),
-    sp.sech: (_sech, lambda a, v: abs(v * mpmath.tanh(a)), False),
-    sp.csch: (_csch, lambda a, v: abs(v * mpmath.coth(a)), False),
-    sp.coth: (_coth, lambda a, v: mpmath.csch(a) ** 2, False),
-    sp.sin: (mpmath.sin, lambda a, v: abs(mpmath.cos(a)), False),
-    sp.cos: (mpmath.cos, lambda a, v: abs(mpmath.sin(a)), False),
-    sp.tan: (_tan, lambda a, v: 1 + v * v, False),
-    sp.asin: (_asin, lambda a, v: 1 / mpmath.sqrt(max(1 - a * a, _u())), False),
-    sp.acos: (_acos, lambda a, v: 1 / mpmath.sqrt(max(1 - a * a, _u())), False),
-    sp.atan: (mpmath.atan, lambda a, v: 1 / (1 + a * a), False),
-    sp.asinh: (mpmath.asinh, lambda a, v: 1 / mpmath.sqrt(1 + a * a), False),
-    sp.acosh: (_acosh, lambda a, v: 1 / mpmath.sqrt(max(a * a - 1, _u())), False),
-    sp.atanh: (_atanh, lambda a, v: 1 / max(abs(1 - a * a), _u()), False),
-    sp.erf: (mpmath.erf, lambda a, v: 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-a * a), False),
-    sp.erfc: (mpmath.erfc, lambda a, v: 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-a * a), False),
-    sigmoid: (_sigmoid, lambda a, v: v * (1 - v), False),
-    softplus: (_softplus, lambda a, v: _sigmoid(a), False),
-    Phi: (_Phi, lambda a, v: _phi(a), False),
-    phi: (_phi, lambda a, v: abs(a) * v, False),
+    sp.exp: (mpmath.exp, lambda a, v: abs(v), _one_sided(_too_large, _too_small)),
+    sp.log: (_log, lambda a, v: 1 / abs(a), None),
+    sp.tanh: (mpmath.tanh, lambda a, v: _sech(a) ** 2, _sign),
+    sp.sinh: (mpmath.sinh, lambda a, v: mpmath.cosh(a), _too_large),
+    sp.cosh: (mpmath.cosh, lambda a, v: abs(mpmath.sinh(a)), _too_large),
+    sp.sech: (_sech, lambda a, v: abs(v * mpmath.tanh(a)), _too_small),
+    sp.csch: (_csch, lambda a, v: abs(v * mpmath.coth(a)), _too_small),
+    sp.coth: (_coth, lambda a, v: mpmath.csch(a) ** 2, _sign),
+    sp.sin: (mpmath.sin, lambda a, v: abs(mpmath.cos(a)), None),
+    sp.cos: (mpmath.cos, lambda a, v: abs(mpmath.sin(a)), None),
+    sp.tan: (_tan, lambda a, v: 1 + v * v, None),
+    sp.asin: (_asin, lambda a, v: 1 / mpmath.sqrt(max(1 - a * a, _u())), None),
+    sp.acos: (_acos, lambda a, v: 1 / mpmath.sqrt(max(1 - a * a, _u())), None),
+    sp.atan: (mpmath.atan, lambda a, v: 1 / (1 + a * a), None),
+    sp.asinh: (mpmath.asinh, lambda a, v: 1 / mpmath.sqrt(1 + a * a), None),
+    sp.acosh: (_acosh, lambda a, v: 1 / mpmath.sqrt(max(a * a - 1, _u())), None),
+    sp.atanh: (_atanh, lambda a, v: 1 / max(abs(1 - a * a), _u()), None),
+    sp.erf: (mpmath.erf, lambda a, v: 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-a * a), _sign),
+    sp.erfc: (mpmath.erfc, lambda a, v: 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-a * a),
+              _one_sided(_too_small, lambda a: mpmath.mpf(2))),
+    sigmoid: (_sigmoid, lambda a, v: v * (1 - v), _one_sided(_ONE, _too_small)),
+    softplus: (_softplus, lambda a, v: _sigmoid(a), _one_sided(lambda a: a, _too_small)),
+    Phi: (_Phi, lambda a, v: _phi(a), _one_sided(_ONE, _too_small)),
+    phi: (_phi, lambda a, v: abs(a) * v, _too_small),
 }
+#: slope of each function far out (for the error bound of the limit taken there)
+_LARGE_SLOPE = {softplus: 1}
+#: periodic functions: beyond this size (or with an argument known to worse than ±0.1) the
+#: value is not resolved (and argument reduction would cost seconds)
+MAX_PERIODIC_ARG = mpmath.mpf(10) ** 1000
+_PERIODIC = (sp.sin, sp.cos, sp.tan)
 
 
 class Unsupported(ValueError):  # noqa: N818
@@ -176,6 +205,55 @@ def compile_expr(expr: sp.Expr, x: sp.Symbol, subs: dict | None = None) -> Compi
         names = ", ".join(sorted(s.name for s in free))
         raise Unsupported(f"cannot evaluate with unbound symbols: {names}")
     return _compile(expr, x, subs)
+
+
+def compile_written(expr: sp.Expr, guards: Sequence, x: sp.Symbol,
+                    subs: dict | None = None) -> Compiled:
+    """:func:`compile_expr` of ``expr``, undefined wherever one of ``guards`` is.
+
+    A guard (:class:`symacts.parse.Guard`) is a division, root, power or logarithm as it was
+    written, with the branch condition under which it is evaluated. SymPy's evaluation may have
+    cancelled it (``x*g/x`` is ``g``); the written formula is still undefined where the guard is,
+    and the reason names it ("`x*g/x` is undefined here (division by zero)"). Guards that
+    survive in ``expr`` are only consulted to name the reason when ``expr`` is undefined.
+    """
+    main = compile_expr(expr, x, subs)
+    if not guards:
+        return main
+    subs = dict(subs or {})
+    shown = expr.xreplace(subs) if subs else expr
+    checks = []
+    for g in guards:
+        try:
+            value = compile_expr(g.expr, x, subs)
+            where = None if g.where == sp.true else _compile_condition(
+                g.where.xreplace(subs) if subs else g.where, x, subs)
+        except Unsupported:
+            continue
+        cancelled = not shown.has(g.expr.xreplace(subs) if subs else g.expr)
+        checks.append((value, where, g.written, cancelled))
+
+    def check(X, only_cancelled: bool) -> None:
+        for value, where, written, cancelled in checks:
+            if only_cancelled and not cancelled:
+                continue
+            if where is not None and not where(X):
+                continue
+            try:
+                value(X)
+            except Undefined as exc:
+                raise Undefined(f"`{written}` is undefined here ({exc})") from None
+
+    def written(X):
+        try:
+            v = main(X)
+        except Undefined:
+            check(X, only_cancelled=False)
+            raise
+        check(X, only_cancelled=True)
+        return v
+
+    return written
 
 
 def _free(expr: sp.Expr, subs: dict) -> set:
@@ -315,14 +393,21 @@ def _compile_general(e: sp.Expr, x: sp.Symbol, subs: dict | None) -> Compiled:
     raise Unsupported(f"cannot evaluate {type(e).__name__} numerically")
 
 
-def _compile_function(e, x, subs, value, deriv, guard) -> Compiled:
+def _compile_function(e, x, subs, value, deriv, large) -> Compiled:
     inner = _compile(e.args[0], x, subs)
     name = e.func.__name__
+    periodic = e.func in _PERIODIC
+    slope = _LARGE_SLOPE.get(e.func, 0)
 
     def apply(X):
         a, ea = inner(X)
-        if guard:
-            _exp_guard(a)
+        if large is not None and abs(a) > MAX_EXP_ARG:
+            if ea * 4 > abs(a):
+                raise Unresolved(f"argument of {name} lost to rounding")
+            v = large(a)
+            return v, slope * ea + abs(v) * _u()
+        if periodic and (ea > mpmath.mpf("0.1") or abs(a) > MAX_PERIODIC_ARG):
+            raise OutOfRange(f"argument of {name} too large to resolve its period")
         if ea and ea * 4 > abs(a) and name in ("log", "coth", "csch"):
             raise Unresolved(f"argument of {name} lost to rounding")
         v = _real(value(a), f"{name}(...)")
@@ -344,7 +429,7 @@ def _compile_pow(e: sp.Pow, x: sp.Symbol, subs) -> Compiled:
             if b == 0 and n < 0:
                 raise Undefined("division by zero")
             if b != 0 and abs(n) * mpmath.log(abs(b), 10) > 10**11:
-                raise Unresolved("value too large to evaluate")
+                raise OutOfRange("value too large to evaluate")
             v = b**n
             grad = abs(n) * abs(b) ** (n - 1) if n != 0 else 0
             return v, grad * eb + abs(v) * _u()
@@ -365,7 +450,7 @@ def _compile_pow(e: sp.Pow, x: sp.Symbol, subs) -> Compiled:
             raise Undefined("division by zero")
         lb = mpmath.log(b)
         if abs(p * lb) > 10**11:
-            raise Unresolved("value too large to evaluate")
+            raise OutOfRange("value too large to evaluate")
         v = mpmath.power(b, p)
         v = _real(v, "power")
         return v, abs(p * v / b) * eb + abs(v * lb) * ep + abs(v) * _u()
@@ -416,7 +501,25 @@ def _compile_condition(c, x: sp.Symbol, subs=None) -> Callable[[mpmath.mpf], boo
     def relation(X):
         d, ed = diff(X)
         if ed and abs(d) <= ed:
-            raise Unresolved("point lies on a branch boundary within rounding")
+            exact = getattr(X, "exact", None)
+            if exact is None:
+                raise Unresolved("point lies on a branch boundary within rounding")
+            d = _at_exact_point(diff, exact)
         return bool(test(d))
 
     return relation
+
+
+#: digits at which a condition is decided at an exact special point
+EXACT_DPS = 600
+
+
+def _at_exact_point(diff: Compiled, exact: sp.Expr):
+    """The value of ``diff`` at the exact point, 0 when it vanishes to :data:`EXACT_DPS` digits
+    (a breakpoint solved exactly: x − (−10/7) at x = −10/7)."""
+    with mpmath.workdps(EXACT_DPS):
+        X = mpmath.mpf(sp.Float(sp.N(exact, EXACT_DPS + 20), EXACT_DPS + 20)._mpf_)
+        d, ed = diff(X)
+        if abs(d) <= ed:
+            return mpmath.mpf(0)
+        return +d

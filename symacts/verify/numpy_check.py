@@ -1,10 +1,10 @@
 """``--numpy``: an implementation of f or f' checked against the truth over the float range.
 
-Uses the accuracy sweep of :mod:`symacts.verify.ulps` (its points, its mpmath reference and its
-ULP metric) and adds what a reader of a tutorial needs: where the result first becomes
-non-finite, the warnings NumPy raised, whether the dtype survives, and the value at each kink.
-:func:`check_numpy` imports the user's file — that runs its code.
-"""
+Uses the accuracy sweep of :mod:`symacts.verify.ulps` — its points, its mpmath reference and its
+ULP metric (:func:`~symacts.verify.ulps.point_errors`: kinks and ±inf/NaN inputs left out of
+the maximum and judged on their own) — and adds what a reader of a tutorial needs: where the
+result first becomes non-finite, the warnings NumPy raised, whether the dtype survives, and the
+value at each kink. :func:`check_numpy` imports the user's file — that runs its code."""
 
 from __future__ import annotations
 
@@ -164,19 +164,12 @@ def check_function(
     order = 0 if which == "f" else 1
     ref = ulps.reference_values(act, pts, order=order, params=fparams)
     values, msgs, dtype_out, err = ulps.evaluate(fn, pts)
-    s = ulps.score(values, ref, dt)
-    with np.errstate(all="ignore"):
-        truth_dt = ref.hi.astype(dt).astype(np.float64)
     finite_in = np.isfinite(pts)
-    bad = np.isfinite(truth_dt) & ~np.isfinite(values) & finite_in
-    first = float(np.min(np.abs(pts[bad]))) if bad.any() else None
-    ulps = np.array(s["err"], dtype=np.float64)
     at_kink = np.isin(pts, np.asarray(kinks, dtype=dt)) if kinks else np.zeros(pts.shape, bool)
-    ulps[at_kink | ~finite_in] = 0.0
-    max_ulp = float(ulps.max()) if ulps.size else 0.0
-    worst = float(pts[int(np.argmax(ulps))]) if ulps.size else math.nan
+    # kinks are judged by their convention (below), ±inf/NaN inputs by their limit
+    pe = ulps.point_errors(values, ref, dt, exclude=at_kink | ~finite_in)
     special = []
-    for xi, got, want in zip(pts[~finite_in], values[~finite_in], truth_dt[~finite_in],
+    for xi, got, want in zip(pts[~finite_in], values[~finite_in], pe.truth[~finite_in],
                              strict=True):
         same = (got == want) or (np.isnan(got) and np.isnan(want))
         if not same and not np.isnan(xi):
@@ -184,26 +177,18 @@ def check_function(
     report = NumpyReport(
         name=act.name, which=which, dtype=str(dt), source=source or getattr(
             fn, "__name__", "function"),
-        n_points=int(pts.size), max_ulp=max_ulp, worst_x=worst,
-        nonfinite=int(bad.sum()), first_nonfinite_x=first, wrong_special=s["wrong_special"],
-        special_inputs=special,
+        n_points=int(pts.size), max_ulp=pe.max_ulp, worst_x=pe.worst_x,
+        nonfinite=int(pe.nonfinite_finite_inputs.sum()), first_nonfinite_x=pe.first_nonfinite_x,
+        wrong_special=int(pe.wrong_special.sum()), special_inputs=special,
         warnings=msgs, dtype_out=dtype_out, error=err,
         params={k: str(v) for k, v in exact.items()},
         max_ulp_limit=4.0 if which == "f" else 8.0,
+        max_ulp_subnormal=pe.max_ulp_subnormal, subnormal_from=pe.subnormal_from(2.0),
     )
     if which == "grad":
         report.kinks = _kink_values(fn, act, exact, kinks, dt)
-    tiny = float(np.finfo(dt).tiny)
-    sub = float(np.finfo(dt).smallest_subnormal)
-    with np.errstate(all="ignore"):
-        sub_err = np.where(np.isfinite(values) & (np.abs(ref.hi) < tiny) & finite_in & ~at_kink,
-                           np.abs(values - ref.hi) / sub, 0.0)
-    report.max_ulp_subnormal = float(np.nanmax(sub_err)) if sub_err.size else 0.0
-    if report.max_ulp_subnormal > 2:
-        report.subnormal_from = float(np.min(np.abs(pts[sub_err > 2])))
     if msgs:
-        ok = np.isfinite(values) | ~np.isfinite(truth_dt)
-        ok &= ulps <= report.max_ulp_limit
+        ok = (np.isfinite(values) | ~np.isfinite(pe.truth)) & (pe.err <= report.max_ulp_limit)
         report.warning_region = _warning_region(fn, pts[finite_in], ok[finite_in], dt)
     return report
 

@@ -17,12 +17,11 @@ costs at most the time box.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
-import sys
 
 import sympy as sp
 
 from ..functions import expand_blocks
+from .worker import fork_available, limit_memory
 
 #: default seconds for the symbolic layer
 TIME_BOX = 5.0
@@ -106,17 +105,7 @@ def _zero_on_points(branch: sp.Expr, where: sp.FiniteSet, x: sp.Symbol) -> str |
 
 
 def _worker(conn, diff: sp.Expr, x: sp.Symbol) -> None:  # pragma: no cover - child process
-    try:
-        import resource
-
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        with open("/proc/self/statm") as fh:
-            size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = size + MEMORY_LIMIT
-        if hard == resource.RLIM_INFINITY or limit < hard:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, OSError, ValueError):
-        pass
+    limit_memory(MEMORY_LIMIT)
     try:
         conn.send(("ok", zero_method(diff, x)))
     except MemoryError:
@@ -138,7 +127,7 @@ def prove_zero(diff: sp.Expr, x: sp.Symbol, time_box: float = TIME_BOX) -> tuple
         return "identical", ""
     if time_box <= 0:
         return None, "symbolic layer skipped"
-    if "fork" not in mp.get_all_start_methods() or sys.platform == "win32":
+    if not fork_available():
         return None, "symbolic layer needs fork() to be time-boxed; skipped"
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)

@@ -6,6 +6,7 @@ Public API (stable; reused by ``symacts verify --numpy FILE.py:FUNC``)::
     ref = reference_values(act, pts, order=0)              # mpmath truth at >= 40 digits
     rep = check_implementation(fn, act, which="f", dtype=np.float32)   # -> Report
     rep.max_ulp, rep.p99_ulp, rep.worst_x, rep.nonfinite, rep.warnings, rep.dtype_out
+    pe = point_errors(values, ref, np.float32, exclude=at_kinks)    # the same metric per point
 
 Metric: ``|computed - truth| / ulp(truth)`` in the target dtype, divided by the condition
 number ``|x g'(x) / g(x)|`` of the function ``g`` (f or f') where that exceeds 1. Results whose
@@ -28,12 +29,14 @@ import numpy as np
 from ..analyse.numeric import settled_far_limit
 
 __all__ = [
+    "PointErrors",
     "Reference",
     "Report",
     "check_implementation",
     "evaluate",
     "guarded_lambdify",
     "kink_floats",
+    "point_errors",
     "reference_values",
     "score",
     "subsample",
@@ -378,9 +381,8 @@ def evaluate(fn: Callable, x: np.ndarray) -> tuple[np.ndarray | None, list[str],
     return out, msgs, dtype_out, err
 
 
-def score(values: np.ndarray, ref: Reference, dtype: Any) -> dict[str, Any]:
-    """ULP errors of ``values`` (float64 array of computed results) against ``ref``."""
-    dt = _float_dtype(dtype)
+def _point_arrays(values: np.ndarray, ref: Reference, dt: np.dtype) -> dict[str, np.ndarray]:
+    """The per-point quantities behind :func:`score` (one metric for every caller)."""
     fi = np.finfo(dt)
     tiny = float(fi.tiny)
     sub = float(fi.smallest_subnormal)
@@ -391,7 +393,6 @@ def score(values: np.ndarray, ref: Reference, dtype: Any) -> dict[str, Any]:
     with np.errstate(all="ignore"):
         truth_dt = truth.astype(dt).astype(np.float64)
     finite_truth = np.isfinite(truth_dt)
-    res: dict[str, Any] = {}
     both_nan = np.isnan(truth) & np.isnan(values)
     if ref.unresolved is not None:  # no truth there: nothing to hold against the values
         both_nan |= ref.unresolved
@@ -402,20 +403,94 @@ def score(values: np.ndarray, ref: Reference, dtype: Any) -> dict[str, Any]:
     normal = finite_truth & np.isfinite(values) & (np.abs(truth) >= tiny)
     subn = finite_truth & np.isfinite(values) & (np.abs(truth) < tiny)
     err = np.zeros(x.shape)
+    err_sub = np.zeros(x.shape)
     with np.errstate(all="ignore"):
         diff = np.abs((values - truth) - ref.lo)
         ulp = np.spacing(np.abs(truth).astype(dt)).astype(np.float64)
         err[normal] = diff[normal] / ulp[normal] / np.maximum(ref.cond[normal], 1.0)
-        err_sub = diff[subn] / sub
+        err_sub[subn] = diff[subn] / sub
     wrong_special |= special_in & finite_truth & (~np.isfinite(values) | (err > 1))
+    return {"err": err, "err_sub": err_sub, "normal": normal, "subn": subn,
+            "nonfinite": nonfinite, "wrong_special": wrong_special, "truth_dt": truth_dt}
+
+
+def score(values: np.ndarray, ref: Reference, dtype: Any) -> dict[str, Any]:
+    """ULP errors of ``values`` (float64 array of computed results) against ``ref``."""
+    dt = _float_dtype(dtype)
+    a = _point_arrays(values, ref, dt)
+    x = ref.points
+    err, normal = a["err"], a["normal"]
+    err_sub = a["err_sub"][a["subn"]]
+    res: dict[str, Any] = {}
     res["err"] = err
     res["max_ulp"] = float(err.max()) if err.size else 0.0
     res["p99_ulp"] = float(np.percentile(err[normal], 99)) if normal.any() else 0.0
     res["worst_x"] = float(x[int(np.argmax(err))]) if err.size else math.nan
     res["max_ulp_subnormal"] = float(err_sub.max()) if err_sub.size else 0.0
-    res["nonfinite"] = int(nonfinite.sum())
-    res["wrong_special"] = int(wrong_special.sum())
+    res["nonfinite"] = int(a["nonfinite"].sum())
+    res["wrong_special"] = int(a["wrong_special"].sum())
     return res
+
+
+@dataclass
+class PointErrors:
+    """:func:`score`'s metric point by point, with some points left out of the maxima.
+
+    ``err``: condition-scaled ULP error where the truth is in the normal range (else 0);
+    ``err_subnormal``: error in units of the smallest subnormal where it is below (else 0);
+    ``nonfinite``: inf/NaN returned where the truth is finite in the dtype; ``truth``: the truth
+    as the dtype represents it; ``scored``: the points the maxima are taken over.
+    """
+
+    points: np.ndarray
+    err: np.ndarray
+    err_subnormal: np.ndarray
+    nonfinite: np.ndarray
+    wrong_special: np.ndarray
+    truth: np.ndarray
+    scored: np.ndarray
+
+    @property
+    def max_ulp(self) -> float:
+        e = np.where(self.scored, self.err, 0.0)
+        return float(e.max()) if e.size else 0.0
+
+    @property
+    def worst_x(self) -> float:
+        e = np.where(self.scored, self.err, 0.0)
+        return float(self.points[int(np.argmax(e))]) if e.size else math.nan
+
+    @property
+    def max_ulp_subnormal(self) -> float:
+        e = np.where(self.scored, self.err_subnormal, 0.0)
+        return float(e.max()) if e.size else 0.0
+
+    def subnormal_from(self, limit: float = 2.0) -> float | None:
+        """Smallest |x| among scored points off by more than ``limit`` subnormal units."""
+        bad = self.scored & (self.err_subnormal > limit)
+        return float(np.min(np.abs(self.points[bad]))) if bad.any() else None
+
+    @property
+    def nonfinite_finite_inputs(self) -> np.ndarray:
+        """Non-finite outputs at finite inputs (limits at ±inf are judged separately)."""
+        return self.nonfinite & np.isfinite(self.points)
+
+    @property
+    def first_nonfinite_x(self) -> float | None:
+        bad = self.nonfinite_finite_inputs
+        return float(np.min(np.abs(self.points[bad]))) if bad.any() else None
+
+
+def point_errors(values: np.ndarray, ref: Reference, dtype: Any,
+                 exclude: np.ndarray | None = None) -> PointErrors:
+    """The metric of :func:`score` at each point; ``exclude`` (bool array) leaves points out
+    of the maxima (kinks judged by their convention, ±inf/NaN inputs judged by their limit)."""
+    dt = _float_dtype(dtype)
+    a = _point_arrays(values, ref, dt)
+    scored = np.ones(ref.points.shape, bool) if exclude is None else ~np.asarray(exclude, bool)
+    return PointErrors(points=ref.points, err=a["err"], err_subnormal=a["err_sub"],
+                       nonfinite=a["nonfinite"], wrong_special=a["wrong_special"],
+                       truth=a["truth_dt"], scored=scored)
 
 
 def check_implementation(
