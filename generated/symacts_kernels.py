@@ -2463,8 +2463,7 @@ def sinusoid_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_softplus(x, beta, out=None):
-    t1 = (x * beta)
-    return np.divide(_softplus(t1), beta, out=out)
+    return np.add((np.log1p(np.exp(-(beta * np.abs(x)))) / beta), np.maximum(0, x), out=out)
 
 
 def _df_softplus(x, beta, out=None):
@@ -2474,14 +2473,12 @@ def _df_softplus(x, beta, out=None):
 
 def _vg_softplus(x, beta):
     t1 = (x * beta)
-    t2 = np.exp(-np.abs(t1))
-    return (_softplus_t(t1, t2) / beta), _sigmoid_t(t1, t2)
+    return ((np.log1p(np.exp(-(beta * np.abs(x)))) / beta) + np.maximum(0, x)), _sigmoid(t1)
 
 
 def _dp_softplus_beta(x, beta):
     t3 = (x * beta)
-    t4 = np.exp(-np.abs(t3))
-    r0 = np.asarray((-(_sq((1 / beta)) * _softplus_t(t3, t4)) + (_dmul(_sigmoid_t(t3, t4), x) / beta)))
+    r0 = np.asarray((-(((np.log1p(np.exp(-(beta * np.abs(x)))) / beta) + np.maximum(0, x)) / beta) + (_dmul(_sigmoid(t3), x) / beta)))
     i = np.flatnonzero(((x * beta) > 0))
     xm = np.take(x, i)
     beta_m = _take(beta, x, i)
@@ -2498,7 +2495,7 @@ def softplus(x, *, beta=1.0, threads=None, out=None):
     """Softplus: ln(1 + e^{βx})/β.
 
     f(x) = softplus(beta*x)/beta
-    (computed as written)
+    computed as: Max(0, x) + log1p(exp(-beta*Abs(x)))/beta
     """
     x, dt = _arg(x)
     beta = _par(beta, 'beta', x.dtype)
@@ -2803,7 +2800,7 @@ def sparse_sigmoid_value_and_grad(x, *, threads=None, out=None):
 
 
 def _f_squareplus(x, b):
-    r0 = np.asarray((0.5 * b / (-x + _hypot(x, _w(np.sqrt(b))))))
+    r0 = np.asarray((0.25 * b / (-(0.5 * x) + (0.5 * _hypot(x, _w(np.sqrt(b)))))))
     m = _mask((x >= 0), r0)
     _pick(r0, ((0.5 * x) + (0.5 * _hypot(x, _w(np.sqrt(b))))), m)
     nan = np.isnan(x)
@@ -2814,7 +2811,7 @@ def _f_squareplus(x, b):
 
 def _df_squareplus(x, b):
     t1 = _hypot(x, _w(np.sqrt(b)))
-    r0 = np.asarray(((0.5 * b / t1) / (t1 - x)))
+    r0 = np.asarray(((0.25 * b / t1) / ((0.5 * t1) - (0.5 * x))))
     m = _mask((x >= 0), r0)
     _pick(r0, ((0.5 * x / _hypot(x, _w(np.sqrt(b)))) + 0.5), m)
     nan = np.isnan(x)
@@ -2826,9 +2823,9 @@ def _df_squareplus(x, b):
 
 def _vg_squareplus(x, b):
     t2 = _hypot(x, _w(np.sqrt(b)))
-    t3 = (t2 - x)
-    r0 = np.asarray((0.5 * b / t3))
-    r1 = np.asarray(((0.5 * b / t2) / t3))
+    t3 = ((0.5 * t2) - (0.5 * x))
+    r0 = np.asarray((0.25 * b / t3))
+    r1 = np.asarray(((0.25 * b / t2) / t3))
     i = np.flatnonzero((x >= 0))
     xm = np.take(x, i)
     b_m = _take(b, x, i)
@@ -2851,7 +2848,7 @@ def squareplus(x, *, b=4.0, threads=None, out=None):
     """Squareplus (x + √(x² + b))/2.
 
     f(x) = x/2 + sqrt(b + x**2)/2
-    computed as: x/2 + hypot(x, sqrt(b))/2 if x >= 0 else b/(2*(-x + hypot(x, sqrt(b))))
+    computed as: x/2 + hypot(x, sqrt(b))/2 if x >= 0 else b/(4*(-x/2 + hypot(x, sqrt(b))/2))
       hypot: √(a² + b²) as multiply, add, sqrt (np.hypot is a scalar libm loop, ~15 ns per
           element); elements outside the range where the squares are safe (huge, tiny, inf, NaN)
           are redone with np.hypot.
@@ -2868,8 +2865,8 @@ def squareplus_grad(x, *, b=4.0, threads=None, wrt='x', out=None):
     """f'(x) of squareplus (``wrt="x"``) or ∂f/∂p (``wrt=<parameter>``).
 
     f'(x) = x/(2*sqrt(b + x**2)) + 1/2
-    computed as: x/(2*hypot(x, sqrt(b))) + 1/2 if x >= 0 else b/(2*(-x + hypot(x,
-        sqrt(b)))*hypot(x, sqrt(b)))
+    computed as: x/(2*hypot(x, sqrt(b))) + 1/2 if x >= 0 else b/(4*(-x/2 + hypot(x,
+        sqrt(b))/2)*hypot(x, sqrt(b)))
       hypot: √(a² + b²) as multiply, add, sqrt (np.hypot is a scalar libm loop, ~15 ns per
           element); elements outside the range where the squares are safe (huge, tiny, inf, NaN)
           are redone with np.hypot.

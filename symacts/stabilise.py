@@ -590,6 +590,46 @@ def _sigmoid_product(n, x):
     return None
 
 
+@rule("specialise")
+def _scaled_softplus(n, x):
+    """softplus(a·u)/aᵏ → (max(u, 0) + log1p(e^{−|a·u|})/a)/aᵏ⁻¹ for a > 0: softplus's
+    growing part divided before it is formed, so softplus(βx)/β at βx = ∞ (x = 1e308, β = 3)
+    is x, not ∞."""
+    if not isinstance(n, sp.Mul):
+        return None
+    for f in n.args:
+        if not isinstance(f, softplus) or not isinstance(f.args[0], sp.Mul):
+            continue
+        a, u = f.args[0].as_independent(x, as_Add=False)
+        if not u.has(x) or not a.is_positive or a.is_number:
+            continue
+        rest = list(n.args)
+        rest.remove(f)
+        inv = next((g for g in rest if g.is_Pow and g.base == a and g.exp.is_Integer
+                    and g.exp <= -1), None)
+        if inv is None:
+            continue
+        rest.remove(inv)
+        scaled = sp.Max(u, 0) + log1p(sp.exp(-sp.Abs(a * u))) / a
+        return sp.Mul(*rest) * a ** (inv.exp + 1) * scaled
+    return None
+
+
+@rule("specialise")
+def _halved_denominator(n, x):
+    """1/(p + q) → (1/2)/(p/2 + q/2) where p and q both grow with x: their sum cannot overflow
+    (squareplus's b/(2(√(x² + b) − x)) at x = −1e308 is 1e−308, not b/∞ = 0)."""
+    if not (n.is_Pow and n.exp == -1 and isinstance(n.base, sp.Add)):
+        return None
+    terms = n.base.args
+    if sum(_growth(t, x) is not None for t in terms) < 2:
+        return None
+    if any(t.is_number for t in terms) or any(isinstance(t, sp.Mul) and sp.S.Half in t.args
+                                             for t in terms):
+        return None
+    return sp.Rational(1, 2) / sp.Add(*[t / 2 for t in terms], evaluate=False)
+
+
 #: blocks that vanish (exponentially in their argument) on one side or both
 _DECAYING = (sigmoid, dsigmoid, sech2, erfc, sp.erfc, sp.exp, Phi, softplus)
 #: odd functions vanishing at 0: as small as their argument

@@ -82,7 +82,8 @@ def test_rules_run_phase_by_phase_in_their_order():
         "log_sigmoid_to_softplus", "together_quotients",
         "sigmoid_complement", "tanh_complement", "one_plus_erf_to_erfc", "softplus_reflect",
         "log1p", "expm1", "rationalise_sqrt", "scale_rational", "sqrt_to_hypot",
-        "series_near_zero", "sigmoid_product", "decaying_product",
+        "series_near_zero", "sigmoid_product", "scaled_softplus", "halved_denominator",
+        "decaying_product",
     ]
     assert RULES_BY_NAME == {r.name: r for r in RULES}
 
@@ -336,6 +337,32 @@ def test_decaying_product():
     assert np.isnan(numeric(x * sigmoid(-x), np.inf))
     assert sp.limit(x * sigmoid(-x).rewrite(sp.exp), x, sp.oo) == 0
     assert numeric(dmul(sigmoid(-x), x), np.inf) == 0.0
+
+
+def test_scaled_softplus():
+    b = sp.Symbol("beta", positive=True)
+    e = softplus(b * x) / b
+    out = run("scaled_softplus", e)
+    assert out == sp.Max(x, 0) + log1p(sp.exp(-b * sp.Abs(x))) / b and not out.has(softplus)
+    c = sp.Symbol("c", real=True)  # of unknown sign: left alone
+    assert run("scaled_softplus", softplus(c * x) / c) == softplus(c * x) / c
+    e3, out3 = e.subs(b, 3), out.subs(b, 3)
+    assert np.isinf(numeric(stabilise(e3, x, rules=[]), 1e308))  # βx = ∞ first
+    assert numeric(out3, 1e308) == 1e308 == reference(e3, 1e308)
+    for v in (-30.0, -1.0, 0.0, 0.25, 5.0, 40.0):
+        assert numeric(out3, v) == pytest.approx(reference(e3, v), rel=4 * EPS)
+
+
+def test_halved_denominator():
+    b = sp.Integer(4)
+    h = hypot(x, 2)
+    e = b / (2 * (h - x))  # squareplus for x < 0, rationalised
+    out = stabilise(e, x, rules=["halved_denominator"])
+    assert out != e and out.equals(e)
+    assert numeric(e, -1e308) == 0.0  # h − x = ∞
+    truth = reference(4 / (2 * (sp.sqrt(x**2 + 4) - x)), -1e308)
+    assert numeric(out, -1e308) == pytest.approx(truth, rel=4 * EPS) and truth > 0
+    assert run("halved_denominator", 1 / (x + 1)) == 1 / (x + 1)  # one growing term only
 
 
 # ---- the printer of stabilised forms ---------------------------------------------------------
