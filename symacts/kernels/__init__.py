@@ -7,6 +7,12 @@
     K.kernel_for(symacts.define("my", "x*tanh(x)"))   # compiled at run time (uses SymPy)
 
 Every catalog name and alias NAME gives ``NAME``, ``NAME_grad`` and ``NAME_value_and_grad``.
+
+Two backends serve them with the same signatures and semantics: ``"compiled"`` (fused SIMD loops
+printed as C, built by ``pip install`` with SLEEF; also as NumPy ufuncs in
+:mod:`symacts.kernels.ufuncs`) and ``"numpy"`` (the generated NumPy module). ``BACKEND`` says
+which one serves, ``BACKEND_REASON`` why; ``SYMACTS_BACKEND=numpy`` forces the NumPy kernels,
+``SYMACTS_BACKEND=compiled`` makes the import fail unless the compiled ones serve.
 """
 
 from __future__ import annotations
@@ -15,13 +21,24 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from ._load import load_generated
+from ._load import load_compiled, load_generated
 
-__all__ = ["Kernel", "kernel_for", "names"]
+__all__ = ["BACKEND", "BACKEND_REASON", "NUMPY", "Kernel", "kernel_for", "names"]
 
-_mod = load_generated()
-KERNELS = _mod.KERNELS
-ALIASES = _mod.ALIASES
+#: the generated NumPy module (always there: the reference backend)
+NUMPY = load_generated()
+_compiled, BACKEND_REASON = load_compiled(NUMPY)
+#: "compiled" or "numpy": which kernels NAME, NAME_grad, NAME_value_and_grad are
+BACKEND = "compiled" if _compiled is not None else "numpy"
+if _compiled is not None:
+    from .compiled import build_namespace
+
+    _front = build_namespace(_compiled, NUMPY)
+else:
+    _front = {"KERNELS": NUMPY.KERNELS, "ALIASES": NUMPY.ALIASES}
+_mod = NUMPY
+KERNELS = _front["KERNELS"]
+ALIASES = _front["ALIASES"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,12 @@ def _compile(act: Any) -> Kernel:
 
 
 def __getattr__(name: str) -> Any:
+    if name in _front:
+        return _front[name]
+    if name == "ufuncs":
+        import importlib
+
+        return importlib.import_module(__name__ + ".ufuncs")
     try:
         return getattr(_mod, name)
     except AttributeError:
@@ -95,4 +118,4 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     public = [n for n in vars(_mod) if not n.startswith("_") and n not in ("np",)]
-    return sorted(set(__all__) | set(public))
+    return sorted(set(__all__) | set(public) | set(_front) | {"ufuncs"})
