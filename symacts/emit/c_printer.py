@@ -9,8 +9,10 @@ NumPy rounds a Python float), transcendentals as SLEEF calls, selects as bit ble
 
 The printer follows the IR's reference semantics (:mod:`symacts.emit.interpret`) operation for
 operation, in the evaluation order of :mod:`symacts.emit.algebra`: wherever no transcendental
-is involved the printed C returns the NumPy kernels' bits (NaN payloads, −0, kinks, limits at
-±∞). Dispatch is on the class name (``_print_<Class>``); a node it does not know is an
+is involved the printed C returns the NumPy kernels' bits (−0, kinks, limits at ±∞). NaN in
+gives x's own NaN out for every kernel (the NumPy kernels do so for branch selects; a NaN
+computed in C depends on compiler and lane, x's does not). Dispatch is on the class name
+(``_print_<Class>``); a node it does not know is an
 :class:`~symacts.emit.ir.EmitError` naming it.
 """
 
@@ -51,7 +53,8 @@ FUNCTIONS: dict[str, str] = {
 CALLS: dict[str, str] = {
     "Maximum": "v_maximum", "Minimum": "v_minimum", "Clip": "v_clip", "dmul": "v_dmul",
     "hypot": "v_hypot", "SigmoidT": "v_sigmoid_t", "DsigmoidT": "v_dsigmoid_t",
-    "SoftplusT": "v_softplus_t",
+    "SoftplusT": "v_softplus_t", "TanhSoftplusT": "v_tanh_softplus_t",
+    "Sech2SoftplusT": "v_sech2_softplus_t",
 }
 
 RELATIONS = {
@@ -376,10 +379,10 @@ class _Writer:
 
     def _straight(self, body: Straight, targets, limits, indent) -> None:
         vals, _ = self.block(body.block, indent, {})
-        for t, e, v in zip(targets, body.block.values, vals, strict=True):
-            if not _depends_on_x(body.block, e, self.x):
-                v = f"v_keepnan({v}, x)"  # a constant output: x's NaN where x is NaN
-            self.emit(indent, f"{t} = {v};")
+        for t, v in zip(targets, vals, strict=True):
+            # x's own NaN where x is NaN: the NaN a computation makes depends on the compiler
+            # and on SLEEF's paths for the other lanes, x's does not
+            self.emit(indent, f"{t} = {v};" if v == "x" else f"{t} = v_keepnan({v}, x);")
         self._limits(targets, limits, indent)
 
     def _select(self, body: Select, targets, limits, indent) -> None:

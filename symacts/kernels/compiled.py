@@ -73,7 +73,9 @@ def _make_call(pool):
                 outs.append(o.reshape(-1))
             else:
                 outs.append(np.empty(n, x.dtype))
-        bounds = [n * k // nt for k in range(nt + 1)]
+        # splits on multiples of 64 elements: every SIMD vector holds the same elements
+        # whatever the thread count (SLEEF may choose a path per vector)
+        bounds = [min(n, (n * k // nt) // 64 * 64) for k in range(nt)] + [n]
 
         def work(k):
             s, e = bounds[k], bounds[k + 1]
@@ -109,7 +111,7 @@ def _source(name: str, entry: dict) -> str:
             prep.append(f"    _check({p}, _all({p} {op}), {p!r}, {words!r})")
     for rule in entry["rules"]:
         prep.append(f"    _check_rule(_all({rule}), {name + ': ' + rule + ' is required'!r})")
-    prep += ["    if lazy:", f"        return _uf_lazy(UF, x, {ptup}, out)"]
+    prep += ["    if lazy:", f"        return _uf_lazy(LAZY, x, {ptup}, out)"]
     if pnames:
         prep.append(f"    x = _bcast(x, {', '.join(pnames)})")
     k = entry["kernels"]
@@ -123,7 +125,8 @@ def _source(name: str, entry: dict) -> str:
             lines += ["    if training:",
                       f"        return _np.{fname}(x{pass_params}, training=True, rng=rng"
                       f"{', wrt=wrt' if wrt_kw else ''}, threads=threads, out=out)"]
-        lines += [ln.replace("UF", uf) for ln in prep]
+        lazy = uf if n_out == 1 else f"(_U[{k['f']!r}], _U[{k['df']!r}])"
+        lines += [ln.replace("LAZY", lazy) for ln in prep]
         lines.append(f"    r = _call({uf}, x, {ptup}, threads, {n_out}, out, dt)")
         lines.append(f"    return {ret}(r, dt, out)")
         out.append("\n".join(lines))
@@ -146,10 +149,12 @@ def _source(name: str, entry: dict) -> str:
 
 
 def _uf_lazy(uf, x, ps, out):
-    """A dask/xarray-like input: the ufunc on it as it is (lazy where the input is)."""
-    for p in ps:
-        if not isinstance(p, (int, float, np.ndarray, np.generic)) and not _lazy(p):
-            raise TypeError(f"parameters must be real numbers or arrays, got {p!r}")
+    """A dask/xarray-like input: the ufunc on it as it is (lazy where the input is); for
+    (f, f') the two one-output ufuncs (dask takes no ufunc with two outputs)."""
+    if isinstance(uf, tuple):
+        if out is None:
+            return tuple(u(x, *ps) for u in uf)
+        return tuple(u(x, *ps, out=o) for u, o in zip(uf, out, strict=True))
     return uf(x, *ps) if out is None else uf(x, *ps, out=out)
 
 

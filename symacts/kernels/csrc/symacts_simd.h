@@ -132,7 +132,21 @@ SY_INLINE V v_sqrt(V a) { V r = {__builtin_sqrt(a[0])}; return r; }
 
 #define SY_DEF1(name, fn, u) SY_INLINE V name(V a) { return SY_WRAP1(SY_SLEEF(fn, u), a); }
 #define SY_DEF2(name, fn, u) SY_INLINE V name(V a, V b) { return SY_WRAP2(SY_SLEEF(fn, u), a, b); }
-SY_DEF1(v_exp, exp, u10)
+SY_DEF1(v_exp_sleef, exp, u10)
+#if SY_F32
+SY_INLINE V v_exp(V a) { return v_exp_sleef(a); }
+#else
+/* SLEEF's exp overflows to inf on the last 6e-7 below ln(DBL_MAX): there e^a = e^(a−1)·e
+ * (a − 1 exact; within 2 ULP) */
+SY_INLINE V v_exp(V a)
+{
+    V r = v_exp_sleef(a);
+    M top = (a > C(709.78)) & (a <= C(709.782712893384));
+    if (m_any(top))
+        r = v_sel(top, v_exp_sleef(a - C(1.0)) * C(2.718281828459045), r);
+    return r;
+}
+#endif
 SY_DEF1(v_expm1, expm1, u10)
 SY_DEF1(v_log, log, u10)
 SY_DEF1(v_log1p, log1p, u10)
@@ -185,6 +199,21 @@ SY_INLINE V v_hypot(V a, V b)
     if (!m_all(ok))
         r = v_sel(ok, r, v_hypot_sleef(a, b));
     return r;
+}
+/* tanh(softplus(u)) = a/(a + b) and sech²(softplus(u)) = b(2a + b)/(a + b)² from
+ * t = e^{−|u|}: a = 1 + 2t, b = 2t² for u ≥ 0; a = t(t + 2), b = 2 for u < 0
+ * (symacts/emit/c_forms.py: one exp instead of exp, log1p, tanh and a second exp) */
+SY_INLINE V v_tsp_a(V u, V t) { return v_sel(u >= C(0.0), C(1.0) + C(2.0) * t, t * (t + C(2.0))); }
+SY_INLINE V v_tsp_b(V u, V t) { return v_sel(u >= C(0.0), C(2.0) * (t * t), v_set1(C(2.0))); }
+SY_INLINE V v_tanh_softplus_t(V u, V t)
+{
+    V a = v_tsp_a(u, t);
+    return a / (a + v_tsp_b(u, t));
+}
+SY_INLINE V v_sech2_softplus_t(V u, V t)
+{
+    V a = v_tsp_a(u, t), b = v_tsp_b(u, t), q = a + b;
+    return (b * (C(2.0) * a + b)) / (q * q);
 }
 /* Φ(u) = erfc(−u/√2)/2 */
 SY_INLINE V v_phi(V u) { return C(0.5) * v_erfc(-u * C(0.70710678118654752440)); }
