@@ -3,7 +3,8 @@ and the metadata the Python front end reads.
 
 :func:`c_sources` gives three files (the catalog's are under ``generated/c/``):
 
-* ``symacts_kernels.inc``: the kernels (:func:`symacts.emit.c_printer.print_kernel`);
+* ``symacts_kernels.inc``: the kernels (:func:`symacts.emit.c_printer.print_kernel`, after the
+  cost-aware forms of :mod:`symacts.emit.c_forms`);
 * ``symacts_kernel_list.inc``: one ``SY_KERNEL(cname, ufunc name, activation, kind, n_params,
   n_outputs, doc)`` line per kernel, the order of the ufunc loop tables;
 * ``symacts_metadata.inc``: parameters, defaults, domains, rules and aliases as JSON in a C
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 
+from .c_forms import apply_forms
 from .c_printer import c_name, comment_text, print_kernel
 from .ir import EmitError
 from .planner import ActivationPlan
@@ -97,7 +99,7 @@ def c_sources(plans: list[ActivationPlan]) -> dict[str, str]:
         }
         for key, k in plan.kernels.items():
             cname = f"{name}_{key}"
-            kernels.append(print_kernel(k, cname, plan.rules))
+            kernels.append(print_kernel(apply_forms(k), cname, plan.rules))
             table.append(f"SY_KERNEL({cname}, {c_string(ufunc_name(plan.name, key))}, "
                          f"{c_string(plan.name)}, {c_string(key)}, "
                          f"{len(k.params)}, {len(k.outputs)},\n          "
