@@ -302,3 +302,31 @@ def test_install_without_a_compiler_still_succeeds(tmp_path):
     lines = [ln for ln in r.stderr.splitlines() if ln.startswith("symacts:")]
     assert len(lines) == 1 and "NumPy kernels serve" in lines[0]
     assert not list((tmp_path / "lib").rglob("*.so"))
+
+
+def test_defined_activations_compile_at_run_time(tmp_path, monkeypatch):
+    """symacts.define → the same C printer, compiled once and cached on disk by a hash."""
+    from symacts.kernels import runtime
+
+    monkeypatch.setenv("SYMACTS_CACHE", str(tmp_path))
+    monkeypatch.setattr(runtime, "_LOADED", {})
+    my = symacts.define("my_softish_c", "x*tanh(log(1 + exp(b*x)))", params={"b": 1.0})
+    k = K.kernel_for(my)
+    assert "SY_INLINE void SFX(my_softish_c_f)" in k.source
+    cached = list(tmp_path.glob("symacts_user_*"))
+    assert len(cached) == 1
+    x = np.linspace(-30, 30, 601)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert k.f(1000.0) == 1000.0 and k.grad(np.inf) == 1.0
+        np.testing.assert_allclose(k.f(x), K.mish(x), rtol=4e-16, atol=1e-300)
+        numpy_grad = symacts.emit.compile_activation(my).KERNELS["my_softish_c"][1]
+        np.testing.assert_allclose(k.grad(x, b=2.0), numpy_grad(x, b=2.0), rtol=1e-13,
+                                   atol=1e-300)
+    with pytest.raises(ValueError, match="wrt"):
+        k.grad(x, wrt="c")
+    monkeypatch.setattr(runtime, "_LOADED", {})
+    mtime = cached[0].stat().st_mtime_ns
+    k2 = K.kernel_for(my)  # a new session: loaded from the cache, not compiled again
+    assert cached[0].stat().st_mtime_ns == mtime
+    assert k2.f(2.5) == k.f(2.5)

@@ -96,11 +96,36 @@ def _is_catalog(act: Any) -> bool:
 
 
 def _compile(act: Any) -> Kernel:
+    if BACKEND == "compiled":
+        kern = _compile_c(act)
+        if kern is not None:
+            return kern
     from ..emit import compile_activation
 
     mod = compile_activation(act)
     name = next(iter(mod.KERNELS))
     return Kernel(act.name, *mod.KERNELS[name], source=mod.__source__)
+
+
+def _compile_c(act: Any) -> Kernel | None:
+    """The activation's kernels compiled as C at run time (cached on disk), or None without a
+    compiler or SLEEF (then the NumPy pipeline compiles them)."""
+    from ..emit import EmitError, plan_activation
+    from .compiled import build_namespace
+    from .runtime import compile_kernels
+
+    plan = plan_activation(act)
+    plan.aliases = ()
+    if not plan.name.isidentifier():
+        plan.name = "user_kernel"
+    try:
+        mod, _ = compile_kernels(plan)
+    except EmitError:
+        return None
+    if mod is None:
+        return None
+    ns = build_namespace(mod, NUMPY)
+    return Kernel(act.name, *ns["KERNELS"][plan.name], source=mod.__source__)
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,5 @@
-/* symacts.kernels._compiled: the printed kernels as NumPy ufuncs.
+/* symacts.kernels._compiled: the printed kernels as NumPy ufuncs (SY_MODULE names another
+ * module: activations compiled at run time, symacts/kernels/runtime.py).
  *
  * Every kernel of symacts_kernel_list.inc becomes one ufunc with a float32 and a float64 loop
  * (inputs x and the parameters, one or two outputs). The loops come from the unit of the best
@@ -175,13 +176,21 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+#ifndef SY_MODULE
+#define SY_MODULE _compiled
+#endif
+#define SY_STR_(a) #a
+#define SY_STR(a) SY_STR_(a)
+#define SY_INIT_(m) PyInit_##m
+#define SY_INIT(m) SY_INIT_(m)
+
 static struct PyModuleDef moduledef = {
-    PyModuleDef_HEAD_INIT, "_compiled",
+    PyModuleDef_HEAD_INIT, SY_STR(SY_MODULE),
     "The compiled kernels as NumPy ufuncs (see symacts.kernels.ufuncs).", -1, methods,
     NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__compiled(void)
+PyMODINIT_FUNC SY_INIT(SY_MODULE)(void)
 {
     import_array();
     import_umath();
