@@ -42,15 +42,24 @@ class OptionalBuildExt(build_ext):
 
     def run(self) -> None:
         if os.environ.get("SYMACTS_NO_COMPILE"):
+            self._drop_stale()
             say("compiled kernels skipped (SYMACTS_NO_COMPILE); the NumPy kernels serve")
             return
         try:
             self._probe()
             super().run()
         except Exception as exc:  # any failure leaves the NumPy backend serving
+            self._drop_stale()
             text = str(exc).strip()
             reason = text.splitlines()[-1] if text else type(exc).__name__
             say(f"compiled kernels not built ({reason}); the NumPy kernels serve")
+
+    def _drop_stale(self) -> None:
+        """No extension left from an earlier build (it would serve kernels this build lacks)."""
+        for ext in self.extensions:
+            path = Path(self.get_ext_fullpath(ext.name))
+            if path.is_file():
+                path.unlink()
 
     def _probe(self) -> None:
         from setuptools._distutils.ccompiler import new_compiler

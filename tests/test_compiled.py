@@ -293,8 +293,12 @@ def test_printer_is_strict():
 
 
 def test_install_without_a_compiler_still_succeeds(tmp_path):
-    """The extension is optional: a failing compiler gives one line and a zero exit."""
+    """The extension is optional: a failing compiler gives one line and a zero exit, and no
+    extension of an earlier build stays behind."""
     env = {**os.environ, "CC": "/bin/false", "LDSHARED": "/bin/false"}
+    stale = tmp_path / "lib" / "symacts" / "kernels" / Path(ext.__file__).name
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"left by an earlier build")
     r = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--build-lib",
                         str(tmp_path / "lib"), "--build-temp", str(tmp_path / "tmp")],
                        cwd=ROOT, env=env, capture_output=True, text=True)
