@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import site
@@ -81,9 +82,11 @@ def load_compiled(numpy_module: ModuleType) -> tuple[ModuleType | None, str]:
 
 def compiled_extension() -> tuple[ModuleType | None, str]:
     """The extension module, or None and why it is not there."""
+    name = __name__.rsplit(".", 1)[0] + "._compiled"
+    if importlib.util.find_spec(name) is None:
+        return None, ("the compiled kernels are not built (pip install with a C compiler and "
+                      "SLEEF, libsleef-dev, builds them)")
     try:
-        from . import _compiled
+        return importlib.import_module(name), "built"
     except ImportError as exc:
-        return None, (f"the compiled kernels are not built ({exc}); pip install with a C "
-                      "compiler and SLEEF (libsleef-dev) builds them")
-    return _compiled, "built"
+        return None, f"the compiled kernels do not load ({exc})"
