@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -125,6 +126,21 @@ def _source(name: str, entry: dict) -> str:
             lines += ["    if training:",
                       f"        return _np.{fname}(x{pass_params}, training=True, rng=rng"
                       f"{', wrt=wrt' if wrt_kw else ''}, threads=threads, out=out)"]
+        # the common call (an ndarray of float32/float64, float parameters, no out=, one
+        # thread's worth of elements) straight to the ufunc
+        floats = "".join(f" and {p}.__class__ is float" for p in pnames)
+        fast_checks = []
+        for p, _, domain in params:
+            if domain in _DOMAIN_CHECK:
+                op, _w = _DOMAIN_CHECK[domain]
+                fast_checks.append(f"{p} {op}")
+        fast_checks += list(entry["rules"])
+        cond = " and ".join(fast_checks) if fast_checks else "True"
+        lines += [f"    if x.__class__ is _ndarray and out is None and threads is None{floats}:",
+                  "        dt = x.dtype",
+                  f"        if (dt is _F32 or dt is _F64) and x.size < 2 * _C.GRAIN and {cond}:"
+                  .replace(" and True:", ":"),
+                  f"            return {uf}({', '.join(['x', *pnames])})"]
         lazy = uf if n_out == 1 else f"(_U[{k['f']!r}], _U[{k['df']!r}])"
         lines += [ln.replace("LAZY", lazy) for ln in prep]
         lines.append(f"    r = _call({uf}, x, {ptup}, threads, {n_out}, out, dt)")
@@ -165,7 +181,8 @@ def build_namespace(ext: ModuleType, numpy_module: ModuleType) -> dict[str, Any]
     helpers = {k: getattr(numpy_module, k) for k in
                ("_arg", "_par", "_check", "_check_rule", "_all", "_bcast", "_ret", "_ret2")}
     ns: dict[str, Any] = {**helpers, "_U": ext.UFUNCS, "_np": numpy_module, "np": np,
-                          "_F64": np.dtype(np.float64),
+                          "_F64": np.dtype(np.float64), "_F32": np.dtype(np.float32),
+                          "_ndarray": np.ndarray, "_C": sys.modules[__name__],
                           "_call": _make_call(numpy_module._pool), "_lazy": _lazy,
                           "_uf_lazy": _uf_lazy}
     src = "\n\n\n".join(_source(n, e) for n, e in sorted(meta.items()))
