@@ -8,7 +8,6 @@ backend that serves: compiled when built) plus :func:`extra`: the NumPy backend 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -213,6 +212,3 @@ def evaluate(records: list[dict[str, Any]], piecewise_linear, gelu_ulps=None) ->
             lines.append(f"| {act} | {d} | {n:.0e} | " + " | ".join(cells) + " |")
     return lines
 
-
-def finite(x: float) -> bool:
-    return x is not None and math.isfinite(x)

@@ -457,21 +457,6 @@ def _cheap(e: sp.Basic) -> bool:
                    for n in sp.preorder_traversal(e))
 
 
-def _depends_on_x(block: Block, e: sp.Expr, x: sp.Symbol) -> bool:
-    steps = dict(block.steps)
-    seen: set = set()
-    todo = [e]
-    while todo:
-        v = todo.pop()
-        if v.has(x):
-            return True
-        for s in v.free_symbols:
-            if s in steps and s not in seen:
-                seen.add(s)
-                todo.append(steps[s])
-    return False
-
-
 def _describe_limits(lim: Limits) -> str:
     def f(v):
         return "none" if v is None else repr(float(v))
