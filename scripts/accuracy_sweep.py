@@ -33,8 +33,11 @@ def main() -> int:
                            *DEFINED]
     t0 = time.perf_counter()
     results = run(names, args.workers)
+    from symacts import kernels
+
     meta = (f"Machine: {platform.machine()}, Python {platform.python_version()}, "
-            f"NumPy {np.__version__}.")
+            f"NumPy {np.__version__}. Kernels: {kernels.BACKEND} backend "
+            f"({kernels.BACKEND_REASON}).")
     text = report_markdown(results, meta)
     if args.names:
         print(text)

@@ -2,6 +2,11 @@
 """Benchmark the generated kernels against the tutorial's NumPy code, naive lambdify, PyTorch
 and memcpy; print the tables and write generated/BENCHMARKS.md.
 
+``symacts`` is the backend that serves (``symacts.kernels.BACKEND``: the compiled kernels when
+built). With the compiled backend the run also times the NumPy backend beside it and swish as
+``x·torch.sigmoid(βx)``, measures PyTorch's float32 GELU against mpmath, and reports the compiled
+targets on best-of-threads ratios (scripts/bench/compiled.py).
+
     python scripts/bench_kernels.py                    # full run (~8 min on 2 cores)
     python scripts/bench_kernels.py --quick            # N = 1e4 and 1e6, 3 rounds, no file
     python scripts/bench_kernels.py --only mish,gelu   # some activations (no file unless --md)
@@ -23,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import primitives, report, runner  # noqa: E402
+from bench import compiled, primitives, report, runner  # noqa: E402
 
 DEFAULT_MD = ROOT / "generated" / "BENCHMARKS.md"
 
@@ -103,11 +108,26 @@ def main(argv: list[str] | None = None) -> int:
     result["setup"]["command"] = command
     result["primitives"] = primitives.measure(tuple(cfg.dtypes))
     result["overhead"] = primitives.call_overhead(torch)
+    lines = []
+    if K.BACKEND == "compiled":
+        extra = compiled.extra(cfg, torch, log=lambda s: print(s, flush=True))
+        ulps = compiled.torch_gelu_ulps(torch) if torch is not None else None
+        result["load_end_extra"] = round(os.getloadavg()[0], 2)
+        lines = [f"## Compiled backend ({K.BACKEND_REASON}; load {load0:.2f} at the start, "
+                 f"{result['load_end_extra']:.2f} at the end)", "",
+                 *compiled.evaluate(result["records"] + extra,
+                                    result["setup"]["piecewise_linear"], ulps), ""]
+        result["records"] += extra
     print(report.console(result), flush=True)
+    if lines:
+        print("\n".join(lines), flush=True)
     if md != "-":
         path = Path(md)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(report.markdown(result, env, command, cfg), encoding="utf-8")
+        text = report.markdown(result, env, command, cfg)
+        if lines:
+            text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+        path.write_text(text, encoding="utf-8")
         print(f"wrote {path}")
     if args.json:
         Path(args.json).write_text(json.dumps({"env": env, **result}, indent=1, default=str))

@@ -75,7 +75,7 @@ def test_printed_kernels_compute_the_ir_semantics(plans, name, dt):
     x = sweep_points(dt, kinks=kink_floats(act))
     x = x[np.isfinite(x)]
     params = {p.symbol: p.default for p in plan.params}
-    f, g, vg = K.KERNELS[name]
+    f, g, vg = K.NUMPY.KERNELS[name]  # the NumPy kernels, whichever backend serves
     printed = {"f": [f(x)], "df": [g(x)], "vg": list(vg(x))}
     for p in plan.params:
         printed["d_" + p.name] = [g(x, wrt=p.name)]

@@ -12,12 +12,10 @@ import inspect
 import math
 import textwrap
 import types
-import warnings
 
 import numpy as np
 import sympy as sp
 
-from ..errors import KernelAccuracyWarning
 from . import ir, prelude
 from .ir import EmitError, Guarded
 from .numpy_printer import CALLS, FUNCTIONS, Core, float_literal, print_core
@@ -256,7 +254,7 @@ def compile_activation(act, check: bool = True) -> types.ModuleType:
     their asymptote there, and what still misses the accuracy target is in the module's
     ``__findings__`` and a :class:`~symacts.errors.KernelAccuracyWarning`.
     """
-    from .trusted import trusted_kernels
+    from .trusted import report_findings, trusted_kernels
 
     def compile_plan(plan: ActivationPlan) -> types.ModuleType:
         plan.aliases = ()
@@ -270,11 +268,5 @@ def compile_activation(act, check: bool = True) -> types.ModuleType:
 
     _, mod, findings = trusted_kernels(act, compile_plan, check)
     mod.__findings__ = tuple(findings)
-    if findings:
-        shown = "; ".join(str(f) for f in findings[:5])
-        more = f"; and {len(findings) - 5} more" if len(findings) > 5 else ""
-        warnings.warn(KernelAccuracyWarning(
-            f"{act.name}: the kernels miss the accuracy target (f within 4 ULP, derivatives "
-            f"within 8 ULP, finite where the truth is) and no fallback form fixes it: "
-            f"{shown}{more}"), stacklevel=3)
+    report_findings(act, findings)
     return mod

@@ -17,7 +17,7 @@ from .fallback import Asymptote, asymptote, with_asymptotes
 from .planner import ActivationPlan, plan_activation
 from .selfcheck import TARGET, Finding, check_kernels
 
-__all__ = ["trusted_kernels"]
+__all__ = ["report_findings", "trusted_kernels"]
 
 
 def _outputs(act, kernels: Any) -> dict[str, tuple[str, Callable]]:
@@ -73,3 +73,19 @@ def trusted_kernels(act, compile_plan: Callable[[ActivationPlan], Any],
     plan = plan_activation(act, stabilised=stabilised)
     kernels = compile_plan(plan)
     return plan, kernels, check_kernels(act, _outputs(act, kernels))
+
+
+def report_findings(act, findings: list[Finding], stacklevel: int = 3) -> None:
+    """Tell the user where the kernels of ``act`` miss the target (a warning), if anywhere."""
+    import warnings
+
+    from ..errors import KernelAccuracyWarning
+
+    if not findings:
+        return
+    shown = "; ".join(str(f) for f in findings[:5])
+    more = f"; and {len(findings) - 5} more" if len(findings) > 5 else ""
+    warnings.warn(KernelAccuracyWarning(
+        f"{act.name}: the kernels miss the accuracy target (f within 4 ULP, derivatives "
+        f"within 8 ULP, finite where the truth is) and no fallback form fixes it: "
+        f"{shown}{more}"), stacklevel=stacklevel + 1)

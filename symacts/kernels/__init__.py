@@ -7,6 +7,12 @@
     K.kernel_for(symacts.define("my", "x*tanh(x)"))   # compiled at run time (uses SymPy)
 
 Every catalog name and alias NAME gives ``NAME``, ``NAME_grad`` and ``NAME_value_and_grad``.
+
+Two backends serve them with the same signatures and semantics: ``"compiled"`` (fused SIMD loops
+printed as C, built by ``pip install`` with SLEEF; also as NumPy ufuncs in
+:mod:`symacts.kernels.ufuncs`) and ``"numpy"`` (the generated NumPy module). ``BACKEND`` says
+which one serves, ``BACKEND_REASON`` why; ``SYMACTS_BACKEND=numpy`` forces the NumPy kernels,
+``SYMACTS_BACKEND=compiled`` makes the import fail unless the compiled ones serve.
 """
 
 from __future__ import annotations
@@ -15,13 +21,24 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from ._load import load_generated
+from ._load import load_compiled, load_generated
 
-__all__ = ["Kernel", "kernel_for", "names"]
+__all__ = ["BACKEND", "BACKEND_REASON", "NUMPY", "Kernel", "kernel_for", "names"]
 
-_mod = load_generated()
-KERNELS = _mod.KERNELS
-ALIASES = _mod.ALIASES
+#: the generated NumPy module (always there: the reference backend)
+NUMPY = load_generated()
+_compiled, BACKEND_REASON = load_compiled(NUMPY)
+#: "compiled" or "numpy": which kernels NAME, NAME_grad, NAME_value_and_grad are
+BACKEND = "compiled" if _compiled is not None else "numpy"
+if _compiled is not None:
+    from .compiled import build_namespace
+
+    _front = build_namespace(_compiled, NUMPY)
+else:
+    _front = {"KERNELS": NUMPY.KERNELS, "ALIASES": NUMPY.ALIASES}
+_mod = NUMPY
+KERNELS = _front["KERNELS"]
+ALIASES = _front["ALIASES"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,10 @@ def kernel_for(act: Any) -> Kernel:
 
 
 def _compile(act: Any) -> Kernel:
+    if BACKEND == "compiled":
+        kern = _compile_c(act)
+        if kern is not None:
+            return kern
     from ..emit import compile_activation
 
     mod = compile_activation(act)
@@ -76,7 +97,47 @@ def _compile(act: Any) -> Kernel:
                   findings=mod.__findings__)
 
 
+class _NoCompilerError(Exception):
+    """The C kernels of a plan cannot be built here (no compiler or SLEEF)."""
+
+
+def _compile_c(act: Any) -> Kernel | None:
+    """The activation's kernels compiled as C at run time (cached on disk) through the same
+    self-check as the NumPy ones, or None without a compiler or SLEEF (then the NumPy
+    pipeline compiles them)."""
+    from types import SimpleNamespace
+
+    from ..emit import EmitError
+    from ..emit.trusted import report_findings, trusted_kernels
+    from .compiled import build_namespace
+    from .runtime import compile_kernels
+
+    def compile_plan(plan):
+        plan.aliases = ()
+        if not plan.name.isidentifier():
+            plan.name = "user_kernel"
+        mod, _ = compile_kernels(plan)
+        if mod is None:
+            raise _NoCompilerError
+        f, g, vg = build_namespace(mod, NUMPY)["KERNELS"][plan.name]
+        return SimpleNamespace(f=f, grad=g, value_and_grad=vg, source=mod.__source__)
+
+    try:
+        _, kern, findings = trusted_kernels(act, compile_plan)
+    except (EmitError, _NoCompilerError):
+        return None
+    report_findings(act, findings, stacklevel=4)
+    return Kernel(act.name, kern.f, kern.grad, kern.value_and_grad, source=kern.source,
+                  findings=tuple(findings))
+
+
 def __getattr__(name: str) -> Any:
+    if name in _front:
+        return _front[name]
+    if name == "ufuncs":
+        import importlib
+
+        return importlib.import_module(__name__ + ".ufuncs")
     try:
         return getattr(_mod, name)
     except AttributeError:
@@ -85,4 +146,4 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     public = [n for n in vars(_mod) if not n.startswith("_") and n not in ("np",)]
-    return sorted(set(__all__) | set(public))
+    return sorted(set(__all__) | set(public) | set(_front) | {"ufuncs"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import site
@@ -45,3 +46,47 @@ def load_generated() -> ModuleType:
     raise ImportError(
         f"generated kernels not found (tried {tried}); run `python scripts/regenerate.py`"
     )
+
+
+def load_compiled(numpy_module: ModuleType) -> tuple[ModuleType | None, str]:
+    """The compiled extension if it should serve, and why it does or does not.
+
+    ``SYMACTS_BACKEND=numpy`` declines it; ``SYMACTS_BACKEND=compiled`` raises ImportError
+    unless it loads and matches the NumPy module's kernels (same names, same parameters).
+    """
+    want = os.environ.get("SYMACTS_BACKEND", "").strip().lower()
+    if want not in ("", "numpy", "compiled"):
+        raise ImportError(f"SYMACTS_BACKEND must be 'numpy' or 'compiled', got {want!r}")
+    if want == "numpy":
+        return None, "SYMACTS_BACKEND=numpy"
+    ext, reason = compiled_extension()
+    if ext is not None:
+        import json
+
+        meta = json.loads(ext.METADATA)
+        mine = {n: [p[0] for p in e["params"]] for n, e in meta.items()}
+        theirs = {n: list(f.__code__.co_varnames[1:f.__code__.co_kwonlyargcount + 1])
+                  for n, (f, _, _) in numpy_module.KERNELS.items()}
+        theirs = {n: [v for v in vs if v not in ("training", "rng", "threads", "out")]
+                  for n, vs in theirs.items()}
+        if mine != theirs:
+            ext, reason = None, ("the compiled kernels are stale (their activations differ "
+                                 "from generated/symacts_kernels.py): rebuild with pip install")
+        else:
+            reason = f"compiled kernels ({ext.ISA}, SLEEF {ext.SLEEF_VERSION_MAJOR}."\
+                     f"{ext.SLEEF_VERSION_MINOR})"
+    if ext is None and want == "compiled":
+        raise ImportError(f"SYMACTS_BACKEND=compiled but {reason}")
+    return ext, reason
+
+
+def compiled_extension() -> tuple[ModuleType | None, str]:
+    """The extension module, or None and why it is not there."""
+    name = __name__.rsplit(".", 1)[0] + "._compiled"
+    if importlib.util.find_spec(name) is None:
+        return None, ("the compiled kernels are not built (pip install with a C compiler and "
+                      "SLEEF, libsleef-dev, builds them)")
+    try:
+        return importlib.import_module(name), "built"
+    except ImportError as exc:
+        return None, f"the compiled kernels do not load ({exc})"

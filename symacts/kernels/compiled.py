@@ -1,0 +1,199 @@
+"""The compiled backend: ``NAME(x, *, params…, threads=, out=)`` on the compiled ufuncs.
+
+The functions have the NumPy kernels' signatures and semantics (dtype rules, parameter checks,
+``out=``, ``wrt=``, rrelu's training mode); they are made at import from the metadata the
+extension carries (printed with the C, ``generated/c/symacts_metadata.inc``) and share the
+argument helpers of the generated NumPy module. Arrays of at least ``GRAIN`` elements per
+thread are split over threads (the ufuncs release the GIL); every element goes through the same
+vector code wherever the split falls, so results are bit-identical for any thread count.
+Array-likes that implement ``__array_ufunc__`` (dask, xarray) go to the ufunc as they are and
+stay lazy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+__all__ = ["GRAIN", "build_namespace"]
+
+#: elements per thread below which another thread costs more (hand-off ~30 µs) than it saves
+GRAIN = 1 << 16
+
+_DOMAIN_CHECK = {
+    "positive": ("> 0", "greater than 0"),
+    "nonnegative": (">= 0", "at least 0"),
+    "nonzero": ("!= 0", "different from 0"),
+}
+
+_NCPU = max(os.cpu_count() or 1, 1)
+
+
+def _nthreads(threads, n: int) -> int:
+    if threads is None:
+        threads = _NCPU
+    elif not isinstance(threads, (int, np.integer)) or isinstance(threads, bool) or threads < 1:
+        raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
+    return max(1, min(int(threads), _NCPU, n // GRAIN))
+
+
+def _lazy(x) -> bool:
+    """An array-like that is not an ndarray but takes ufuncs itself (dask, xarray, …)."""
+    return (not isinstance(x, (np.ndarray, np.generic, float, int, complex, list, tuple))
+            and getattr(type(x), "__array_ufunc__", None) is not None)
+
+
+def _make_call(pool):
+    def call(uf, x, ps, threads, n_out, out, dt):
+        """uf(x, *ps) into out (when it fits), split over threads for large arrays."""
+        n = x.size
+        nt = _nthreads(threads, n)
+        direct = out is not None and dt == x.dtype
+        if nt == 1:
+            if direct:
+                if n_out == 1 and isinstance(out, np.ndarray) and out.shape == x.shape:
+                    return uf(x, *ps, out=out)
+                if (n_out == 2 and all(isinstance(o, np.ndarray) and o.shape == x.shape
+                                       for o in out)):
+                    return uf(x, *ps, out=tuple(out))
+            return uf(x, *ps)
+        xf = np.ascontiguousarray(x).reshape(-1)
+        pf = [p if p.__class__ is float or np.ndim(p) == 0
+              else np.ascontiguousarray(np.broadcast_to(p, x.shape)).reshape(-1) for p in ps]
+        outs = []
+        for k in range(n_out):
+            o = out if (n_out == 1) else (out[k] if out is not None else None)
+            if (direct and isinstance(o, np.ndarray) and o.shape == x.shape
+                    and o.flags.c_contiguous and o.flags.writeable
+                    and not np.shares_memory(o, x)):
+                outs.append(o.reshape(-1))
+            else:
+                outs.append(np.empty(n, x.dtype))
+        # splits on multiples of 64 elements: every SIMD vector holds the same elements
+        # whatever the thread count (SLEEF may choose a path per vector)
+        bounds = [min(n, (n * k // nt) // 64 * 64) for k in range(nt)] + [n]
+
+        def work(k):
+            s, e = bounds[k], bounds[k + 1]
+            args = [p if p.__class__ is float or np.ndim(p) == 0 else p[s:e] for p in pf]
+            os_ = tuple(o[s:e] for o in outs)
+            uf(xf[s:e], *args, out=os_ if n_out > 1 else os_[0])
+
+        futures = [pool().submit(work, k) for k in range(1, nt)]
+        work(0)
+        for f in futures:
+            f.result()
+        res = [o.reshape(x.shape) for o in outs]
+        return res[0] if n_out == 1 else tuple(res)
+
+    return call
+
+
+def _source(name: str, entry: dict) -> str:
+    """Python source of NAME, NAME_grad, NAME_value_and_grad over the ufuncs."""
+    params = entry["params"]
+    pnames = [p[0] for p in params]
+    kw = "".join(f", {p}={float(d)!r}" for p, d, _ in params)
+    train = name == "rrelu"
+    extra = ", training=False, rng=None" if train else ""
+    ptup = "(" + "".join(f"{p}, " for p in pnames) + ")"
+    pass_params = "".join(f", {p}={p}" for p in pnames)
+    prep = ["    lazy = _lazy(x)", "    if lazy:", "        xdt = _F64", "    else:",
+            "        x, dt = _arg(x)", "        xdt = x.dtype"]
+    for p, _, domain in params:
+        prep.append(f"    {p} = _par({p}, {p!r}, xdt)")
+        if domain in _DOMAIN_CHECK:
+            op, words = _DOMAIN_CHECK[domain]
+            prep.append(f"    _check({p}, _all({p} {op}), {p!r}, {words!r})")
+    for rule in entry["rules"]:
+        prep.append(f"    _check_rule(_all({rule}), {name + ': ' + rule + ' is required'!r})")
+    prep += ["    if lazy:", f"        return _uf_lazy(LAZY, x, {ptup}, out)"]
+    if pnames:
+        prep.append(f"    x = _bcast(x, {', '.join(pnames)})")
+    k = entry["kernels"]
+    out = []
+
+    def fn(fname, doc, wrt_kw, pre, uf, n_out, ret):
+        lines = [f"def {fname}(x, *{kw}{extra}, threads=None{wrt_kw}, out=None):",
+                 f"    {doc!r}"]
+        lines += pre
+        if train:
+            lines += ["    if training:",
+                      f"        return _np.{fname}(x{pass_params}, training=True, rng=rng"
+                      f"{', wrt=wrt' if wrt_kw else ''}, threads=threads, out=out)"]
+        # the common call (an ndarray of float32/float64, float parameters, no out=, one
+        # thread's worth of elements) straight to the ufunc
+        floats = "".join(f" and {p}.__class__ is float" for p in pnames)
+        fast_checks = []
+        for p, _, domain in params:
+            if domain in _DOMAIN_CHECK:
+                op, _w = _DOMAIN_CHECK[domain]
+                fast_checks.append(f"{p} {op}")
+        fast_checks += list(entry["rules"])
+        cond = " and ".join(fast_checks) if fast_checks else "True"
+        lines += [f"    if x.__class__ is _ndarray and out is None and threads is None{floats}:",
+                  "        dt = x.dtype",
+                  f"        if (dt is _F32 or dt is _F64) and x.size < 2 * _C.GRAIN and {cond}:"
+                  .replace(" and True:", ":"),
+                  f"            return {uf}({', '.join(['x', *pnames])})"]
+        lazy = uf if n_out == 1 else f"(_U[{k['f']!r}], _U[{k['df']!r}])"
+        lines += [ln.replace("LAZY", lazy) for ln in prep]
+        lines.append(f"    r = _call({uf}, x, {ptup}, threads, {n_out}, out, dt)")
+        lines.append(f"    return {ret}(r, dt, out)")
+        out.append("\n".join(lines))
+
+    doc_f = f"{entry['summary']}\n\nf(x) = {entry['formula']}"
+    doc_g = (f"f'(x) of {name} (``wrt=\"x\"``) or ∂f/∂p (``wrt=<parameter>``).\n\n"
+             f"f'(x) = {entry['derivative']}")
+    fn(name, doc_f, "", [], f"_U[{k['f']!r}]", 1, "_ret")
+    names = ", ".join(["x", *pnames])
+    wrt = ["    if wrt == 'x':", f"        uf = _U[{k['df']!r}]"]
+    for p in pnames:
+        wrt += [f"    elif wrt == {p!r}:", f"        uf = _U[{k['d_' + p]!r}]"]
+    wrt += ["    else:",
+            f"        raise ValueError(f\"{name}_grad: wrt must be one of {names}; "
+            "got {wrt!r}\")"]
+    fn(f"{name}_grad", doc_g, ", wrt='x'", wrt, "uf", 1, "_ret")
+    fn(f"{name}_value_and_grad", f"(f(x), f'(x)) of {name} in one pass.", "", [],
+       f"_U[{k['vg']!r}]", 2, "_ret2")
+    return "\n\n\n".join(out)
+
+
+def _uf_lazy(uf, x, ps, out):
+    """A dask/xarray-like input: the ufunc on it as it is (lazy where the input is); for
+    (f, f') the two one-output ufuncs (dask takes no ufunc with two outputs)."""
+    if isinstance(uf, tuple):
+        if out is None:
+            return tuple(u(x, *ps) for u in uf)
+        return tuple(u(x, *ps, out=o) for u, o in zip(uf, out, strict=True))
+    return uf(x, *ps) if out is None else uf(x, *ps, out=out)
+
+
+def build_namespace(ext: ModuleType, numpy_module: ModuleType) -> dict[str, Any]:
+    """``{NAME, NAME_grad, NAME_value_and_grad (and aliases), KERNELS, ALIASES}`` on the
+    extension's ufuncs, with the argument helpers of ``numpy_module``."""
+    meta = json.loads(ext.METADATA)
+    helpers = {k: getattr(numpy_module, k) for k in
+               ("_arg", "_par", "_check", "_check_rule", "_all", "_bcast", "_ret", "_ret2")}
+    ns: dict[str, Any] = {**helpers, "_U": ext.UFUNCS, "_np": numpy_module, "np": np,
+                          "_F64": np.dtype(np.float64), "_F32": np.dtype(np.float32),
+                          "_ndarray": np.ndarray, "_C": sys.modules[__name__],
+                          "_call": _make_call(numpy_module._pool), "_lazy": _lazy,
+                          "_uf_lazy": _uf_lazy}
+    src = "\n\n\n".join(_source(n, e) for n, e in sorted(meta.items()))
+    exec(compile(src, "<symacts compiled kernels>", "exec"), ns)
+    kernels = {}
+    for n, e in meta.items():
+        triple = (ns[n], ns[n + "_grad"], ns[n + "_value_and_grad"])
+        kernels[n] = triple
+        for a in e["aliases"]:
+            ns[a], ns[a + "_grad"], ns[a + "_value_and_grad"] = triple
+    public = {k: v for k, v in ns.items() if not k.startswith("_") and k != "np"}
+    public["KERNELS"] = dict(sorted(kernels.items()))
+    public["ALIASES"] = dict(numpy_module.ALIASES)
+    return public

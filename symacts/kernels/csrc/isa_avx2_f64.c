@@ -1,0 +1,19 @@
+/* The compiled kernels for avx2, double: see symacts_unit.h. */
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
+#pragma GCC target("avx2,fma")
+#endif
+#define SY_ISA_AVX2 1
+#define T double
+#define SY_F32 0
+#define SY_W 4
+#define SY_NATIVE __m256d
+#define SY_TW d4
+#define SY_SFX _f64_avx2
+#include "symacts_unit.h"
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
+#endif

@@ -1,0 +1,129 @@
+/* The NumPy ufunc loop around a printed kernel (one vector of x in, its outputs out).
+ *
+ * SY_DEFINE_LOOP(NAME, NP, NO, CHECKED) defines SFX(NAME_loop)(args, dimensions, steps, data)
+ * for x, NP parameters and NO outputs. Contiguous x and outputs with parameters either
+ * contiguous or constant (stride 0, the usual broadcast scalar) run straight over the arrays;
+ * anything else is gathered in chunks of SY_CHUNK elements. The last partial vector is padded
+ * in a buffer, so every element goes through the same vector code wherever it sits (results do
+ * not depend on how an array is split). Parameters constant over the call ("uniform") let the
+ * kernel choose a form on their values once. With CHECKED, lanes whose parameters are outside
+ * their domain give NaN and raise the invalid flag (NumPy warns, as for np.log(-1)); every
+ * other floating-point flag the kernel raised in branches it did not keep is cleared.
+ */
+#include <fenv.h>
+#include <stddef.h>
+
+typedef intptr_t sy_intp;
+typedef void (*symacts_loop_fn)(char **, const sy_intp *, const sy_intp *, void *);
+
+#define SY_CHUNK 512
+
+SY_INLINE void sy_finish(int bad)
+{
+    feclearexcept(FE_ALL_EXCEPT);
+    if (bad)
+        feraiseexcept(FE_INVALID);
+}
+
+#define SY_DEFINE_LOOP(NAME, NP, NO, CHECKED)                                                  \
+static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int *pconst,      \
+                            T *const *o, int *bad)                                            \
+{                                                                                             \
+    V pv[(NP) + 1], ov[(NO)];                                                                 \
+    int uniform = 1;                                                                          \
+    for (int k = 0; k < (NP); k++) {                                                          \
+        pv[k] = v_set1(pconst[k] ? p[k][0] : (T)0);                                           \
+        uniform &= pconst[k];                                                                 \
+    }                                                                                         \
+    M badm = m_false();                                                                       \
+    sy_intp i = 0;                                                                            \
+    for (; i + SY_W <= n; i += SY_W) {                                                        \
+        if (!uniform)                                                                         \
+            for (int k = 0; k < (NP); k++)                                                    \
+                if (!pconst[k])                                                               \
+                    pv[k] = v_load(p[k] + i);                                                 \
+        SFX(NAME)(v_load(x + i), pv, uniform, ov);                                            \
+        if (CHECKED) {                                                                        \
+            M b = ~SFX(NAME##_valid)(pv);                                                     \
+            for (int k = 0; k < (NO); k++)                                                    \
+                ov[k] = v_sel(b, v_nan(), ov[k]);                                             \
+            badm = badm | b;                                                                  \
+        }                                                                                     \
+        for (int k = 0; k < (NO); k++)                                                        \
+            v_store(o[k] + i, ov[k]);                                                         \
+    }                                                                                         \
+    if (i < n) {                                                                              \
+        sy_intp r = n - i;                                                                    \
+        T xb[SY_W], ob[SY_W];                                                                 \
+        for (int j = 0; j < SY_W; j++)                                                        \
+            xb[j] = j < r ? x[i + j] : (T)0;                                                  \
+        for (int k = 0; k < (NP); k++) {                                                      \
+            if (!pconst[k]) {                                                                 \
+                T pb[SY_W];                                                                   \
+                for (int j = 0; j < SY_W; j++)                                                \
+                    pb[j] = p[k][i + (j < r ? j : 0)];                                        \
+                pv[k] = v_load(pb);                                                           \
+            }                                                                                 \
+        }                                                                                     \
+        SFX(NAME)(v_load(xb), pv, uniform, ov);                                               \
+        if (CHECKED) {                                                                        \
+            M b = ~SFX(NAME##_valid)(pv);                                                     \
+            for (int k = 0; k < (NO); k++)                                                    \
+                ov[k] = v_sel(b, v_nan(), ov[k]);                                             \
+            badm = badm | b;                                                                  \
+        }                                                                                     \
+        for (int k = 0; k < (NO); k++) {                                                      \
+            v_store(ob, ov[k]);                                                               \
+            memcpy(o[k] + i, ob, (size_t)r * sizeof(T));                                      \
+        }                                                                                     \
+    }                                                                                         \
+    if (CHECKED && m_any(badm))                                                               \
+        *bad = 1;                                                                             \
+}                                                                                             \
+static void SFX(NAME##_loop)(char **args, const sy_intp *dims, const sy_intp *steps,          \
+                             void *data)                                                      \
+{                                                                                             \
+    (void)data;                                                                               \
+    sy_intp n = dims[0];                                                                      \
+    int bad = 0, contig = steps[0] == (sy_intp)sizeof(T);                                     \
+    int pconst[(NP) + 1];                                                                     \
+    const T *pp[(NP) + 1];                                                                    \
+    T *op[(NO)];                                                                              \
+    for (int k = 0; k < (NP); k++) {                                                          \
+        pconst[k] = steps[1 + k] == 0;                                                        \
+        contig &= pconst[k] || steps[1 + k] == (sy_intp)sizeof(T);                            \
+        pp[k] = (const T *)args[1 + k];                                                       \
+    }                                                                                         \
+    for (int k = 0; k < (NO); k++) {                                                          \
+        contig &= steps[1 + (NP) + k] == (sy_intp)sizeof(T);                                  \
+        op[k] = (T *)args[1 + (NP) + k];                                                      \
+    }                                                                                         \
+    if (contig) {                                                                             \
+        SFX(NAME##_run)(n, (const T *)args[0], pp, pconst, op, &bad);                         \
+    } else {                                                                                  \
+        T xb[SY_CHUNK], pb[(NP) + 1][SY_CHUNK], ob[(NO)][SY_CHUNK];                           \
+        T *obp[(NO)];                                                                         \
+        for (int k = 0; k < (NO); k++)                                                        \
+            obp[k] = ob[k];                                                                   \
+        for (sy_intp s = 0; s < n; s += SY_CHUNK) {                                           \
+            sy_intp c = n - s < SY_CHUNK ? n - s : SY_CHUNK;                                  \
+            for (sy_intp j = 0; j < c; j++)                                                   \
+                memcpy(&xb[j], args[0] + (s + j) * steps[0], sizeof(T));                      \
+            for (int k = 0; k < (NP); k++) {                                                  \
+                if (pconst[k]) {                                                              \
+                    pp[k] = (const T *)args[1 + k];                                           \
+                } else {                                                                      \
+                    for (sy_intp j = 0; j < c; j++)                                           \
+                        memcpy(&pb[k][j], args[1 + k] + (s + j) * steps[1 + k], sizeof(T));   \
+                    pp[k] = pb[k];                                                            \
+                }                                                                             \
+            }                                                                                 \
+            SFX(NAME##_run)(c, xb, pp, pconst, obp, &bad);                                    \
+            for (int k = 0; k < (NO); k++)                                                    \
+                for (sy_intp j = 0; j < c; j++)                                               \
+                    memcpy(args[1 + (NP) + k] + (s + j) * steps[1 + (NP) + k], &ob[k][j],     \
+                           sizeof(T));                                                        \
+        }                                                                                     \
+    }                                                                                         \
+    sy_finish(bad);                                                                           \
+}
