@@ -51,3 +51,21 @@ class Progress:
         """Ready the line for the step's result."""
         if self.tty and self.shown:
             self.stream.write("\r\033[K" + self.head)
+
+
+_PLANS: list = []
+
+
+def catalog_plans(progress=None) -> list:
+    """The kernel plans of every catalog activation, made once per run and shared by the steps
+    that print them (NumPy, C, torch, jax)."""
+    if not _PLANS:
+        from symacts.emit import plan_activation
+        from symacts.registry import all_activations
+
+        acts = [a for a in all_activations() if not a.user_defined]
+        for i, a in enumerate(acts):
+            if progress is not None:
+                progress(i, len(acts), a.name)
+            _PLANS.append(plan_activation(a))
+    return _PLANS

@@ -6,16 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from symacts.emit.c_module import c_sources
-from symacts.emit.planner import plan_activation
-from symacts.registry import all_activations
+
+from . import catalog_plans
 
 STEP = (31, "c kernels")
 
 FOLDER = "c"
 
 
-def build(out: Path) -> list[Path]:
-    plans = [plan_activation(a) for a in all_activations() if not a.user_defined]
+def build(out: Path, progress=None) -> list[Path]:
+    plans = catalog_plans(progress)
     folder = out / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

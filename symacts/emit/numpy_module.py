@@ -226,14 +226,15 @@ def check_limits(act, mod: types.ModuleType, name: str | None = None) -> None:
             raise EmitError(f"{act.name}: kernel {which}({x}) = {have}, limit is {want}")
 
 
-def catalog_module_source(acts, progress=None) -> str:
-    """Source of the generated module for the given catalog activations (checked);
-    ``progress(done, total, what)``, if given, is called before each activation."""
-    plans = []
-    for i, a in enumerate(acts):
-        if progress is not None:
-            progress(i, len(acts), a.name)
-        plans.append(plan_activation(a))
+def catalog_module_source(acts, progress=None, plans=None) -> str:
+    """Source of the generated module for the given catalog activations (checked), from their
+    ``plans`` if given; ``progress(done, total, what)`` is called before each activation."""
+    if plans is None:
+        plans = []
+        for i, a in enumerate(acts):
+            if progress is not None:
+                progress(i, len(acts), a.name)
+            plans.append(plan_activation(a))
     src = module_source(plans)
     mod = _exec(src, "symacts_kernels_check")
     errors = []
