@@ -48,7 +48,7 @@ def _functions(ns: str, special: dict[str, str]) -> dict[str, str]:
 
 TORCH = Dialect("torch", "torch", _functions("torch", {
     "atan": "torch.atan", "asinh": "torch.asinh", "erf": "torch.special.erf",
-    "erfc": "torch.special.erfc", "Phi": "torch.special.ndtr",
+    "erfc": "torch.special.erfc", "Phi": "_ndtr",
 }))
 
 JAX = Dialect("jax", "jnp", _functions("jnp", {

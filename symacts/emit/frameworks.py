@@ -29,6 +29,10 @@ class InputTypeError(SymactsError, TypeError):
     """The input is not a real floating-point tensor or array."""
 
 
+class UnknownNameError(UnknownActivationError, AttributeError):
+    """``symacts.torch.NAME`` / ``symacts.jax.NAME`` for a name that is no activation."""
+
+
 #: domain -> (rule in words, as in symacts.params)
 DOMAINS = {
     "real": "a real number",

@@ -100,6 +100,15 @@ def _cbrt(v):
     return torch.sign(v) * torch.pow(torch.abs(v), 1.0 / 3.0)
 
 
+def _ndtr(u):
+    """Φ(u) = erfc(−u/√2)/2 (torch.special.ndtr loses the lower tail: 0 at u = −7 in
+    float32); float32 in float64 where the device has it, so u/√2 rounds no error into the
+    tail."""
+    if u.dtype == torch.float32 and u.device.type in ("cpu", "cuda"):
+        return (0.5 * torch.special.erfc(u.double() * -0.7071067811865476)).float()
+    return 0.5 * torch.special.erfc(u * -0.7071067811865476)
+
+
 def _hypot(a, b):
     ref = _like(a, b)
     return torch.hypot(_t(a, ref), _t(b, ref))
