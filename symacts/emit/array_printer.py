@@ -33,6 +33,10 @@ class Dialect:
     ns: str
     #: one-argument functions: class name -> printed callable
     functions: dict[str, str] = field(default_factory=dict)
+    #: print a·x + b (a, b rational, b/a a binary fraction) as (x + b/a)·a: a compiler that
+    #: contracts a·x + b into one fused multiply-add (XLA on CPU) would otherwise turn
+    #: x/6 + 1/2 at x = −3 into 2.8e−17 instead of 0 (the rounding of 1/6 no longer cancels)
+    factor_linear: bool = False
 
 
 def _functions(ns: str, special: dict[str, str]) -> dict[str, str]:
@@ -54,7 +58,7 @@ TORCH = Dialect("torch", "torch", _functions("torch", {
 JAX = Dialect("jax", "jnp", _functions("jnp", {
     "atan": "jnp.arctan", "asinh": "jnp.arcsinh", "erf": "_jsp.erf", "erfc": "_jsp.erfc",
     "Phi": "_jsp.ndtr",
-}))
+}), factor_linear=True)
 
 #: nodes printed as a prelude helper called on all their arguments in order
 CALLS: dict[str, str] = {
@@ -96,6 +100,14 @@ class ArrayPrinter(NumpyPrinter):
 
     def _print_Masked(self, e) -> str:
         return f"_masked({self._p(e.args[0])}, {self._p(e.args[1])}, {self._p(self.x)})"
+
+    def _print_Add(self, e: sp.Add) -> str:
+        if self.dialect.factor_linear:
+            lin = _linear(e, self.x)
+            if lin is not None:
+                a, shift = lin
+                return f"(({self._p(self.x)} + {float_literal(shift)}) * {float_literal(a)})"
+        return super()._print_Add(e)
 
     def _print_MinMaxBase(self, e) -> str:
         fn = "_max" if isinstance(e, sp.Max) else "_min"
@@ -149,6 +161,23 @@ class ArrayPrinter(NumpyPrinter):
                 return f"_ipow((1 / {root}), {-p})"
             return f"(1 / {root})**{-p}"
         return f"_pow({self._p(b)}, {float_literal(k)})"
+
+
+def _linear(e: sp.Expr, x: sp.Symbol):
+    """(a, b/a) for e = a·x + b with rational a, b, a no power of 2 and b/a a binary fraction
+    (so x + b/a is exact at the zero), else None."""
+    if len(e.args) != 2:
+        return None
+    c, t = e.as_coeff_Add()
+    if not (isinstance(c, sp.Rational) and c != 0):
+        return None
+    a, rest = t.as_coeff_Mul()
+    if rest != x or not isinstance(a, sp.Rational) or (a.q & (a.q - 1) == 0 and a.p in (1, -1)):
+        return None
+    shift = c / a
+    if shift.q & (shift.q - 1) or abs(shift) >= 2**24:
+        return None
+    return a, shift
 
 
 # ---- bodies --------------------------------------------------------------------------------

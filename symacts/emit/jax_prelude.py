@@ -58,8 +58,8 @@ def _select2(m, a, b, x):
 
 
 def _masked(v, m, x):
-    """v·[m] in x's dtype."""
-    return v * m.astype(x.dtype)
+    """v·[m] in x's dtype, NaN kept (XLA simplifies v·0 to 0 under jit)."""
+    return jnp.where(m | jnp.isnan(v), v, jnp.zeros_like(v))
 
 
 def _max(a, b):

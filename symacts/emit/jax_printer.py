@@ -41,3 +41,15 @@ def compile_plan(plan) -> dict:
     table entry ``{"f", "df", "vg", "dp", "params", ...}``."""
     ns = compile_source(JAX, activation_source(JAX, plan), PRELUDE, plan.name)
     return ns[f"_ENTRY_{plan.name}"]
+
+
+def compile_derivative(act, alpha: tuple[int, ...]):
+    """``fn(x, *params)`` computing one partial derivative of ``act`` as jax.numpy code
+    (planned now by :func:`symacts.emit.derivatives.plan_derivative`)."""
+    from .array_printer import print_function
+    from .derivatives import plan_derivative
+
+    plan = plan_derivative(act, alpha)
+    name = "_d_" + "_".join(str(a) for a in alpha)
+    src = print_function(JAX, name, plan.body, plan.x, plan.params, plan.limits)
+    return compile_source(JAX, src, PRELUDE, f"{act.name}{name}")[name]
