@@ -96,9 +96,7 @@ class _Kernels:
             return self._run_numpy(kind, x, vals, which)
         ct = x.dtype if x.dtype in _FAST else torch.float32
         xc = x.to(ct)
-        ps = {p.name: torch.full((), v, dtype=ct, device=x.device) for p, v in
-              zip(spec.params, [spec.fixed.get(p.name) for p in spec.params], strict=True)
-              if p.name in spec.fixed}
+        ps = {n: torch.full((), v, dtype=ct, device=x.device) for n, v in spec.fixed.items()}
         for p, v in zip(spec.free, vals, strict=True):
             ps[p.name] = (v.to(device=x.device, dtype=ct) if isinstance(v, torch.Tensor)
                           else torch.full((), v, dtype=ct, device=x.device))
@@ -223,7 +221,8 @@ class _Operator:
             if need:
                 t = args[2 * i]
                 dp = self.d(x, i + 1, *args)
-                grads[1 + 2 * i] = _sum_to(gf * dp, t.shape).to(t.dtype)
+                grads[1 + 2 * i] = _sum_to(gf * dp, t.shape).to(device=t.device,
+                                                                   dtype=t.dtype)
         return tuple(grads)
 
 
