@@ -135,7 +135,8 @@ def _make(spec: _fw.Spec) -> Callable:
     free = spec.free
     base = ((0,) * tower.n,)
 
-    def activation(x: Any, **params: Any) -> jax.Array:
+    def activation(x: Any, *args: Any, **params: Any) -> jax.Array:
+        params = spec.named(args, params)
         if isinstance(x, (int, float)) and not isinstance(x, bool):
             x = jnp.asarray(float(x))
         elif not isinstance(x, jax.Array):

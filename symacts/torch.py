@@ -231,7 +231,8 @@ def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Cal
     o = _Operator(spec, _Kernels(spec, numpy_kernel), qualname)
     free = spec.free
 
-    def activation(x: torch.Tensor, **params: Any) -> torch.Tensor:
+    def activation(x: torch.Tensor, *args: Any, **params: Any) -> torch.Tensor:
+        params = spec.named(args, params)
         if not isinstance(x, torch.Tensor):
             raise InputTypeError(f"symacts.torch.{spec.name}: x must be a torch.Tensor, "
                                  f"got {type(x).__name__}")

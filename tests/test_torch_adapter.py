@@ -264,6 +264,11 @@ def test_bad_input_gives_clear_errors():
         st.mishh  # noqa: B018
     with pytest.raises(ParameterError, match=r"no parameter 'gamma'.*beta"):
         st.swish(x, gamma=1.0)
+    with pytest.raises(ParameterError, match=r"takes 1 parameter\(s\) \(beta\), got 2"):
+        st.swish(x, 1.0, 2.0)
+    with pytest.raises(ParameterError, match="given twice"):
+        st.swish(x, 1.0, beta=2.0)
+    assert torch.equal(st.leaky_relu(-x, 0.2), st.leaky_relu(-x, negative_slope=0.2))
     with pytest.raises(ParameterError, match="'beta' must be greater than 0"):
         st.softplus(x, beta=0.0)
     with pytest.raises(ParameterError, match="'beta' must be finite"):

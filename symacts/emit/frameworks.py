@@ -7,9 +7,11 @@ and printed at run time (:func:`entry_for_activation`, which needs SymPy).
 
 from __future__ import annotations
 
+import ast
 import difflib
 import importlib.util
 import math
+import operator
 import re
 import sys
 import sysconfig
@@ -136,6 +138,22 @@ class Spec:
     def free(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.name not in self.fixed)
 
+    def named(self, args: tuple, params: dict) -> dict:
+        """Positional parameters (in the order of ``free``) merged into the keyword ones."""
+        if not args:
+            return params
+        free = [p.name for p in self.free]
+        if len(args) > len(free):
+            raise ParameterError(
+                f"{self.name} takes {len(free)} parameter(s) ({', '.join(free) or 'none'}), "
+                f"got {len(args)} positional")
+        out = dict(params)
+        for n, v in zip(free, args, strict=False):
+            if n in out:
+                raise ParameterError(f"{self.name}: parameter {n!r} given twice")
+            out[n] = v
+        return out
+
     def unknown(self, names) -> None:
         """Raise ParameterError for names that are not free parameters."""
         known = {p.name for p in self.free}
@@ -178,12 +196,38 @@ def check_values(spec: Spec, p: Param, ok_all: bool) -> None:
             "everywhere; some of its values are not")
 
 
+_OPS = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+
+
+def _compare(rule: str, values: dict[str, Any]) -> Any:
+    """A rule such as ``lower <= upper`` (the planner's comparisons of parameter names and
+    numbers) evaluated on numbers or arrays."""
+    tree = ast.parse(rule, mode="eval").body
+
+    def value(node):
+        if isinstance(node, ast.Name):
+            return values[node.id]
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -value(node.operand)
+        raise ValueError(f"cannot evaluate rule {rule!r}")
+
+    out = None
+    left = value(tree.left)
+    for op, comp in zip(tree.ops, tree.comparators, strict=True):
+        right = value(comp)
+        r = _OPS[type(op)](left, right)
+        out = r if out is None else out & r
+        left = right
+    return out
+
+
 def check_rules(spec: Spec, values: dict[str, Any], all_of=bool) -> None:
     """Raise ParameterError when a rule between parameters fails (``all_of`` reduces an
     array comparison to one bool)."""
     for rule in spec.rules:
-        if not all_of(eval(rule, {"__builtins__": {}}, dict(values))):
-            # comparison of parameter names printed by the planner (checked there)
+        if not all_of(_compare(rule, values)):
             shown = ", ".join(f"{n}={values[n]}" for n in re.findall(r"[A-Za-z_]\w*", rule)
                               if n in values)
             raise ParameterError(f"{spec.name}: {rule} is required, got {shown}")
