@@ -87,6 +87,16 @@ def _clip(a, lo, hi):
     return torch.clamp(a, lo, hi)
 
 
+def _k(x, c64, c32):
+    """A kink's threshold in x's dtype: the float on the right side of the exact value."""
+    return c32 if x.dtype == torch.float32 else c64
+
+
+def _sq(v):
+    """v² as v·v."""
+    return v * v
+
+
 def _ipow(v, n):
     """vⁿ for an integer n ≥ 3 by multiplication."""
     r = v * v
@@ -281,12 +291,11 @@ def _vg_celu(x, alpha):
 def _dp_celu_alpha(x, alpha):
     """∂f/∂alpha of celu, from the kernel plan (select of 3 branches (no faster form gives the same bits))."""
     x = _bcast(x, alpha)
-    t3 = (1 / alpha)
-    t4 = (t3 * x)
-    _r1 = (-(t3 * _dmul(torch.exp(t4), x)) + torch.expm1(t4))
+    t3 = (x / alpha)
+    _r1 = (-(_dmul(torch.exp(t3), x) / alpha) + torch.expm1(t3))
     _m2 = (torch.abs((x / alpha)) < 0.5)
     t1 = (x / alpha)
-    t2 = (t1**2 * ((((((((((((((((((-1.4797143443923793e-16) * t1 - 2.6552651846596585e-15) * t1 - 4.498331606952833e-14) * t1 - 7.169215998581078e-13) * t1 - 1.0706029224547743e-11) * t1 - 1.4911969277048643e-10) * t1 - 1.9270852604185937e-09) * t1 - 2.296443268665491e-08) * t1 - 2.505210838544172e-07) * t1 - 2.48015873015873e-06) * t1 - 2.2045855379188714e-05) * t1 - 0.00017361111111111112) * t1 - 0.0011904761904761906) * t1 - 0.006944444444444444) * t1 - 0.03333333333333333) * t1 - 0.125) * t1 - 0.3333333333333333) * t1 - 0.5))
+    t2 = (_sq(t1) * ((((((((((((((((((-1.4797143443923793e-16) * t1 - 2.6552651846596585e-15) * t1 - 4.498331606952833e-14) * t1 - 7.169215998581078e-13) * t1 - 1.0706029224547743e-11) * t1 - 1.4911969277048643e-10) * t1 - 1.9270852604185937e-09) * t1 - 2.296443268665491e-08) * t1 - 2.505210838544172e-07) * t1 - 2.48015873015873e-06) * t1 - 2.2045855379188714e-05) * t1 - 0.00017361111111111112) * t1 - 0.0011904761904761906) * t1 - 0.006944444444444444) * t1 - 0.03333333333333333) * t1 - 0.125) * t1 - 0.3333333333333333) * t1 - 0.5))
     _r1 = _where(_m2, t2, _r1)
     _m3 = (x > 0)
     _r1 = _where(_m3, _full(x, 0), _r1)
@@ -477,19 +486,17 @@ def _f_gelu_tanh(x):
 
 def _df_gelu_tanh(x):
     """f'(x) of gelu_tanh, from the kernel plan (straight-line)."""
-    t1 = 0.7978845608028654
-    t2 = (t1 * (x + (0.044715 * _ipow(x, 3))))
-    t3 = (2 * t2)
-    return ((0.5 * t1 * _dmul(_sech2(t2), (x * ((0.134145 * x**2) + 1)))) + _sigmoid(t3))
+    t1 = (x + (0.044715 * _ipow(x, 3)))
+    t2 = (1.5957691216057308 * t1)
+    return ((0.3989422804014327 * _dmul(_sech2((0.7978845608028654 * t1)), (x * ((0.134145 * x**2) + 1)))) + _sigmoid(t2))
 
 
 def _vg_gelu_tanh(x):
     """(f(x), f'(x)) of gelu_tanh, from the kernel plan (straight-line, straight-line)."""
-    t1 = 0.7978845608028654
-    t2 = (t1 * (x + (0.044715 * _ipow(x, 3))))
-    t3 = (2 * t2)
-    t4 = _sigmoid(t3)
-    return (_dmul(t4, x), (t4 + (0.5 * t1 * _dmul(_sech2(t2), (x * ((0.134145 * x**2) + 1))))))
+    t1 = (x + (0.044715 * _ipow(x, 3)))
+    t2 = (1.5957691216057308 * t1)
+    t3 = _sigmoid(t2)
+    return (_dmul(t3, x), (t3 + (0.3989422804014327 * _dmul(_sech2((0.7978845608028654 * t1)), (x * ((0.134145 * x**2) + 1))))))
 
 
 _ENTRY_gelu_tanh = {
@@ -546,8 +553,8 @@ def _df_hardshrink(x, lambd):
 def _vg_hardshrink(x, lambd):
     """(f(x), f'(x)) of hardshrink, from the kernel plan (value times its condition, step of the condition)."""
     x = _bcast(x, lambd)
-    t1 = (torch.abs(x) > lambd)
-    return (_masked(x, t1, x), _step(t1, x))
+    t1 = -(x)
+    return (_masked(x, (((lambd < t1)) | ((lambd < x))), x), _step((((lambd < t1)) | ((lambd < x))), x))
 
 
 def _dp_hardshrink_lambd(x, lambd):
@@ -1274,14 +1281,13 @@ def _vg_softplus(x, beta):
 def _dp_softplus_beta(x, beta):
     """∂f/∂beta of softplus, from the kernel plan (select of 2 branches)."""
     x = _bcast(x, beta)
-    t4 = (x * beta)
-    t5 = torch.exp(-torch.abs(t4))
-    _r1 = (-((1 / beta)**2 * _softplus_t(t4, t5)) + (_dmul(_sigmoid_t(t4, t5), x) / beta))
+    t3 = (x * beta)
+    t4 = torch.exp(-torch.abs(t3))
+    _r1 = (-((1 / beta)**2 * _softplus_t(t3, t4)) + (_dmul(_sigmoid_t(t3, t4), x) / beta))
     _m2 = ((x * beta) > 0)
-    t1 = (x * beta)
-    t2 = -(t1)
-    t3 = torch.exp(-torch.abs(t1))
-    _r1 = _where(_m2, (-((1 / beta)**2 * _softplus_t(t2, t3)) - (_dmul(_sigmoid_t(t2, t3), x) / beta)), _r1)
+    t1 = -(x * beta)
+    t2 = torch.exp(-torch.abs((x * beta)))
+    _r1 = _where(_m2, (-((1 / beta)**2 * _softplus_t(t1, t2)) - (_dmul(_sigmoid_t(t1, t2), x) / beta)), _r1)
     return _nan_in(x, _r1)
 
 
@@ -1312,8 +1318,7 @@ def _df_softshrink(x, lambd):
 def _vg_softshrink(x, lambd):
     """(f(x), f'(x)) of softshrink, from the kernel plan (clip, minimum, step of the condition)."""
     x = _bcast(x, lambd)
-    t1 = -(x)
-    return (_min(_clip((-lambd - t1), 0, math.inf), (lambd + x)), _step((((lambd < t1)) | ((lambd < x))), x))
+    return (_min(_clip((-lambd + x), 0, math.inf), (lambd + x)), _step((torch.abs(x) > lambd), x))
 
 
 def _dp_softshrink_lambd(x, lambd):
@@ -1463,15 +1468,14 @@ def _df_squareplus(x, b):
 def _vg_squareplus(x, b):
     """(f(x), f'(x)) of squareplus, from the kernel plan (select sharing its masks with f', select sharing its masks with f)."""
     x = _bcast(x, b)
-    t3 = _hypot(x, torch.sqrt(b))
-    t4 = (0.5 * b / (t3 - x))
-    _r1 = t4
-    _r2 = (t4 / t3)
-    _m3 = (x >= 0)
-    t1 = (0.5 * x)
     t2 = _hypot(x, torch.sqrt(b))
-    _r1 = _where(_m3, (t1 + (0.5 * t2)), _r1)
-    _r2 = _where(_m3, ((t1 / t2) + 0.5), _r2)
+    t3 = (t2 - x)
+    _r1 = (0.5 * b / t3)
+    _r2 = (0.5 * b / (t2 * t3))
+    _m3 = (x >= 0)
+    t1 = _hypot(x, torch.sqrt(b))
+    _r1 = _where(_m3, ((0.5 * t1) + (0.5 * x)), _r1)
+    _r2 = _where(_m3, ((0.5 * x / t1) + 0.5), _r2)
     return (_nan_in(x, _r1), _atinf(_nan_in(x, _r2), x, 1, None))
 
 

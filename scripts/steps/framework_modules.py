@@ -19,8 +19,13 @@ STEP = (35, "frameworks")
 FILES = {"symacts_torch.py": torch_source, "symacts_jax.py": jax_source}
 
 
-def build(out: Path) -> list[Path]:
-    plans = [plan_activation(a) for a in all_activations() if not a.user_defined]
+def build(out: Path, progress=None) -> list[Path]:
+    acts = [a for a in all_activations() if not a.user_defined]
+    plans = []
+    for i, a in enumerate(acts):
+        if progress is not None:
+            progress(i, len(acts), a.name)
+        plans.append(plan_activation(a))
     written = []
     for name, source in FILES.items():
         path = out / name

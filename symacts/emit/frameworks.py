@@ -234,16 +234,9 @@ def check_rules(spec: Spec, values: dict[str, Any], all_of=bool) -> None:
 
 
 def is_catalog(act: Any, kernels: dict) -> bool:
-    """A catalog activation (possibly with bound parameters), served by the printed module."""
-    if getattr(act, "user_defined", False) or act.name not in kernels:
-        return False
-    from ..registry import get
-
-    base = get(act.name)
-    if not getattr(act, "bound", None):
-        return base.expr == act.expr
-    subs = {base.symbol(k): v for k, v in act.bound.items()}
-    return base.expr.subs(subs) == act.expr
+    """A catalog activation (possibly with bound parameters), served by the printed module
+    (``Activation.catalog``, as for ``symacts.kernels``)."""
+    return bool(getattr(act, "catalog", False)) and act.name in kernels
 
 
 def spec_for(act: Any, module: ModuleType, compile_plan) -> Spec:

@@ -75,6 +75,16 @@ def _clip(a, lo, hi):
     return jnp.minimum(jnp.maximum(a, lo), hi)
 
 
+def _k(x, c64, c32):
+    """A kink's threshold in x's dtype: the float on the right side of the exact value."""
+    return c32 if x.dtype == jnp.float32 else c64
+
+
+def _sq(v):
+    """v² as v·v."""
+    return v * v
+
+
 def _ipow(v, n):
     """vⁿ for an integer n ≥ 3 by multiplication."""
     r = v * v
