@@ -169,6 +169,11 @@ class _Operator:
         self.d.register_fake(lambda x, k, *a: x.new_empty(shape(x, a)))
         self.vg.register_autograd(self._backward_vg, setup_context=self._setup_vg)
         self.f.register_autograd(self._backward_f, setup_context=self._setup_f)
+        self.f.register_vmap(lambda info, dims, x, *a: (self.f(*_batched(x, a, dims)), 0))
+        self.vg.register_vmap(lambda info, dims, x, *a: (self.vg(*_batched(x, a, dims)),
+                                                         (0, 0)))
+        self.d.register_vmap(lambda info, dims, x, k, *a: (
+            self.d(*_batched(x, a, (dims[0], *dims[2:]), k)), 0))
 
     # f and f' together: f' saved (x too only when a parameter needs its gradient)
     def _setup_vg(self, ctx, inputs, output):
@@ -224,6 +229,24 @@ class _Operator:
                 grads[1 + 2 * i] = _sum_to(gf * dp, t.shape).to(device=t.device,
                                                                    dtype=t.dtype)
         return tuple(grads)
+
+
+def _batched(x, args, dims, k=None) -> list:
+    """Arguments of an elementwise op under torch.vmap: every batched tensor with its batch
+    dimension first, all aligned so that broadcasting keeps the batch dimension in front."""
+    tensors = [(x, dims[0])] + [(a, d) for a, d in zip(args[0::2], dims[1::2], strict=True)]
+    rank = max(t.dim() - (d is not None) for t, d in tensors if t is not None)
+    out = []
+    for t, d in tensors:
+        if t is None:
+            out.append(None)
+            continue
+        t = t.movedim(d, 0) if d is not None else t.unsqueeze(0)
+        out.append(t.reshape(t.shape[0], *([1] * (rank + 1 - t.dim())), *t.shape[1:]))
+    res = [out[0]] if k is None else [out[0], k]
+    for t, f in zip(out[1:], args[1::2], strict=True):
+        res += [t, f]
+    return res
 
 
 # ---- public functions ----------------------------------------------------------------------

@@ -302,3 +302,18 @@ def test_every_alias_resolves():
         if alias.isidentifier():
             assert getattr(st, alias) is getattr(st, name)
     assert st.function("Leaky-ReLU") is st.leaky_relu
+
+
+def test_torch_vmap_batches_x_and_parameters():
+    x = torch.randn(5, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(3))
+    b = torch.tensor([0.5, 1.0, 2.0, 3.0, 4.0], dtype=torch.float64)
+    got = torch.vmap(lambda v, bb: st.swish(v, beta=bb))(x, b)
+    torch.testing.assert_close(got, st.swish(x, beta=b[:, None]), rtol=0, atol=0)
+    got = torch.vmap(lambda bb: st.swish(x, beta=bb))(b)
+    assert got.shape == (5, 5, 3)
+    torch.testing.assert_close(got, st.swish(x[None], beta=b[:, None, None]), rtol=0, atol=0)
+    xr = x.clone().requires_grad_()
+    torch.vmap(st.mish)(xr).sum().backward()
+    x2 = x.clone().requires_grad_()
+    F.mish(x2).sum().backward()
+    torch.testing.assert_close(xr.grad, x2.grad, rtol=1e-14, atol=0)
