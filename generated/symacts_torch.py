@@ -749,7 +749,7 @@ def _vg_isrlu(x, alpha):
 def _dp_isrlu_alpha(x, alpha):
     """∂f/∂alpha of isrlu, from the kernel plan (select of 2 branches (no faster form gives the same bits))."""
     x = _bcast(x, alpha)
-    _r1 = -(0.5 * _ipow((x / _hypot((x * torch.sqrt(alpha)), 1)), 3))
+    _r1 = -(0.5 * x**2 * (((x / _hypot((x * torch.sqrt(alpha)), 1)) / _hypot((x * torch.sqrt(alpha)), 1)) / _hypot((x * torch.sqrt(alpha)), 1)))
     _m2 = (x >= 0)
     _r1 = _where(_m2, _full(x, 0), _r1)
     return _atinf(_nan_in(x, _r1), x, None, (0.5 * _ipow((1 / torch.sqrt(alpha)), 3)))
@@ -789,7 +789,7 @@ def _vg_isru(x, alpha):
 def _dp_isru_alpha(x, alpha):
     """∂f/∂alpha of isru, from the kernel plan (straight-line)."""
     x = _bcast(x, alpha)
-    return _atinf(-(0.5 * _ipow((x / _hypot((x * torch.sqrt(alpha)), 1)), 3)), x, -(0.5 * _ipow((1 / torch.sqrt(alpha)), 3)), (0.5 * _ipow((1 / torch.sqrt(alpha)), 3)))
+    return _atinf(-(0.5 * x**2 * (((x / _hypot((x * torch.sqrt(alpha)), 1)) / _hypot((x * torch.sqrt(alpha)), 1)) / _hypot((x * torch.sqrt(alpha)), 1))), x, -(0.5 * _ipow((1 / torch.sqrt(alpha)), 3)), (0.5 * _ipow((1 / torch.sqrt(alpha)), 3)))
 
 
 _ENTRY_isru = {
@@ -1190,7 +1190,7 @@ def _f_sinc(x):
 
 def _df_sinc(x):
     """f'(x) of sinc, from the kernel plan (select of 3 branches)."""
-    _r1 = (-((1 / x)**2 * torch.sin(x)) + (torch.cos(x) / x))
+    _r1 = (-((torch.sin(x) / x) / x) + (torch.cos(x) / x))
     _m2 = (torch.abs(x) < 1.1)
     t1_sq = x * x
     t1 = (x * ((((((((((3.9145882126782523e-19) * t1_sq - 1.4797143443923793e-16) * t1_sq + 4.498331606952833e-14) * t1_sq - 1.0706029224547743e-11) * t1_sq + 1.9270852604185937e-09) * t1_sq - 2.505210838544172e-07) * t1_sq + 2.2045855379188714e-05) * t1_sq - 0.0011904761904761906) * t1_sq + 0.03333333333333333) * t1_sq - 0.3333333333333333))
@@ -1206,7 +1206,7 @@ def _vg_sinc(x):
     _m2 = (x != 0)
     _r1 = _where(_m2, (torch.sin(x) / x), _r1)
     _s3 = _atinf(_nan_in(x, _r1), x, 0, 0)
-    _r4 = (-((1 / x)**2 * torch.sin(x)) + (torch.cos(x) / x))
+    _r4 = (-((torch.sin(x) / x) / x) + (torch.cos(x) / x))
     _m5 = (torch.abs(x) < 1.1)
     t1_sq = x * x
     t1 = (x * ((((((((((3.9145882126782523e-19) * t1_sq - 1.4797143443923793e-16) * t1_sq + 4.498331606952833e-14) * t1_sq - 1.0706029224547743e-11) * t1_sq + 1.9270852604185937e-09) * t1_sq - 2.505210838544172e-07) * t1_sq + 2.2045855379188714e-05) * t1_sq - 0.0011904761904761906) * t1_sq + 0.03333333333333333) * t1_sq - 0.3333333333333333))
@@ -1459,7 +1459,7 @@ def _df_squareplus(x, b):
     """f'(x) of squareplus, from the kernel plan (select of 2 branches)."""
     x = _bcast(x, b)
     t1 = _hypot(x, torch.sqrt(b))
-    _r1 = (0.5 * b / (t1 * (t1 - x)))
+    _r1 = ((0.5 * b / t1) / (t1 - x))
     _m2 = (x >= 0)
     _r1 = _where(_m2, ((0.5 * x / _hypot(x, torch.sqrt(b))) + 0.5), _r1)
     return _atinf(_nan_in(x, _r1), x, 1, None)
@@ -1471,7 +1471,7 @@ def _vg_squareplus(x, b):
     t2 = _hypot(x, torch.sqrt(b))
     t3 = (t2 - x)
     _r1 = (0.5 * b / t3)
-    _r2 = (0.5 * b / (t2 * t3))
+    _r2 = ((0.5 * b / t2) / t3)
     _m3 = (x >= 0)
     t1 = _hypot(x, torch.sqrt(b))
     _r1 = _where(_m3, ((0.5 * t1) + (0.5 * x)), _r1)

@@ -13,13 +13,16 @@ module, whose source is copied into the generated module.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import sympy as sp
 
+from .algebra import exact_threshold
 from .ir import Block, ByParams, EmitError, Select, Separate, Straight
-from .numpy_printer import FUNCTIONS, NumpyPrinter, float_literal
+from .numpy_printer import FUNCTIONS, RELATIONS, NumpyPrinter, float_literal
 
 __all__ = ["ArrayPrinter", "Dialect", "prelude_text", "print_function"]
 
@@ -74,8 +77,8 @@ class ArrayPrinter(NumpyPrinter):
     need no weak-scalar wrapper.
     """
 
-    def __init__(self, dialect: Dialect, x, names, squares=None):
-        super().__init__(x, names, squares)
+    def __init__(self, dialect: Dialect, x, names, squares=None, scalars=None):
+        super().__init__(x, names, squares, scalars)
         self.dialect = dialect
 
     def _p(self, e: sp.Basic) -> str:
@@ -93,6 +96,21 @@ class ArrayPrinter(NumpyPrinter):
 
     def _print_BooleanTrue(self, e) -> str:
         return f"_true({self._p(self.x)})"
+
+    def _print_ByDtype(self, e) -> str:
+        c64, c32 = (float(v) for v in e.args)
+        return f"_k({self._p(self.x)}, {_float_text(c64)}, {_float_text(c32)})"
+
+    def _print_Relational(self, e) -> str:
+        op = RELATIONS.get(type(e).__name__)
+        if op is None:
+            raise EmitError(f"cannot print condition {e}")
+        c32, c64 = (exact_threshold(e, self.x, dt) for dt in (np.float32, np.float64))
+        if c64 is not None and not (c32 == c64 == float(sp.N(e.rhs, 40))):
+            # the kink is not a float: the float on its right side, in each dtype
+            xs = self._p(e.lhs)
+            return f"({xs} {op} _k({xs}, {_float_text(c64)}, {_float_text(c32)}))"
+        return f"({self._p(e.lhs)} {op} {self._p(e.rhs)})"
 
     def _print_ExpNegAbs(self, e) -> str:
         ns = self.dialect.ns
@@ -163,6 +181,11 @@ class ArrayPrinter(NumpyPrinter):
         return f"_pow({self._p(b)}, {float_literal(k)})"
 
 
+def _float_text(v: float) -> str:
+    """A float as Python source (infinities as math.inf)."""
+    return ("math.inf" if v > 0 else "-math.inf") if math.isinf(v) else repr(v)
+
+
 def _linear(e: sp.Expr, x: sp.Symbol):
     """(a, b/a) for e = a·x + b with rational a, b, a no power of 2 and b/a a binary fraction
     (so x + b/a is exact at the zero), else None."""
@@ -202,11 +225,14 @@ class _Writer:
         self.x = x
         self.params = params
         self.names = {x: "x", **{p.symbol: p.name for p in params}}
+        #: symbols holding parameter values (and steps computed from them alone)
+        self.scalars = {p.symbol for p in params}
         self.lines: list[str] = []
         self.n = 0
 
-    def printer(self, names=None, squares=None) -> ArrayPrinter:
-        return ArrayPrinter(self.d, self.x, names or self.names, squares)
+    def printer(self, names=None, squares=None, scalars=None) -> ArrayPrinter:
+        return ArrayPrinter(self.d, self.x, names or self.names, squares,
+                            self.scalars if scalars is None else scalars)
 
     def fresh(self, stem: str) -> str:
         self.n += 1
@@ -216,8 +242,9 @@ class _Writer:
         """Print the steps of a block; return its values, printed (constants as full arrays;
         ``fresh``: x itself as a copy, for a value returned as it is)."""
         names = dict(self.names)
+        scalars = set(self.scalars)
         for s, v in block.steps:
-            pr = self.printer(names)
+            pr = self.printer(names, scalars=scalars)
             if type(v).__name__ == "_Horner":
                 value = v.args[2] if len(v.args) == 3 else v.args[1]
                 poly = sp.Poly(v.args[0], v.args[1])
@@ -225,10 +252,12 @@ class _Writer:
                     sq = f"{s}_sq"
                     pv = pr(value)
                     self.lines.append(f"{ind}{sq} = {pv} * {pv}")
-                    pr = self.printer(names, {value: sq})
+                    pr = self.printer(names, {value: sq}, scalars)
             self.lines.append(f"{ind}{s} = {pr(v)}")
             names[s] = str(s)
-        pr = self.printer(names)
+            if v.free_symbols <= scalars:
+                scalars.add(s)
+        pr = self.printer(names, scalars=scalars)
         out = []
         for e in block.values:
             v = pr(e)
