@@ -424,13 +424,13 @@ def _f_gelu(x):
 
 def _df_gelu(x):
     """f'(x) of gelu, from the kernel plan (straight-line)."""
-    return ((0.3989422804014327 * _dmul(torch.exp(-(0.5 * x**2)), x)) + _ndtr(x))
+    return (_ndtr(x) + _dmul(torch.exp(-(0.5 * x**2)), (0.3989422804014327 * x)))
 
 
 def _vg_gelu(x):
     """(f(x), f'(x)) of gelu, from the kernel plan (straight-line, straight-line)."""
     t1 = _ndtr(x)
-    return (_dmul(t1, x), (t1 + (0.3989422804014327 * _dmul(torch.exp(-(0.5 * x**2)), x))))
+    return (_dmul(t1, x), (t1 + _dmul(torch.exp(-(0.5 * x**2)), (0.3989422804014327 * x))))
 
 
 _ENTRY_gelu = {
@@ -488,7 +488,7 @@ def _df_gelu_tanh(x):
     """f'(x) of gelu_tanh, from the kernel plan (straight-line)."""
     t1 = (x + (0.044715 * _ipow(x, 3)))
     t2 = (1.5957691216057308 * t1)
-    return ((0.3989422804014327 * _dmul(_sech2((0.7978845608028654 * t1)), (x * ((0.134145 * x**2) + 1)))) + _sigmoid(t2))
+    return (_dmul(_sech2((0.7978845608028654 * t1)), (0.3989422804014327 * x * ((0.134145 * x**2) + 1))) + _sigmoid(t2))
 
 
 def _vg_gelu_tanh(x):
@@ -496,7 +496,7 @@ def _vg_gelu_tanh(x):
     t1 = (x + (0.044715 * _ipow(x, 3)))
     t2 = (1.5957691216057308 * t1)
     t3 = _sigmoid(t2)
-    return (_dmul(t3, x), (t3 + (0.3989422804014327 * _dmul(_sech2((0.7978845608028654 * t1)), (x * ((0.134145 * x**2) + 1))))))
+    return (_dmul(t3, x), (t3 + _dmul(_sech2((0.7978845608028654 * t1)), (0.3989422804014327 * x * ((0.134145 * x**2) + 1)))))
 
 
 _ENTRY_gelu_tanh = {
