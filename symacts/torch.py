@@ -1,0 +1,394 @@
+"""symacts activations as PyTorch operators: closed-form, stable f' and ∂f/∂p in autograd.
+
+    import symacts.torch as st
+    y = st.mish(x)                                  # every catalog name and alias
+    y = st.swish(x, beta=torch.tensor(1.5, requires_grad=True))
+    layer = st.module("swish", learn=("beta",))     # beta is an nn.Parameter
+    fn = st.function(symacts.define("my", "x*tanh(softplus(b*x))", params={"b": 1}))
+
+Each activation is a ``torch.library.custom_op`` with ``register_autograd`` and
+``register_fake`` (``torch.compile(fullgraph=True)`` traces it). When a gradient with respect
+to x will be needed, the forward computes f and f' together and saves f' alone; backward is
+grad·f'. ∂f/∂p is computed in backward (x is then saved too) and summed over the dimensions
+the parameter was broadcast along. CPU float32/float64 tensors run the kernels of
+:mod:`symacts.kernels` on the tensors' memory (no copies); other devices and dtypes run the
+PyTorch code printed from the same kernel plans (``generated/symacts_torch.py``; float16 and
+bfloat16 are computed in float32). Kinks take PyTorch's backward values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+try:
+    import torch
+except ImportError as exc:  # pragma: no cover - exercised only without torch
+    raise ImportError("symacts.torch needs PyTorch: pip install 'symacts[torch]'") from exc
+
+import numpy as np
+
+from . import kernels as _kernels
+from .emit import frameworks as _fw
+from .errors import SymactsError
+
+__all__ = ["InputTypeError", "function", "module", "names"]
+
+InputTypeError = _fw.InputTypeError
+
+_GEN = _fw.load_generated("symacts_torch.py")
+
+_FAST = (torch.float32, torch.float64)
+_LOCK = threading.Lock()
+_BY_NAME: dict[str, Callable] = {}
+_COUNTER = itertools.count()
+
+
+def names() -> list[str]:
+    """Canonical names of the catalog activations (every alias works too)."""
+    return sorted(_GEN.KERNELS)
+
+
+# ---- evaluation ----------------------------------------------------------------------------
+def _sum_to(t: torch.Tensor, shape: torch.Size) -> torch.Tensor:
+    """t summed over the dimensions broadcast to reach its shape from ``shape``."""
+    if t.shape == shape:
+        return t
+    if len(shape) == 0:
+        return t.sum()
+    return t.sum_to_size(shape)
+
+
+class _Kernels:
+    """How one activation is evaluated: NumPy kernels (CPU float32/float64) or printed torch."""
+
+    def __init__(self, spec: _fw.Spec, numpy_kernel: Callable[[], Any]):
+        self.spec = spec
+        self._numpy_kernel = numpy_kernel
+        self._np = None
+
+    def numpy(self):
+        if self._np is None:
+            self._np = self._numpy_kernel()
+        return self._np
+
+    def check(self, vals: list) -> None:
+        """Parameters given as tensors: domain and rules, checked on their values."""
+        spec = self.spec
+        named = dict(spec.fixed)
+        tensors = False
+        for p, v in zip(spec.free, vals, strict=True):
+            named[p.name] = v
+            if isinstance(v, torch.Tensor):
+                tensors = True
+                ok = bool((torch.isfinite(v) & _fw.in_domain(p.domain, v)).all())
+                _fw.check_values(spec, p, ok)
+        if tensors:
+            _fw.check_rules(spec, named, all_of=lambda b: bool(torch.as_tensor(b).all()))
+
+    def run(self, kind: str, x: torch.Tensor, vals: list, which: str | None = None):
+        """kind: "f", "vg" (f, f') or "d" (f' for which="x", else ∂f/∂which)."""
+        self.check(vals)
+        spec = self.spec
+        if x.device.type == "cpu" and x.dtype in _FAST:
+            return self._run_numpy(kind, x, vals, which)
+        ct = x.dtype if x.dtype in _FAST else torch.float32
+        xc = x.to(ct)
+        ps = {n: torch.full((), v, dtype=ct, device=x.device) for n, v in spec.fixed.items()}
+        for p, v in zip(spec.free, vals, strict=True):
+            ps[p.name] = (v.to(device=x.device, dtype=ct) if isinstance(v, torch.Tensor)
+                          else torch.full((), v, dtype=ct, device=x.device))
+        args = [ps[p.name] for p in spec.params]
+        e = spec.entry
+        if kind == "f":
+            outs = (e["f"](xc, *args),)
+        elif kind == "vg":
+            outs = e["vg"](xc, *args)
+        else:
+            outs = ((e["df"] if which == "x" else e["dp"][which])(xc, *args),)
+        outs = tuple(o.to(x.dtype).contiguous() for o in outs)
+        return outs[0] if kind != "vg" else outs
+
+    def _run_numpy(self, kind, x, vals, which):
+        k = self.numpy()
+        kw = dict(self.spec.fixed)
+        for p, v in zip(self.spec.free, vals, strict=True):
+            kw[p.name] = (v.detach().to(device="cpu", dtype=x.dtype).numpy()
+                          if isinstance(v, torch.Tensor) else v)
+        xn = x.detach().numpy()
+        threads = torch.get_num_threads()
+        if kind == "f":
+            return _tensor(k.f(xn, **kw, threads=threads))
+        if kind == "vg":
+            f, d = k.value_and_grad(xn, **kw, threads=threads)
+            return _tensor(f), _tensor(d)
+        return _tensor(k.grad(xn, **kw, wrt=which, threads=threads))
+
+
+def _tensor(a) -> torch.Tensor:
+    a = np.asarray(a)
+    if not a.flags.writeable:
+        a = a.copy()
+    return torch.from_numpy(a)
+
+
+# ---- operators -----------------------------------------------------------------------------
+class _Operator:
+    """The custom ops of one activation (f; f with f'; one derivative) and their autograd."""
+
+    def __init__(self, spec: _fw.Spec, kernels: _Kernels, qualname: str):
+        self.spec = spec
+        self.kernels = kernels
+        self.n = len(spec.free)
+        args = "".join(f", Tensor? t{i}, float f{i}" for i in range(self.n))
+        pn = self.n
+
+        def vals(args):
+            return [args[2 * i] if args[2 * i] is not None else args[2 * i + 1]
+                    for i in range(pn)]
+
+        def shape(x, args):
+            return torch.broadcast_shapes(
+                x.shape, *[a.shape for a in args[0::2] if a is not None])
+
+        lib = torch.library
+        self.f = lib.custom_op(f"{qualname}", lambda x, *a: kernels.run("f", x, vals(a)),
+                               mutates_args=(), schema=f"(Tensor x{args}) -> Tensor")
+        self.vg = lib.custom_op(f"{qualname}_vg",
+                                lambda x, *a: kernels.run("vg", x, vals(a)), mutates_args=(),
+                                schema=f"(Tensor x{args}) -> (Tensor, Tensor)")
+        wrt = ["x", *[p.name for p in spec.free]]
+        self.d = lib.custom_op(f"{qualname}_d",
+                               lambda x, k, *a: kernels.run("d", x, vals(a), wrt[k]),
+                               mutates_args=(), schema=f"(Tensor x, int k{args}) -> Tensor")
+        self.f.register_fake(lambda x, *a: x.new_empty(shape(x, a)))
+        self.vg.register_fake(lambda x, *a: (x.new_empty(shape(x, a)),
+                                             x.new_empty(shape(x, a))))
+        self.d.register_fake(lambda x, k, *a: x.new_empty(shape(x, a)))
+        self.vg.register_autograd(self._backward_vg, setup_context=self._setup_vg)
+        self.f.register_autograd(self._backward_f, setup_context=self._setup_f)
+        self.f.register_vmap(lambda info, dims, x, *a: (self.f(*_batched(x, a, dims)), 0))
+        self.vg.register_vmap(lambda info, dims, x, *a: (self.vg(*_batched(x, a, dims)),
+                                                         (0, 0)))
+        self.d.register_vmap(lambda info, dims, x, k, *a: (
+            self.d(*_batched(x, a, (dims[0], *dims[2:]), k)), 0))
+
+    # f and f' together: f' saved (x too only when a parameter needs its gradient)
+    def _setup_vg(self, ctx, inputs, output):
+        x, *args = inputs
+        ctx.mark_non_differentiable(output[1])
+        self._setup(ctx, x, args, output[1])
+
+    def _setup_f(self, ctx, inputs, output):
+        x, *args = inputs
+        self._setup(ctx, x, args, None)
+
+    def _setup(self, ctx, x, args, df):
+        tp = args[0::2]
+        ctx.args = [None if a is not None and i % 2 == 0 else a for i, a in enumerate(args)]
+        ctx.pmask = [t is not None and t.requires_grad for t in tp]
+        ctx.tmask = [t is not None for t in tp]
+        ctx.x_shape = x.shape
+        ctx.has_df = df is not None
+        keep = ([df] if df is not None else [])
+        if any(ctx.pmask) or df is None:
+            keep += [x, *[t for t in tp if t is not None]]
+        ctx.save_for_backward(*keep)
+
+    def _backward_vg(self, ctx, gf, gdf):
+        return self._backward(ctx, gf)
+
+    def _backward_f(self, ctx, gf):
+        return self._backward(ctx, gf)
+
+    def _backward(self, ctx, gf):
+        if torch.is_grad_enabled():
+            raise SymactsError(
+                f"symacts.torch.{self.spec.name}: second derivatives (create_graph=True) are "
+                "not available from the fused kernels; symacts.jax differentiates to any "
+                "order, and symacts.get(name).derivative(order=2) gives the formula")
+        saved = list(ctx.saved_tensors)
+        df = saved.pop(0) if ctx.has_df else None
+        args = list(ctx.args)
+        if saved:
+            x = saved.pop(0)
+            for i, has in enumerate(ctx.tmask):
+                if has:
+                    args[2 * i] = saved.pop(0)
+        grads: list = [None] * (1 + 2 * self.n)
+        if ctx.needs_input_grad[0]:
+            if df is None:
+                df = self.d(x, 0, *args)
+            grads[0] = _sum_to(gf * df, ctx.x_shape)
+        for i, need in enumerate(ctx.pmask):
+            if need:
+                t = args[2 * i]
+                dp = self.d(x, i + 1, *args)
+                grads[1 + 2 * i] = _sum_to(gf * dp, t.shape).to(device=t.device,
+                                                                   dtype=t.dtype)
+        return tuple(grads)
+
+
+def _batched(x, args, dims, k=None) -> list:
+    """Arguments of an elementwise op under torch.vmap: every batched tensor with its batch
+    dimension first, all aligned so that broadcasting keeps the batch dimension in front."""
+    tensors = [(x, dims[0])] + [(a, d) for a, d in zip(args[0::2], dims[1::2], strict=True)]
+    rank = max(t.dim() - (d is not None) for t, d in tensors if t is not None)
+    out = []
+    for t, d in tensors:
+        if t is None:
+            out.append(None)
+            continue
+        t = t.movedim(d, 0) if d is not None else t.unsqueeze(0)
+        out.append(t.reshape(t.shape[0], *([1] * (rank + 1 - t.dim())), *t.shape[1:]))
+    res = [out[0]] if k is None else [out[0], k]
+    for t, f in zip(out[1:], args[1::2], strict=True):
+        res += [t, f]
+    return res
+
+
+# ---- public functions ----------------------------------------------------------------------
+def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Callable:
+    o = _Operator(spec, _Kernels(spec, numpy_kernel), qualname)
+    free = spec.free
+
+    def activation(x: torch.Tensor, *args: Any, **params: Any) -> torch.Tensor:
+        params = spec.named(args, params)
+        if not isinstance(x, torch.Tensor):
+            raise InputTypeError(f"symacts.torch.{spec.name}: x must be a torch.Tensor, "
+                                 f"got {type(x).__name__}")
+        if not x.is_floating_point():
+            raise InputTypeError(f"symacts.torch.{spec.name}: x must be a real floating-point "
+                                 f"tensor, got {x.dtype}")
+        if params:
+            spec.unknown(params)
+        args: list = []
+        numbers = dict(spec.fixed)
+        need = x.requires_grad
+        tensors = False
+        for p in free:
+            v = params.get(p.name, p.default)
+            if isinstance(v, torch.Tensor):
+                if not v.is_floating_point():
+                    raise InputTypeError(
+                        f"symacts.torch.{spec.name}: parameter {p.name!r} must be a real "
+                        f"floating-point tensor, got {v.dtype}")
+                args += [v, 0.0]
+                need = need or v.requires_grad
+                tensors = True
+            else:
+                v = _fw.check_number(spec, p, v)
+                numbers[p.name] = v
+                args += [None, v]
+        if not tensors and spec.rules:
+            _fw.check_rules(spec, numbers)
+        if need and torch.is_grad_enabled() and x.requires_grad:
+            return o.vg(x, *args)[0]
+        return o.f(x, *args)
+
+    activation.__name__ = spec.name
+    activation.__qualname__ = spec.name
+    ps = ", ".join(f"{p.name}={p.default:g}" for p in free)
+    activation.__doc__ = (f"{spec.summary}\n\n    f(x) = {spec.formula}\n\n"
+                          f"    symacts.torch.{spec.name}(x{', ' + ps if ps else ''}); parameters "
+                          "are numbers or tensors (broadcast, with gradients).")
+    activation.spec = spec
+    return activation
+
+
+def _catalog(name: str) -> Callable:
+    canonical = _fw.resolve(name, _GEN.KERNELS, _GEN.ALIASES)
+    with _LOCK:
+        fn = _BY_NAME.get(canonical)
+    if fn is None:
+        spec = _fw.spec_from_entry(_GEN.KERNELS[canonical])
+        fn = _make(spec, lambda: _kernels.kernel_for(canonical), f"symacts::{canonical}")
+        with _LOCK:
+            fn = _BY_NAME.setdefault(canonical, fn)
+    return fn
+
+
+def function(act: Any) -> Callable:
+    """``fn(x, **params)`` for any activation: a catalog name or alias, or an
+    :class:`~symacts.Activation` (``symacts.get(...)``, ``.bind(...)``, ``symacts.define``).
+
+    Catalog activations use the printed module; others are planned and printed now (SymPy,
+    about a second per activation, as ``act.kernel()``).
+    """
+    if isinstance(act, str):
+        return _catalog(act)
+    if not hasattr(act, "expr") or not hasattr(act, "param_specs"):
+        raise TypeError(f"function() takes an activation name or a symacts.Activation, "
+                        f"got {type(act).__name__}")
+    spec = _fw.spec_for(act, _GEN, _compile_plan)
+    if not spec.fixed and not act.user_defined:
+        return _catalog(act.name)
+    tag = "".join(c if c.isalnum() else "_" for c in act.name)
+    qual = f"symacts::{'b' if spec.fixed else 'u'}{next(_COUNTER)}_{tag}"
+    return _make(spec, lambda: _kernels.kernel_for(act), qual)
+
+
+def _compile_plan(plan):
+    from .emit.torch_printer import compile_plan
+
+    return compile_plan(plan)
+
+
+class Activation(torch.nn.Module):
+    """An activation as a module; the parameters listed in ``learn`` are ``nn.Parameter``s."""
+
+    def __init__(self, fn: Callable, learn: Iterable[str], params: dict[str, Any]):
+        super().__init__()
+        spec = fn.spec
+        self._fn = fn
+        learn = tuple(learn)
+        spec.unknown([*learn, *params])
+        self._learn = learn
+        self._fixed = {}
+        for p in spec.free:
+            v = params.get(p.name, p.default)
+            if p.name in learn:
+                t = (v.detach().clone() if isinstance(v, torch.Tensor)
+                     else torch.tensor(_fw.check_number(spec, p, v),
+                                       dtype=torch.get_default_dtype()))
+                if not t.is_floating_point():
+                    raise InputTypeError(f"{spec.name}: parameter {p.name!r} must be a real "
+                                         f"floating-point tensor, got {t.dtype}")
+                self.register_parameter(p.name, torch.nn.Parameter(t))
+            else:
+                self._fixed[p.name] = v
+        self.name = spec.name
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._fn(x, **self._fixed, **{n: getattr(self, n) for n in self._learn})
+
+    def extra_repr(self) -> str:
+        parts = [self.name]
+        parts += [f"{k}={v:g}" if not isinstance(v, torch.Tensor) else f"{k}=tensor"
+                  for k, v in self._fixed.items()]
+        parts += [f"{n}=learned" for n in self._learn]
+        return ", ".join(parts)
+
+
+def module(act: Any, learn: Iterable[str] = (), **params: Any) -> Activation:
+    """``torch.nn.Module`` applying the activation; parameters in ``learn`` are learned,
+    initialised to the given or default values (a tensor value gives the parameter's shape)."""
+    if isinstance(learn, str):
+        learn = (learn,)
+    return Activation(function(act), learn, params)
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    try:
+        return _catalog(name)
+    except _fw.UnknownActivationError as exc:
+        raise _fw.UnknownNameError(str(exc)) from None
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_GEN.KERNELS, *_GEN.ALIASES})
+
