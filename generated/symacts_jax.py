@@ -1239,8 +1239,7 @@ _ENTRY_sinusoid = {
 def _f_softplus(x, beta):
     """f(x) of softplus, from the kernel plan (straight-line)."""
     x = _bcast(x, beta)
-    t1 = (x * beta)
-    return (_softplus(t1) / beta)
+    return ((jnp.log1p(jnp.exp(-(beta * jnp.abs(x)))) / beta) + _max(0, x))
 
 
 def _df_softplus(x, beta):
@@ -1254,16 +1253,14 @@ def _vg_softplus(x, beta):
     """(f(x), f'(x)) of softplus, from the kernel plan (straight-line, straight-line)."""
     x = _bcast(x, beta)
     t1 = (x * beta)
-    t2 = jnp.exp(-jnp.abs(t1))
-    return ((_softplus_t(t1, t2) / beta), _sigmoid_t(t1, t2))
+    return (((jnp.log1p(jnp.exp(-(beta * jnp.abs(x)))) / beta) + _max(0, x)), _sigmoid(t1))
 
 
 def _dp_softplus_beta(x, beta):
     """∂f/∂beta of softplus, from the kernel plan (select of 2 branches)."""
     x = _bcast(x, beta)
     t3 = (x * beta)
-    t4 = jnp.exp(-jnp.abs(t3))
-    _r1 = (-((1 / beta)**2 * _softplus_t(t3, t4)) + (_dmul(_sigmoid_t(t3, t4), x) / beta))
+    _r1 = (-(((jnp.log1p(jnp.exp(-(beta * jnp.abs(x)))) / beta) + _max(0, x)) / beta) + (_dmul(_sigmoid(t3), x) / beta))
     _m2 = ((x * beta) > 0)
     t1 = -(x * beta)
     t2 = jnp.exp(-jnp.abs((x * beta)))
@@ -1429,7 +1426,7 @@ _ENTRY_sparse_sigmoid = {
 def _f_squareplus(x, b):
     """f(x) of squareplus, from the kernel plan (select of 2 branches)."""
     x = _bcast(x, b)
-    _r1 = (0.5 * b / (-x + _hypot(x, jnp.sqrt(b))))
+    _r1 = (0.25 * b / (-(0.5 * x) + (0.5 * _hypot(x, jnp.sqrt(b)))))
     _m2 = (x >= 0)
     _r1 = _where(_m2, ((0.5 * x) + (0.5 * _hypot(x, jnp.sqrt(b)))), _r1)
     return _nan_in(x, _r1)
@@ -1439,7 +1436,7 @@ def _df_squareplus(x, b):
     """f'(x) of squareplus, from the kernel plan (select of 2 branches)."""
     x = _bcast(x, b)
     t1 = _hypot(x, jnp.sqrt(b))
-    _r1 = ((0.5 * b / t1) / (t1 - x))
+    _r1 = ((0.25 * b / t1) / ((0.5 * t1) - (0.5 * x)))
     _m2 = (x >= 0)
     _r1 = _where(_m2, ((0.5 * x / _hypot(x, jnp.sqrt(b))) + 0.5), _r1)
     return _atinf(_nan_in(x, _r1), x, 1, None)
@@ -1449,9 +1446,9 @@ def _vg_squareplus(x, b):
     """(f(x), f'(x)) of squareplus, from the kernel plan (select sharing its masks with f', select sharing its masks with f)."""
     x = _bcast(x, b)
     t2 = _hypot(x, jnp.sqrt(b))
-    t3 = (t2 - x)
-    _r1 = (0.5 * b / t3)
-    _r2 = ((0.5 * b / t2) / t3)
+    t3 = ((0.5 * t2) - (0.5 * x))
+    _r1 = (0.25 * b / t3)
+    _r2 = ((0.25 * b / t2) / t3)
     _m3 = (x >= 0)
     t1 = _hypot(x, jnp.sqrt(b))
     _r1 = _where(_m3, ((0.5 * t1) + (0.5 * x)), _r1)

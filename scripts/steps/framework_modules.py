@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from symacts.emit import plan_activation
 from symacts.emit.jax_printer import catalog_source as jax_source
 from symacts.emit.torch_printer import catalog_source as torch_source
-from symacts.registry import all_activations
+
+from . import catalog_plans
 
 STEP = (35, "frameworks")
 
@@ -20,12 +20,7 @@ FILES = {"symacts_torch.py": torch_source, "symacts_jax.py": jax_source}
 
 
 def build(out: Path, progress=None) -> list[Path]:
-    acts = [a for a in all_activations() if not a.user_defined]
-    plans = []
-    for i, a in enumerate(acts):
-        if progress is not None:
-            progress(i, len(acts), a.name)
-        plans.append(plan_activation(a))
+    plans = catalog_plans(progress)
     written = []
     for name, source in FILES.items():
         path = out / name
