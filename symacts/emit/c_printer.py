@@ -19,15 +19,18 @@ computed in C depends on compiler and lane, x's does not). Dispatch is on the cl
 from __future__ import annotations
 
 import keyword
+import math
 import re
 
+import numpy as np
 import sympy as sp
 
 from ..stabilise import Horner
-from .algebra import abs_condition, product_layout, sum_terms
+from .algebra import abs_condition, exact_threshold, product_layout, sum_terms
 from .cost import GATHER_COST
 from .ir import (
     Block,
+    ByDtype,
     ByParams,
     EmitError,
     KernelPlan,
@@ -101,6 +104,13 @@ def c_literal(value: sp.Expr) -> str:
     return f"C({float_literal(value)})"
 
 
+def _c_float(v: float) -> str:
+    """A float as a C double literal (infinities as SY_INF)."""
+    if math.isinf(v):
+        return "SY_INF" if v > 0 else "(-SY_INF)"
+    return repr(v)
+
+
 def comment_text(s: str) -> str:
     """Text safe inside a C comment."""
     return s.replace("*/", "* /").replace("/*", "/ *")
@@ -114,9 +124,11 @@ class CPrinter:
     them and as ``v_set1(C(...))`` where a vector is needed.
     """
 
-    def __init__(self, x: sp.Symbol, names: dict[sp.Symbol, str]):
+    def __init__(self, x: sp.Symbol, names: dict[sp.Symbol, str], scalars=()):
         self.x = x
         self.names = dict(names)
+        #: symbols that hold parameter values (for the product layout, as the NumPy printer)
+        self.scalars = set(scalars)
 
     def __call__(self, e: sp.Basic) -> str:
         return self._p(e)
@@ -131,7 +143,7 @@ class CPrinter:
     @staticmethod
     def _is_number(e: sp.Basic) -> bool:
         return bool(getattr(e, "is_number", False)) and not isinstance(
-            e, sp.logic.boolalg.Boolean) and not e.has(sp.Piecewise) and not any(
+            e, sp.logic.boolalg.Boolean) and not e.has(sp.Piecewise, ByDtype) and not any(
             type(n).__name__ in CALLS or type(n).__name__ in ("Step", "Masked", "Select2",
                                                            "ExpNegAbs")
             for n in sp.preorder_traversal(e))
@@ -184,7 +196,15 @@ class CPrinter:
         lhs, rhs = e.lhs, e.rhs
         if self._is_number(lhs) and self._is_number(rhs):
             raise EmitError(f"condition between constants: {e}")
+        c32, c64 = (exact_threshold(e, self.x, dt) for dt in (np.float32, np.float64))
+        if c64 is not None and not (c32 == c64 == float(sp.N(rhs, 40))):
+            # the kink is not a float: the float on its right side, in each dtype
+            return f"({self._operand(lhs)} {op} CK({_c_float(c64)}, {_c_float(c32)}))"
         return f"({self._operand(lhs)} {op} {self._operand(rhs)})"
+
+    def _print_ByDtype(self, e) -> str:
+        c64, c32 = (float(v) for v in e.args)
+        return f"CK({_c_float(c64)}, {_c_float(c32)})"
 
     def _operand(self, e: sp.Expr) -> str:
         s = self._p(e)
@@ -244,19 +264,24 @@ class CPrinter:
         return f"({out})"
 
     def _print_Mul(self, e: sp.Mul) -> str:
-        lay = product_layout(e, self.x)
+        lay = product_layout(e, self.x, self.scalars)
         parts = [self._factor(f) for f in lay.num]
         sign = "-" if lay.negative else ""
         if lay.const != 1:
             parts.insert(0, self._p(lay.const))
         if lay.den:
-            d = " * ".join(self._factor(f) for f in lay.den)
-            d = f"({d})" if len(lay.den) > 1 else d
+            # one division per factor of the denominator, as the NumPy printer
+            dens = [self._factor(f) for f in lay.den]
             if lay.inner is not None:
-                parts.append(f"({self._p(lay.inner)} / {d})")
+                q = self._p(lay.inner)
+                for d in dens:
+                    q = f"({q} / {d})"
+                parts.append(q)
             else:
                 body = " * ".join(parts) if parts else "C(1.0)"
-                return f"{sign}({body} / {d})"
+                for d in dens[:-1]:
+                    body = f"({body} / {d})"
+                return f"{sign}({body} / {dens[-1]})"
         body = " * ".join(parts) if parts else "C(1.0)"
         return f"{sign}({body})" if (sign or len(parts) > 1) else body
 
@@ -308,14 +333,16 @@ class _Writer:
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
 
-    def printer(self, names: dict) -> CPrinter:
-        return CPrinter(self.x, {self.x: "x", **self.pnames, **names})
+    def printer(self, names: dict, scalars=None) -> CPrinter:
+        return CPrinter(self.x, {self.x: "x", **self.pnames, **names},
+                        set(self.pnames) if scalars is None else scalars)
 
     def block(self, block: Block, indent: int, names: dict) -> tuple[list[str], CPrinter]:
         """Print a block's steps; its values as C vectors and the printer knowing the steps."""
         names = dict(names)
+        scalars = set(self.pnames)
         for s, v in block.steps:
-            pr = self.printer(names)
+            pr = self.printer(names, scalars)
             name = str(s)
             if not _IDENT.match(name):
                 raise EmitError(f"step name {name!r}")
@@ -326,7 +353,9 @@ class _Writer:
             else:
                 self.emit(indent, f"const V {name} = {pr.vec(v)};")
             names[s] = name
-        pr = self.printer(names)
+            if v.free_symbols <= scalars:
+                scalars.add(s)
+        pr = self.printer(names, scalars)
         return [pr.vec(v) for v in block.values], pr
 
     def _horner(self, name: str, h, pr: CPrinter, indent: int) -> None:

@@ -33,6 +33,9 @@ typedef SI M __attribute__((vector_size(SY_W * sizeof(T))));
  * meeting a float32 array */
 #define C(v) ((T)(v))
 #define SY_INF ((T)INFINITY)
+/* a constant whose value depends on the dtype (a kink's threshold on its right side, the point
+ * a fallback form holds from): the float64 and the float32 value */
+#define CK(d, f) ((T)(SY_F32 ? (f) : (d)))
 
 #define SY_UNUSED __attribute__((unused))
 #define SY_INLINE static inline __attribute__((always_inline, unused))
@@ -166,7 +169,19 @@ SY_DEF1(v_sin, sin, u10)
 SY_DEF1(v_cos, cos, u10)
 SY_DEF1(v_tan, tan, u10)
 SY_DEF1(v_atan, atan, u10)
-SY_DEF1(v_asinh, asinh, u10)
+SY_DEF1(v_asinh_sleef, asinh, u10)
+/* SLEEF's asinh overflows in x² for |x| beyond ~1e154 (float32: ~1e19); there
+ * asinh(x) = sign(x)·(ln|x| + ln 2) to within half an ULP (the next term is 1/(4x²)) */
+SY_INLINE V v_asinh(V a)
+{
+    V r = v_asinh_sleef(a);
+    M far = v_abs(a) > C(1e15);
+    if (m_any(far)) {
+        V m = v_log(v_abs(a)) + C(0.6931471805599453);
+        r = v_sel(far, v_sel(a < C(0.0), -m, m), r);
+    }
+    return r;
+}
 SY_DEF1(v_erf, erf, u10)
 SY_DEF1(v_erfc, erfc, u15)
 SY_DEF1(v_cbrt, cbrt, u10)
