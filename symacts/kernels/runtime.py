@@ -79,13 +79,18 @@ def _build(sources: dict[str, str], cc: list[str], name: str, target: Path) -> N
     with tempfile.TemporaryDirectory() as tmp:
         for fname, text in sources.items():
             Path(tmp, fname).write_text(text, encoding="utf-8")
-        objs = []
-        for unit in _units():
+        objs, jobs = [], []
+        for unit in _units():  # the units compile side by side, one process each
             obj = str(Path(tmp, unit + ".o"))
-            subprocess.run([*cc, *FLAGS, f"-DSY_MODULE={name}", "-I" + tmp, *inc, "-c",
-                            str(CSRC / unit), "-o", obj], check=True, capture_output=True,
-                           text=True)
+            cmd = [*cc, *FLAGS, f"-DSY_MODULE={name}", "-I" + tmp, *inc, "-c",
+                   str(CSRC / unit), "-o", obj]
+            jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                               stderr=subprocess.PIPE, text=True)))
             objs.append(obj)
+        for cmd, job in jobs:
+            out, err = job.communicate()
+            if job.returncode:
+                raise subprocess.CalledProcessError(job.returncode, cmd, out, err)
         part = target.with_name(f".{target.name}.{os.getpid()}")
         subprocess.run([*cc, "-shared", *objs, "-lsleef", "-o", str(part)], check=True,
                        capture_output=True, text=True)
