@@ -17,7 +17,7 @@ _API = {
     "UnknownActivationError", "all_activations", "define", "get", "names",
 }
 _LAZY_MODULES = {"verify": ("symacts.verify", "verify")}
-_SUBPACKAGES = {"analyse", "kernels", "plots", "sheets", "accuracy"}
+_SUBPACKAGES = {"analyse", "kernels", "plots", "sheets"}
 
 __all__ = sorted(_API | set(_LAZY_MODULES) | _SUBPACKAGES)
 

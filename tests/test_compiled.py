@@ -335,3 +335,22 @@ def test_defined_activations_compile_at_run_time(tmp_path, monkeypatch):
     k2 = K.kernel_for(my)  # a new session: loaded from the cache, not compiled again
     assert cached[0].stat().st_mtime_ns == mtime
     assert k2.f(2.5) == k.f(2.5)
+
+
+def test_run_time_build_gives_the_extensions_bits(tmp_path, monkeypatch):
+    """A definition equal to a catalog entry, compiled at run time (one instruction set, no
+    SLEEF header), gives the installed extension's bits: same printer, same math."""
+    from symacts.kernels import runtime
+    from symacts.kernels import ufuncs as U  # noqa: N812
+
+    monkeypatch.setenv("SYMACTS_CACHE", str(tmp_path))
+    monkeypatch.setattr(runtime, "_LOADED", {})
+    rng = np.random.default_rng(3)
+    for name in ("mish", "gelu"):
+        again = symacts.define(name + "_again", str(symacts.get(name).expr)).kernel()
+        for dt in (np.float32, np.float64):
+            x = np.concatenate([(rng.standard_normal(20000) * 30).astype(dt),
+                                sweep_points(dt, grid=101, per_sign_log=40)])
+            np.testing.assert_array_equal(_bits(again.f(x)), _bits(getattr(U, name)(x)))
+            np.testing.assert_array_equal(_bits(again.grad(x)),
+                                          _bits(getattr(U, name + "_grad")(x)))

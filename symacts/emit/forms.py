@@ -29,6 +29,26 @@ __all__ = ["choose_form"]
 _PARAM_TRIES = (-10.0, -2.0, -0.5, -1e-3, 0.0, 1e-3, 0.25, 0.5, 1.0, 2.0, 10.0, 1e3)
 
 
+def _is_zero(e: sp.Expr) -> bool:
+    """Whether ``e`` is identically 0 for every value of its parameters. A numeric look at a few
+    parameter values first: a clear nonzero there settles it without ``simplify``, which can
+    take seconds on roots."""
+    from . import ir
+
+    # the IR's own nodes count as opaque values, as they are to simplify
+    opaque = {n: sp.Dummy() for n in e.atoms(sp.Function) if type(n).__module__ == ir.__name__}
+    look = e.xreplace(opaque)
+    free = sorted(look.free_symbols, key=str)
+    for v in (0.7182818, 1.4142136, 3.1415927):
+        try:
+            val = complex(look.subs({s: v + 0.577 * i for i, s in enumerate(free)}).evalf(30))
+        except (TypeError, ValueError, ZeroDivisionError):
+            break
+        if 1e-12 < abs(val) < float("inf"):
+            return False
+    return sp.simplify(e) == 0
+
+
 def _clipped(e, x):
     """Max/Min against bounds free of x rewritten as Clip (one pass instead of one per bound)."""
     def bound(n, cls):
@@ -123,7 +143,7 @@ def _structural_candidates(expr, x):
     if not above:
         p, q = q, p  # p: the branch above c
     lin_p, lin_q = _linear(p, x), _linear(q, x)
-    if lin_p and lin_q and sp.simplify(p.subs(x, c) - q.subs(x, c)) == 0:
+    if lin_p and lin_q and _is_zero(p.subs(x, c) - q.subs(x, c)):
         a, b = lin_p[0], lin_q[0]
         # a zero slope gives 0·(±inf) = NaN in the branch not taken: such slopes fall back
         nonzero = sp.And(*[sp.Ne(k, 0) for k in (a, b) if not k.is_nonzero])
@@ -131,8 +151,7 @@ def _structural_candidates(expr, x):
             alts = [sp.And(sp.Ge(a, b), nonzero), Maximum(first, second),
                     sp.And(sp.Le(a, b), nonzero), Minimum(first, second)]
             out.append(Guarded(*alts, expr))
-    if (p.has(x) and q.has(x) and sp.simplify(p.subs(x, c)) == 0
-            and sp.simplify(q.subs(x, c)) == 0):
+    if p.has(x) and q.has(x) and _is_zero(p.subs(x, c)) and _is_zero(q.subs(x, c)):
         hi, lo = Maximum(x, c), Minimum(x, c)
         out.append(p.xreplace({x: hi}) + q.xreplace({x: lo}))
     return out
@@ -151,7 +170,7 @@ def _absorb_candidates(expr, x):
         if k.has(x) or th is None:
             continue
         a, above = th
-        if sp.simplify(m.subs(x, a) - k) != 0:
+        if not _is_zero(m.subs(x, a) - k):
             continue
         clip = Clip(x, -sp.oo, a) if above else Clip(x, a, sp.oo)
         rest = [b for i, b in enumerate(args[:-1]) if i != j]
@@ -235,13 +254,14 @@ def _param_sets(act):
     rng = np.random.default_rng(7)
     for _ in range(40):
         sets.append({p.name: float(rng.choice(_PARAM_TRIES)) for p in act.param_specs})
-    ok = []
+    ok: list[dict] = []
     for s in sets:
         try:
             act.check_params(s)
         except Exception:
             continue
-        ok.append(s)
+        if s not in ok:  # (without parameters every set is the same empty one)
+            ok.append(s)
     return ok
 
 

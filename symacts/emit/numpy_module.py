@@ -248,6 +248,18 @@ def catalog_module_source(acts, progress=None, plans=None) -> str:
     return src
 
 
+def compile_plan(plan: ActivationPlan) -> types.ModuleType:
+    """The NumPy kernels of one plan as a module (``f``, ``grad``, ``value_and_grad``)."""
+    plan.aliases = ()
+    if not plan.name.isidentifier():
+        plan.name = "user_kernel"
+    src = module_source([plan])
+    mod = _exec(src, f"symacts_kernel_{plan.name}")
+    mod.__source__ = src
+    mod.f, mod.grad, mod.value_and_grad = mod.KERNELS[plan.name]
+    return mod
+
+
 def compile_activation(act, check: bool = True) -> types.ModuleType:
     """Compile the kernels of one activation (e.g. from ``symacts.define``) at run time.
 
@@ -256,16 +268,6 @@ def compile_activation(act, check: bool = True) -> types.ModuleType:
     ``__findings__`` and a :class:`~symacts.errors.KernelAccuracyWarning`.
     """
     from .trusted import report_findings, trusted_kernels
-
-    def compile_plan(plan: ActivationPlan) -> types.ModuleType:
-        plan.aliases = ()
-        if not plan.name.isidentifier():
-            plan.name = "user_kernel"
-        src = module_source([plan])
-        mod = _exec(src, f"symacts_kernel_{plan.name}")
-        mod.__source__ = src
-        mod.f, mod.grad, mod.value_and_grad = mod.KERNELS[plan.name]
-        return mod
 
     _, mod, findings = trusted_kernels(act, compile_plan, check)
     mod.__findings__ = tuple(findings)

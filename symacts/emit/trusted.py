@@ -46,18 +46,13 @@ def _far_regions(findings: list[Finding]) -> dict[tuple[str, int], dict[str, flo
     return starts
 
 
-def trusted_kernels(act, compile_plan: Callable[[ActivationPlan], Any],
-                    check: bool = True) -> tuple[ActivationPlan, Any, list[Finding]]:
-    """(plan, compiled kernels, findings) for ``act``; ``compile_plan(plan)`` gives an object
-    with ``f`` and ``grad``. Findings are empty when every output passes the gate."""
-    plan = plan_activation(act)
-    kernels = compile_plan(plan)
-    if not check:
-        return plan, kernels, []
-    findings = check_kernels(act, _outputs(act, kernels))
+def _with_fallbacks(act, plan: ActivationPlan,
+                    findings: list[Finding]) -> ActivationPlan | None:
+    """The plan again with each output that fails towards ±∞ replaced there by its asymptote,
+    or None when no output fails that way or no asymptote is found."""
     far = _far_regions(findings)
     if not far:
-        return plan, kernels, findings
+        return None
     textbook = {"f": act.expr, "df": act.derivative()}
     textbook.update({"d_" + p.name: act.derivative(wrt=p.name) for p in act.param_specs})
     fixes: dict[str, list[Asymptote]] = {}
@@ -67,12 +62,46 @@ def trusted_kernels(act, compile_plan: Callable[[ActivationPlan], Any],
         if a is not None:
             fixes.setdefault(key, []).append(a)
     if not fixes:
-        return plan, kernels, findings
+        return None
     stabilised = {k: with_asymptotes(v, act.x, fixes.get(k, []))
                   for k, v in plan.stabilised.items()}
-    plan = plan_activation(act, stabilised=stabilised)
-    kernels = compile_plan(plan)
-    return plan, kernels, check_kernels(act, _outputs(act, kernels))
+    return plan_activation(act, stabilised=stabilised)
+
+
+def trusted_kernels(act, compile_plan: Callable[[ActivationPlan], Any], check: bool = True,
+                    draft: Callable[[ActivationPlan], Any] | None = None
+                    ) -> tuple[ActivationPlan, Any, list[Finding]]:
+    """(plan, compiled kernels, findings) for ``act``; ``compile_plan(plan)`` gives an object
+    with ``f`` and ``grad``. Findings are empty when every output passes the gate.
+
+    ``draft``: a quicker compiler of the same plans (the NumPy printer, for a C build). The
+    fallbacks are then chosen on the draft's kernels while ``compile_plan`` builds the first
+    plan alongside, and a slow build runs once more only if the plan changed.
+    """
+    plan = plan_activation(act)
+    if not check:
+        return plan, compile_plan(plan), []
+    if draft is None:
+        kernels = compile_plan(plan)
+        findings = check_kernels(act, _outputs(act, kernels))
+        fixed = _with_fallbacks(act, plan, findings)
+        if fixed is None:
+            return plan, kernels, findings
+        kernels = compile_plan(fixed)
+        return fixed, kernels, check_kernels(act, _outputs(act, kernels))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        building = pool.submit(compile_plan, plan)  # (a compiler's processes, off the GIL)
+        fixed = _with_fallbacks(act, plan, check_kernels(act, _outputs(act, draft(plan))))
+        kernels = building.result()
+    if fixed is None:  # the draft passed or cannot be fixed: judge the build itself
+        findings = check_kernels(act, _outputs(act, kernels))
+        fixed = _with_fallbacks(act, plan, findings)
+        if fixed is None:
+            return plan, kernels, findings
+    kernels = compile_plan(fixed)
+    return fixed, kernels, check_kernels(act, _outputs(act, kernels))
 
 
 def report_findings(act, findings: list[Finding], stacklevel: int = 3) -> None:

@@ -122,8 +122,10 @@ def _compile_c(act: Any) -> Kernel | None:
         f, g, vg = build_namespace(mod, NUMPY)["KERNELS"][plan.name]
         return SimpleNamespace(f=f, grad=g, value_and_grad=vg, source=mod.__source__)
 
+    from ..emit.numpy_module import compile_plan as numpy_plan
+
     try:
-        _, kern, findings = trusted_kernels(act, compile_plan)
+        _, kern, findings = trusted_kernels(act, compile_plan, draft=numpy_plan)
     except (EmitError, _NoCompilerError):
         return None
     report_findings(act, findings, stacklevel=4)

@@ -25,7 +25,7 @@ __all__ = ["cache_dir", "compile_kernels"]
 
 CSRC = Path(__file__).resolve().parent / "csrc"
 FLAGS = ["-O2", "-g0", "-std=gnu11", "-ffp-contract=off", "-fno-math-errno",
-         "-fno-strict-aliasing", "-fPIC"]
+         "-fno-strict-aliasing", "-fPIC", "-DSY_LEAN"]
 _LOADED: dict[str, ModuleType] = {}
 
 
@@ -33,10 +33,21 @@ def cache_dir() -> Path:
     return Path(os.environ.get("SYMACTS_CACHE") or Path.home() / ".cache" / "symacts")
 
 
-def _units() -> list[str]:
+def _units() -> tuple[list[str], list[str]]:
+    """The C units to compile and the -D flags that say which are linked: only the instruction
+    set the catalog's extension chose on this CPU (it honours ``SYMACTS_SIMD``), or every one
+    when the extension is absent."""
+    from ._load import compiled_extension
+
+    ext, _ = compiled_extension()
     x86 = platform.machine().lower() in ("x86_64", "amd64")
-    isas = ["scalar", *(["avx2", "avx512"] if x86 else [])]
-    return ["symacts_module.c"] + [f"isa_{i}_{d}.c" for i in isas for d in ("f32", "f64")]
+    isas = [ext.ISA] if ext is not None else ["scalar", *(["avx2", "avx512"] if x86 else [])]
+    defines = [f"-DSY_WITH_{i.upper()}={int(i in isas)}" for i in ("scalar", "avx2", "avx512")]
+    if ext is not None:
+        defines += [f"-DSLEEF_VERSION_MAJOR={ext.SLEEF_VERSION_MAJOR}",
+                    f"-DSLEEF_VERSION_MINOR={ext.SLEEF_VERSION_MINOR}"]
+    units = ["symacts_module.c"] + [f"isa_{i}_{d}.c" for i in isas for d in ("f32", "f64")]
+    return units, defines
 
 
 def compile_kernels(plan) -> tuple[ModuleType | None, str]:
@@ -49,7 +60,8 @@ def compile_kernels(plan) -> tuple[ModuleType | None, str]:
     sources = c_sources([plan])
     cc = shlex.split(os.environ.get("CC", "cc"))
     runtime = "".join((CSRC / f).read_text() for f in sorted(os.listdir(CSRC)))
-    key = hashlib.sha256("\0".join([*sources.values(), runtime, " ".join(cc + FLAGS),
+    units, defines = _units()
+    key = hashlib.sha256("\0".join([*sources.values(), runtime, " ".join(cc + FLAGS + defines),
                                     numpy.__version__, sysconfig.get_config_var("SOABI") or ""]
                                    ).encode()).hexdigest()[:20]
     name = f"symacts_user_{key}"
@@ -59,7 +71,7 @@ def compile_kernels(plan) -> tuple[ModuleType | None, str]:
     target = cache_dir() / (name + suffix)
     if not target.is_file():
         try:
-            _build(sources, cc, name, target)
+            _build(sources, cc + defines, units, name, target)
         except (OSError, subprocess.CalledProcessError) as exc:
             detail = getattr(exc, "stderr", "") or str(exc)
             return None, f"compiling failed ({detail.strip().splitlines()[-1] if detail else exc})"
@@ -71,7 +83,8 @@ def compile_kernels(plan) -> tuple[ModuleType | None, str]:
     return mod, "compiled"
 
 
-def _build(sources: dict[str, str], cc: list[str], name: str, target: Path) -> None:
+def _build(sources: dict[str, str], cc: list[str], units: list[str], name: str,
+           target: Path) -> None:
     import numpy
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +93,7 @@ def _build(sources: dict[str, str], cc: list[str], name: str, target: Path) -> N
         for fname, text in sources.items():
             Path(tmp, fname).write_text(text, encoding="utf-8")
         objs, jobs = [], []
-        for unit in _units():  # the units compile side by side, one process each
+        for unit in units:  # the units compile side by side, one process each
             obj = str(Path(tmp, unit + ".o"))
             cmd = [*cc, *FLAGS, f"-DSY_MODULE={name}", "-I" + tmp, *inc, "-c",
                    str(CSRC / unit), "-o", obj]

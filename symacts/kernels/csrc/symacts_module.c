@@ -17,24 +17,47 @@
 #include <numpy/ndarraytypes.h>
 #include <numpy/ufuncobject.h>
 
+#ifndef SY_LEAN
 #include <sleef.h>
+#endif
+#ifndef SLEEF_VERSION_MAJOR /* a lean build is told SLEEF's version (-D) or reports -1 */
+#define SLEEF_VERSION_MAJOR -1
+#define SLEEF_VERSION_MINOR -1
+#endif
 
 #include "symacts_metadata.inc"
 
 typedef intptr_t sy_intp;
 typedef void (*symacts_loop_fn)(char **, const sy_intp *, const sy_intp *, void *);
 
-#define SY_UNIT(dt, isa) extern const symacts_loop_fn symacts_loops_##dt##_##isa[];
-SY_UNIT(f32, scalar)
-SY_UNIT(f64, scalar)
+/* The units linked in: every one (the extension), or those -DSY_WITH_<ISA>=0|1 name (a module
+ * compiled at run time links only the unit the running CPU uses). */
 #if defined(__x86_64__) || defined(_M_X64)
 #define SY_X86 1
-SY_UNIT(f32, avx2)
-SY_UNIT(f64, avx2)
-SY_UNIT(f32, avx512)
-SY_UNIT(f64, avx512)
 #else
 #define SY_X86 0
+#endif
+#ifndef SY_WITH_SCALAR
+#define SY_WITH_SCALAR 1
+#endif
+#ifndef SY_WITH_AVX2
+#define SY_WITH_AVX2 SY_X86
+#endif
+#ifndef SY_WITH_AVX512
+#define SY_WITH_AVX512 SY_X86
+#endif
+#define SY_UNIT(dt, isa) extern const symacts_loop_fn symacts_loops_##dt##_##isa[];
+#if SY_WITH_SCALAR
+SY_UNIT(f32, scalar)
+SY_UNIT(f64, scalar)
+#endif
+#if SY_WITH_AVX2
+SY_UNIT(f32, avx2)
+SY_UNIT(f64, avx2)
+#endif
+#if SY_WITH_AVX512
+SY_UNIT(f32, avx512)
+SY_UNIT(f64, avx512)
 #endif
 
 typedef struct {
@@ -55,8 +78,9 @@ static const char *choose_isa(void)
     int has512 = 0, has2 = 0;
 #if SY_X86 && defined(__GNUC__)
     __builtin_cpu_init();
-    has512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-    has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    has512 = SY_WITH_AVX512 && __builtin_cpu_supports("avx512f")
+             && __builtin_cpu_supports("avx512dq");
+    has2 = SY_WITH_AVX2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #endif
     if (want && strcmp(want, "scalar") == 0)
         return "scalar";
@@ -73,17 +97,21 @@ static const char *choose_isa(void)
 
 static int tables(const char *isa, const symacts_loop_fn **f32, const symacts_loop_fn **f64)
 {
+#if SY_WITH_SCALAR
     if (strcmp(isa, "scalar") == 0) {
         *f32 = symacts_loops_f32_scalar;
         *f64 = symacts_loops_f64_scalar;
         return 0;
     }
-#if SY_X86
+#endif
+#if SY_WITH_AVX2
     if (strcmp(isa, "avx2") == 0) {
         *f32 = symacts_loops_f32_avx2;
         *f64 = symacts_loops_f64_avx2;
         return 0;
     }
+#endif
+#if SY_WITH_AVX512
     if (strcmp(isa, "avx512") == 0) {
         *f32 = symacts_loops_f32_avx512;
         *f64 = symacts_loops_f64_avx512;
@@ -96,13 +124,14 @@ static int tables(const char *isa, const symacts_loop_fn **f32, const symacts_lo
 static int supported(const char *isa)
 {
     if (strcmp(isa, "scalar") == 0)
-        return 1;
+        return SY_WITH_SCALAR;
 #if SY_X86 && defined(__GNUC__)
     __builtin_cpu_init();
     if (strcmp(isa, "avx2") == 0)
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        return SY_WITH_AVX2 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     if (strcmp(isa, "avx512") == 0)
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+        return SY_WITH_AVX512 && __builtin_cpu_supports("avx512f")
+               && __builtin_cpu_supports("avx512dq");
 #endif
     return 0;
 }
@@ -172,7 +201,7 @@ static PyObject *py_supported(PyObject *self, PyObject *arg)
 static PyMethodDef methods[] = {
     {"build_ufuncs", py_build, METH_O,
      "build_ufuncs(isa) -> {name: ufunc} with the loops of 'avx512', 'avx2' or 'scalar'."},
-    {"supported", py_supported, METH_O, "supported(isa) -> whether this CPU runs it."},
+    {"supported", py_supported, METH_O, "supported(isa) -> whether this module has it and this CPU runs it."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -88,7 +88,13 @@ SY_INLINE V v_masked(V v, M m) { return v * v_ones(m); }
 SY_INLINE V v_ipow(V v, int n) { V r = v * v; for (int i = 2; i < n; i++) r = r * v; return r; }
 
 /* ---- per instruction set: lane tests, sqrt, SLEEF ---------------------------------------- */
+/* Each SLEEF function used is declared where it is wrapped (SY_DEF1, SY_DEF2). The extension's
+ * build also includes <sleef.h>, so the compiler checks those declarations against SLEEF's own;
+ * kernels compiled at run time define SY_LEAN and skip the header (most of a unit's compile
+ * time). */
+#ifndef SY_LEAN
 #include <sleef.h>
+#endif
 
 #if defined(SY_ISA_AVX512)
 #include <immintrin.h>
@@ -109,19 +115,41 @@ SY_INLINE V v_sqrt(V a) { return (V)_mm512_sqrt_pd((__m512d)a); }
 #define SY_WRAP2(call, a, b) ((V)call((SY_NATIVE)(a), (SY_NATIVE)(b)))
 
 #elif defined(SY_ISA_AVX2)
-#include <immintrin.h>
+#if defined(SY_LEAN) && defined(__GNUC__) && !defined(__clang__)
+/* a run-time build with GCC: the two AVX types and four instructions used here, without
+ * <immintrin.h> (half of such a unit's compile time); the same types and calls as its own */
+typedef float sy_ps256 __attribute__((__vector_size__(32), __may_alias__));
+typedef double sy_pd256 __attribute__((__vector_size__(32), __may_alias__));
+#undef SY_NATIVE
 #if SY_F32
-SY_INLINE int m_any(M m) { return _mm256_movemask_ps((__m256)m) != 0; }
-SY_INLINE int m_all(M m) { return _mm256_movemask_ps((__m256)m) == 0xFF; }
-SY_INLINE V v_sqrt(V a) { return (V)_mm256_sqrt_ps((__m256)a); }
+#define SY_NATIVE sy_ps256
 #else
-SY_INLINE int m_any(M m) { return _mm256_movemask_pd((__m256d)m) != 0; }
-SY_INLINE int m_all(M m) { return _mm256_movemask_pd((__m256d)m) == 0xF; }
-SY_INLINE V v_sqrt(V a) { return (V)_mm256_sqrt_pd((__m256d)a); }
+#define SY_NATIVE sy_pd256
+#endif
+#define SY_NATIVE_D sy_pd256
+#define sy_movemask_ps(a) __builtin_ia32_movmskps256(a)
+#define sy_movemask_pd(a) __builtin_ia32_movmskpd256(a)
+#define sy_sqrt_ps(a) __builtin_ia32_sqrtps256(a)
+#define sy_sqrt_pd(a) __builtin_ia32_sqrtpd256(a)
+#else
+#include <immintrin.h>
+#define SY_NATIVE_D __m256d
+#define sy_movemask_ps(a) _mm256_movemask_ps(a)
+#define sy_movemask_pd(a) _mm256_movemask_pd(a)
+#define sy_sqrt_ps(a) _mm256_sqrt_ps(a)
+#define sy_sqrt_pd(a) _mm256_sqrt_pd(a)
+#endif
+#if SY_F32
+SY_INLINE int m_any(M m) { return sy_movemask_ps((SY_NATIVE)m) != 0; }
+SY_INLINE int m_all(M m) { return sy_movemask_ps((SY_NATIVE)m) == 0xFF; }
+SY_INLINE V v_sqrt(V a) { return (V)sy_sqrt_ps((SY_NATIVE)a); }
+#else
+SY_INLINE int m_any(M m) { return sy_movemask_pd((SY_NATIVE)m) != 0; }
+SY_INLINE int m_all(M m) { return sy_movemask_pd((SY_NATIVE)m) == 0xF; }
+SY_INLINE V v_sqrt(V a) { return (V)sy_sqrt_pd((SY_NATIVE)a); }
 #endif
 #define SY_SLEEF(fn, u) SY_CAT(SY_CAT(SY_CAT(Sleef_, fn), SY_TW), SY_CAT(SY_CAT(_, u), avx2))
 #define SY_DW 4
-#define SY_NATIVE_D __m256d
 #define SY_EXPD Sleef_expd4_u10avx2
 #define SY_WRAP1(call, a) ((V)call((SY_NATIVE)(a)))
 #define SY_WRAP2(call, a, b) ((V)call((SY_NATIVE)(a), (SY_NATIVE)(b)))
@@ -142,8 +170,14 @@ SY_INLINE V v_sqrt(V a) { V r = {__builtin_sqrt(a[0])}; return r; }
 #define SY_WRAP2(call, a, b) ((V){call((a)[0], (b)[0])})
 #endif
 
-#define SY_DEF1(name, fn, u) SY_INLINE V name(V a) { return SY_WRAP1(SY_SLEEF(fn, u), a); }
-#define SY_DEF2(name, fn, u) SY_INLINE V name(V a, V b) { return SY_WRAP2(SY_SLEEF(fn, u), a, b); }
+#define SY_PURE __attribute__((const))
+#define SY_DEF1(name, fn, u)                                                                   \
+    extern SY_NATIVE SY_SLEEF(fn, u)(SY_NATIVE) SY_PURE;                                       \
+    SY_INLINE V name(V a) { return SY_WRAP1(SY_SLEEF(fn, u), a); }
+#define SY_DEF2(name, fn, u)                                                                   \
+    extern SY_NATIVE SY_SLEEF(fn, u)(SY_NATIVE, SY_NATIVE) SY_PURE;                            \
+    SY_INLINE V name(V a, V b) { return SY_WRAP2(SY_SLEEF(fn, u), a, b); }
+extern SY_NATIVE_D SY_EXPD(SY_NATIVE_D) SY_PURE;
 SY_DEF1(v_exp_sleef, exp, u10)
 #if SY_F32
 SY_INLINE V v_exp(V a) { return v_exp_sleef(a); }
