@@ -52,6 +52,13 @@ FUNCTIONS: dict[str, str] = {
     "dsigmoid": "v_dsigmoid", "ExpNegAbs": "v_expnegabs",
 }
 
+def _unit_interval(t: sp.Expr) -> bool:
+    """Whether t is e^a with a ≤ 0 (or e^{−|u|}): 0 ≤ t ≤ 1, where log1p has a cheaper form."""
+    if type(t).__name__ == "ExpNegAbs":
+        return True
+    return isinstance(t, sp.exp) and bool(t.args[0].is_nonpositive)
+
+
 #: nodes printed as a call on all their (value) arguments in order
 CALLS: dict[str, str] = {
     "Maximum": "v_maximum", "Minimum": "v_minimum", "Clip": "v_clip", "dmul": "v_dmul",
@@ -246,6 +253,8 @@ class CPrinter:
         if name in FUNCTIONS:
             if len(e.args) != 1:
                 raise EmitError(f"{name} with {len(e.args)} arguments")
+            if name == "log1p" and _unit_interval(e.args[0]):
+                return f"v_log1p_unit({self.vec(e.args[0])})"
             return f"{FUNCTIONS[name]}({self.vec(e.args[0])})"
         raise EmitError(f"cannot print {name} as C: {e}")
 

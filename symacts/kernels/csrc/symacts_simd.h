@@ -193,10 +193,107 @@ SY_INLINE V v_exp(V a)
     return r;
 }
 #endif
-SY_DEF1(v_expm1, expm1, u10)
 SY_DEF1(v_log, log, u10)
 SY_DEF1(v_log1p, log1p, u10)
-SY_DEF1(v_tanh, tanh, u10)
+
+/* ---- tanh, expm1 and log1p on [0, 1] from one exp or one division --------------------------
+ * SLEEF's 1-ULP tanh, expm1 and log1p cost 2–3.4 of its exp. Where the exp form would cancel,
+ * a short polynomial of the exact remainder takes over (symacts_fitted.h, fitted and measured
+ * by scripts/fit_math.py: within 1.5 ULP in either dtype). */
+#include "symacts_fitted.h"
+static const T sy_fit_tanh[] = {SY_FIT_TANH};
+static const T sy_fit_expm1[] = {SY_FIT_EXPM1};
+static const T sy_fit_log1p[] = {SY_FIT_LOG1P};
+/* c[0]·vⁿ⁻¹ + … + c[n−1] by Horner's rule (unrolled: n is a constant) */
+SY_INLINE V v_poly(V v, const T *c, int n)
+{
+    V acc = v_set1(c[0]);
+    for (int i = 1; i < n; i++)
+        acc = acc * v + c[i];
+    return acc;
+}
+/* b with the sign of x */
+SY_INLINE V v_copysign(V b, V x)
+{
+    M sign = (M)v_set1(C(-0.0));
+    return (V)(((M)b & ~sign) | ((M)x & sign));
+}
+/* tanh(x) = x + x·s·P(s), s = x², for |x| < 0.625; else sign(x)·(1 − 2/(e^{2|x|} + 1))
+ * (exact 1 at e = inf); ±0 kept */
+SY_INLINE V v_tanh(V x)
+{
+    V a = v_abs(x);
+    M small = a < C(0.625);
+    V r = v_nan();
+    if (m_any(small)) {
+        V s = x * x;
+        r = x + x * (s * v_poly(s, sy_fit_tanh, SY_FIT_TANH_N));
+        r = v_sel(x == C(0.0), x, r);
+    }
+    if (!m_all(small)) {
+        V b = C(1.0) - C(2.0) / (v_exp(C(2.0) * a) + C(1.0));
+        r = v_sel(small, r, v_copysign(b, x));
+    }
+    return r;
+}
+/* expm1(u) by exp's own reduction u = k·ln 2 + r, |r| ≤ ln 2/2 (k = round(u/ln 2) by the
+ * 1.5·2^mant trick, whose low bits are then k itself; ln 2 in two parts, k·hi exact):
+ * p = expm1(r) = r + r²·Q(r), then 2^k·p + (2^k − 1) while both terms are exact (|k| ≤ mant
+ * + 1), else (1 + p)·2^k₁·2^k₂ − 1 (2^k in two halves: no overflow of the scale, gradual
+ * underflow); ±0 and NaN kept, −1 at −∞, ∞ at ∞ */
+#if SY_F32
+#define SY_MANT 23
+#define SY_BIAS 127
+#define SY_ROUND_MAGIC 12582912.0f /* 1.5·2^23 */
+#define SY_LN2_HI 0.693145751953125f
+#define SY_LN2_LO 1.428606765330187e-06f
+#define SY_EXPM1_LO -104.0f
+#define SY_EXPM1_HI 89.0f
+#else
+#define SY_MANT 52
+#define SY_BIAS 1023
+#define SY_ROUND_MAGIC 6755399441055744.0 /* 1.5·2^52 */
+#define SY_LN2_HI 0.6931471803691238
+#define SY_LN2_LO 1.9082149292705877e-10
+#define SY_EXPM1_LO -746.0
+#define SY_EXPM1_HI 710.0
+#endif
+SY_INLINE V v_pow2i(M k) { return (V)((k + SY_BIAS) << SY_MANT); }
+SY_INLINE V v_expm1(V u)
+{
+    V uc = v_clip(u, v_set1(SY_EXPM1_LO), v_set1(SY_EXPM1_HI));
+    V kd = uc * C(1.4426950408889634) + SY_ROUND_MAGIC;
+    M k = (M)kd - (M)v_set1(SY_ROUND_MAGIC);
+    V kf = kd - SY_ROUND_MAGIC;
+    V r = (uc - kf * SY_LN2_HI) - kf * SY_LN2_LO;
+    V p = r + (r * r) * v_poly(r, sy_fit_expm1, SY_FIT_EXPM1_N);
+    M near = (k <= SY_MANT + 1) & (k >= -(SY_MANT + 1));
+    V res;
+    if (m_all(near)) {
+        V t = v_pow2i(k);
+        res = t * p + (t - C(1.0));
+    } else {
+        V t = v_pow2i(k & near); /* (2^0 off the near lanes) */
+        M k1 = k >> 1;
+        V far = ((p + C(1.0)) * v_pow2i(k1)) * v_pow2i(k - k1) - C(1.0);
+        res = v_sel(near, t * p + (t - C(1.0)), far);
+    }
+    res = v_sel(u == C(0.0), u, res);
+    return v_sel(m_isnan(u), u, res);
+}
+/* log1p(t) for 0 ≤ t ≤ 1: 2·atanh(z) = 2z + 2z·w·R(w), z = t/(2 + t), w = z² ≤ 1/9, with
+ * the rounding of 2 + t (exact by Fast2Sum) carried as a low part of 2z; ln 2 correctly
+ * rounded at t = 1 (softplus(0)) */
+SY_INLINE V v_log1p_unit(V t)
+{
+    V d = C(2.0) + t;
+    V err = (C(2.0) - d) + t;
+    V z = t / d;
+    V w = z * z;
+    V z2 = C(2.0) * z;
+    V r = z2 + (z2 * (w * v_poly(w, sy_fit_log1p, SY_FIT_LOG1P_N)) - z2 * (err / d));
+    return v_sel(t == C(1.0), v_set1(C(0.6931471805599453)), r);
+}
 SY_DEF1(v_sinh, sinh, u10)
 SY_DEF1(v_cosh, cosh, u10)
 SY_DEF1(v_sin, sin, u10)
@@ -227,8 +324,8 @@ SY_DEF2(v_hypot_sleef, hypot, u05)
 SY_INLINE V v_sigmoid_t(V u, V t) { return v_maximum(t, v_ones(u >= C(0.0))) / (C(1.0) + t); }
 /* σ'(u) = t/(1 + t)² */
 SY_INLINE V v_dsigmoid_t(V u, V t) { (void)u; V d = C(1.0) + t; d = d * d; return t / d; }
-/* softplus(u) = max(u, 0) + log1p(t) */
-SY_INLINE V v_softplus_t(V u, V t) { return v_maximum(u, v_set1(C(0.0))) + v_log1p(t); }
+/* softplus(u) = max(u, 0) + log1p(t), 0 < t ≤ 1 */
+SY_INLINE V v_softplus_t(V u, V t) { return v_maximum(u, v_set1(C(0.0))) + v_log1p_unit(t); }
 SY_INLINE V v_expnegabs(V u) { return v_exp(-v_abs(u)); }
 SY_INLINE V v_sigmoid(V u) { return v_sigmoid_t(u, v_expnegabs(u)); }
 SY_INLINE V v_dsigmoid(V u) { return v_dsigmoid_t(u, v_expnegabs(u)); }
