@@ -24,7 +24,7 @@ CSRC = Path("symacts") / "kernels" / "csrc"
 GENERATED = Path("generated") / "c"
 X86 = platform.machine().lower() in ("x86_64", "amd64")
 ISAS = ["scalar", *(["avx2", "avx512"] if X86 else [])]
-SOURCES = [str(CSRC / "symacts_module.c")] + [
+SOURCES = [str(CSRC / "symacts_module.c"), str(CSRC / "symacts_pool.c")] + [
     str(CSRC / f"isa_{isa}_{dt}.c") for isa in ISAS for dt in ("f32", "f64")]
 FLAGS = ["-O2", "-g0", "-std=gnu11", "-ffp-contract=off", "-fno-math-errno", "-fno-strict-aliasing"]
 
@@ -113,7 +113,7 @@ class OptionalBuildExt(build_ext):
 setup(
     ext_modules=[Extension(
         "symacts.kernels._compiled", sources=SOURCES,
-        include_dirs=[str(GENERATED), str(CSRC)], libraries=["sleef"],
+        include_dirs=[str(GENERATED), str(CSRC)], libraries=["sleef", "pthread"],
         extra_compile_args=FLAGS, optional=True)],
     cmdclass={"build_ext": OptionalBuildExt},
 )

@@ -224,6 +224,35 @@ def test_threads_give_bit_identical_results(monkeypatch):
             assert k.f(x, threads=2, out=out) is out and out.tobytes() == want[0].tobytes()
 
 
+def test_thread_pool_from_several_threads_and_after_fork():
+    """Python threads splitting at once (one region at a time: the others run serially) and
+    a forked child (which starts with no workers) give the serial bits."""
+    import multiprocessing
+
+    x = (np.random.default_rng(4).standard_normal(300_000) * 8).astype(np.float32)
+    want = K.mish(x, threads=1).tobytes()
+    got: list[bytes] = []
+
+    def work():
+        for _ in range(5):
+            got.append(K.mish(x, threads=2).tobytes())
+
+    ts = [threading.Thread(target=work) for _ in range(3)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert len(got) == 15 and all(g == want for g in got)
+    assert U["mish"](x).tobytes() == want  # a ufunc called directly: serial
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        assert pool.apply(_mish_bytes, (x,)) == want
+
+
+def _mish_bytes(x):
+    return K.mish(x, threads=2).tobytes()
+
+
 def test_the_gil_is_released():
     """Python in another thread runs while a long ufunc call computes."""
     x = np.linspace(-5, 5, 8_000_000)

@@ -11,7 +11,7 @@ from symacts.verify.ulps import sweep_points
 
 pytest.importorskip("symacts.kernels._compiled",
                     reason="the compiled kernels are not built (no compiler or SLEEF)")
-from symacts.kernels import ufuncs as U  # noqa: E402, N812
+from symacts.kernels import ufuncs as U  # noqa: N812
 
 DTYPES = (np.float32, np.float64)
 

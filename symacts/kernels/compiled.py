@@ -4,8 +4,9 @@ The functions have the NumPy kernels' signatures and semantics (dtype rules, par
 ``out=``, ``wrt=``, rrelu's training mode); they are made at import from the metadata the
 extension carries (printed with the C, ``generated/c/symacts_metadata.inc``) and share the
 argument helpers of the generated NumPy module. Arrays of at least ``GRAIN`` elements per
-thread are split over threads (the ufuncs release the GIL); every element goes through the same
-vector code wherever the split falls, so results are bit-identical for any thread count.
+thread are split over the extension's own threads (symacts_pool.c); every element goes through
+the same vector code wherever the split falls, so results are bit-identical for any thread
+count.
 Array-likes that implement ``__array_ufunc__`` (dask, xarray) go to the ufunc as they are and
 stay lazy.
 """
@@ -48,7 +49,7 @@ def _lazy(x) -> bool:
             and getattr(type(x), "__array_ufunc__", None) is not None)
 
 
-def _make_call(pool):
+def _make_call(set_threads):
     def call(uf, x, ps, threads, n_out, out, dt):
         """uf(x, *ps) into out (when it fits), split over threads for large arrays."""
         n = x.size
@@ -74,20 +75,13 @@ def _make_call(pool):
                 outs.append(o.reshape(-1))
             else:
                 outs.append(np.empty(n, x.dtype))
-        # splits on multiples of 64 elements: every SIMD vector holds the same elements
-        # whatever the thread count (SLEEF may choose a path per vector)
-        bounds = [min(n, (n * k // nt) // 64 * 64) for k in range(nt)] + [n]
-
-        def work(k):
-            s, e = bounds[k], bounds[k + 1]
-            args = [p if p.__class__ is float or np.ndim(p) == 0 else p[s:e] for p in pf]
-            os_ = tuple(o[s:e] for o in outs)
-            uf(xf[s:e], *args, out=os_ if n_out > 1 else os_[0])
-
-        futures = [pool().submit(work, k) for k in range(1, nt)]
-        work(0)
-        for f in futures:
-            f.result()
+        # the extension's threads split the contiguous arrays (on multiples of 64 elements:
+        # every SIMD vector holds the same elements whatever the thread count)
+        prev = set_threads(nt)
+        try:
+            uf(xf, *pf, out=tuple(outs) if n_out > 1 else outs[0])
+        finally:
+            set_threads(prev)
         res = [o.reshape(x.shape) for o in outs]
         return res[0] if n_out == 1 else tuple(res)
 
@@ -183,7 +177,7 @@ def build_namespace(ext: ModuleType, numpy_module: ModuleType) -> dict[str, Any]
     ns: dict[str, Any] = {**helpers, "_U": ext.UFUNCS, "_np": numpy_module, "np": np,
                           "_F64": np.dtype(np.float64), "_F32": np.dtype(np.float32),
                           "_ndarray": np.ndarray, "_C": sys.modules[__name__],
-                          "_call": _make_call(numpy_module._pool), "_lazy": _lazy,
+                          "_call": _make_call(ext.set_threads), "_lazy": _lazy,
                           "_uf_lazy": _uf_lazy}
     src = "\n\n\n".join(_source(n, e) for n, e in sorted(meta.items()))
     exec(compile(src, "<symacts compiled kernels>", "exec"), ns)

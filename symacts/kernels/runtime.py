@@ -46,7 +46,8 @@ def _units() -> tuple[list[str], list[str]]:
     if ext is not None:
         defines += [f"-DSLEEF_VERSION_MAJOR={ext.SLEEF_VERSION_MAJOR}",
                     f"-DSLEEF_VERSION_MINOR={ext.SLEEF_VERSION_MINOR}"]
-    units = ["symacts_module.c"] + [f"isa_{i}_{d}.c" for i in isas for d in ("f32", "f64")]
+    units = ["symacts_module.c", "symacts_pool.c"] + [f"isa_{i}_{d}.c" for i in isas
+                                                      for d in ("f32", "f64")]
     return units, defines
 
 
@@ -105,6 +106,6 @@ def _build(sources: dict[str, str], cc: list[str], units: list[str], name: str,
             if job.returncode:
                 raise subprocess.CalledProcessError(job.returncode, cmd, out, err)
         part = target.with_name(f".{target.name}.{os.getpid()}")
-        subprocess.run([*cc, "-shared", *objs, "-lsleef", "-o", str(part)], check=True,
+        subprocess.run([*cc, "-shared", *objs, "-lsleef", "-lpthread", "-o", str(part)], check=True,
                        capture_output=True, text=True)
         os.replace(part, target)  # atomic: a concurrent loader sees all or nothing

@@ -8,15 +8,29 @@
  * not depend on how an array is split). Parameters constant over the call ("uniform") let the
  * kernel choose a form on their values once. With CHECKED, lanes whose parameters are outside
  * their domain give NaN and raise the invalid flag (NumPy warns, as for np.log(-1)); every
- * other floating-point flag the kernel raised in branches it did not keep is cleared.
+ * other floating-point flag the kernel raised in branches it did not keep is cleared. A
+ * contiguous loop is split over the threads sy_set_threads allows (symacts_pool.h: parts on
+ * multiples of 64 elements, the same bits for any count).
  */
 #include <fenv.h>
 #include <stddef.h>
+
+#include "symacts_pool.h"
 
 typedef intptr_t sy_intp;
 typedef void (*symacts_loop_fn)(char **, const sy_intp *, const sy_intp *, void *);
 
 #define SY_CHUNK 512
+/* fewest elements per thread when a contiguous loop is split (symacts_pool.h) */
+#define SY_MIN_PART 4096
+
+/* a contiguous loop's arrays, handed to the threads of a split */
+struct SFX(sy_ctx) {
+    const T *x;
+    const T *p[8];
+    int pconst[8];
+    T *o[2];
+};
 
 SY_INLINE void sy_finish(int bad)
 {
@@ -80,6 +94,17 @@ static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int 
     if (CHECKED && m_any(badm))                                                               \
         *bad = 1;                                                                             \
 }                                                                                             \
+static void SFX(NAME##_task)(void *ctx, intptr_t s, intptr_t e, int *bad)                     \
+{                                                                                             \
+    const struct SFX(sy_ctx) *c = ctx;                                                        \
+    const T *pp[(NP) + 1];                                                                    \
+    T *op[(NO)];                                                                              \
+    for (int k = 0; k < (NP); k++)                                                            \
+        pp[k] = c->pconst[k] ? c->p[k] : c->p[k] + s;                                         \
+    for (int k = 0; k < (NO); k++)                                                            \
+        op[k] = c->o[k] + s;                                                                  \
+    SFX(NAME##_run)(e - s, c->x + s, pp, c->pconst, op, bad);                                 \
+}                                                                                             \
 static void SFX(NAME##_loop)(char **args, const sy_intp *dims, const sy_intp *steps,          \
                              void *data)                                                      \
 {                                                                                             \
@@ -98,7 +123,20 @@ static void SFX(NAME##_loop)(char **args, const sy_intp *dims, const sy_intp *st
         contig &= steps[1 + (NP) + k] == (sy_intp)sizeof(T);                                  \
         op[k] = (T *)args[1 + (NP) + k];                                                      \
     }                                                                                         \
-    if (contig) {                                                                             \
+    int nt = sy_get_threads();                                                                \
+    if (nt > n / SY_MIN_PART)                                                                 \
+        nt = (int)(n / SY_MIN_PART);                                                          \
+    if (contig && nt > 1) {                                                                   \
+        struct SFX(sy_ctx) c;                                                                 \
+        c.x = (const T *)args[0];                                                             \
+        for (int k = 0; k < (NP); k++) {                                                      \
+            c.p[k] = pp[k];                                                                   \
+            c.pconst[k] = pconst[k];                                                          \
+        }                                                                                     \
+        for (int k = 0; k < (NO); k++)                                                        \
+            c.o[k] = op[k];                                                                   \
+        sy_parallel(n, nt, SFX(NAME##_task), &c, &bad);                                       \
+    } else if (contig) {                                                                      \
         SFX(NAME##_run)(n, (const T *)args[0], pp, pconst, op, &bad);                         \
     } else {                                                                                  \
         T xb[SY_CHUNK], pb[(NP) + 1][SY_CHUNK], ob[(NO)][SY_CHUNK];                           \

@@ -26,6 +26,7 @@
 #endif
 
 #include "symacts_metadata.inc"
+#include "symacts_pool.h"
 
 typedef intptr_t sy_intp;
 typedef void (*symacts_loop_fn)(char **, const sy_intp *, const sy_intp *, void *);
@@ -198,7 +199,19 @@ static PyObject *py_supported(PyObject *self, PyObject *arg)
     return PyBool_FromLong(supported(isa));
 }
 
+static PyObject *py_set_threads(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    long n = PyLong_AsLong(arg);
+    if (n == -1 && PyErr_Occurred())
+        return NULL;
+    return PyLong_FromLong(sy_set_threads(n < 1 ? 1 : n > SY_POOL_MAX ? SY_POOL_MAX : (int)n));
+}
+
 static PyMethodDef methods[] = {
+    {"set_threads", py_set_threads, METH_O,
+     "set_threads(n) -> previous: threads the ufuncs called from this thread may split a "
+     "contiguous array over (1: serial; results are the same bits for any n)."},
     {"build_ufuncs", py_build, METH_O,
      "build_ufuncs(isa) -> {name: ufunc} with the loops of 'avx512', 'avx2' or 'scalar'."},
     {"supported", py_supported, METH_O, "supported(isa) -> whether this module has it and this CPU runs it."},

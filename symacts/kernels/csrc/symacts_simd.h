@@ -320,12 +320,16 @@ SY_DEF2(v_pow, pow, u10)
 SY_DEF2(v_hypot_sleef, hypot, u05)
 
 /* ---- the prelude's stable primitives ------------------------------------------------------ */
-/* σ(u) from t = e^{−|u|}: max(t, [u ≥ 0])/(1 + t) */
-SY_INLINE V v_sigmoid_t(V u, V t) { return v_maximum(t, v_ones(u >= C(0.0))) / (C(1.0) + t); }
+/* σ(u) from t = e^{−|u|}: max(t, [u ≥ 0])/(1 + t), the max as a select (0 ≤ t ≤ 1; NaN u
+ * gives NaN t) */
+SY_INLINE V v_sigmoid_t(V u, V t) { return v_sel(u >= C(0.0), v_set1(C(1.0)), t) / (C(1.0) + t); }
 /* σ'(u) = t/(1 + t)² */
 SY_INLINE V v_dsigmoid_t(V u, V t) { (void)u; V d = C(1.0) + t; d = d * d; return t / d; }
 /* softplus(u) = max(u, 0) + log1p(t), 0 < t ≤ 1 */
-SY_INLINE V v_softplus_t(V u, V t) { return v_maximum(u, v_set1(C(0.0))) + v_log1p_unit(t); }
+SY_INLINE V v_softplus_t(V u, V t)
+{
+    return v_sel(u > C(0.0), u, v_set1(C(0.0))) + v_log1p_unit(t); /* (NaN u: NaN t) */
+}
 SY_INLINE V v_expnegabs(V u) { return v_exp(-v_abs(u)); }
 SY_INLINE V v_sigmoid(V u) { return v_sigmoid_t(u, v_expnegabs(u)); }
 SY_INLINE V v_dsigmoid(V u) { return v_dsigmoid_t(u, v_expnegabs(u)); }
