@@ -56,6 +56,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--md", help=f"write the report here ('-': nowhere; default "
                     f"{DEFAULT_MD.relative_to(ROOT)} for a full run)")
     ap.add_argument("--json", help="also write the raw records as JSON")
+    ap.add_argument("--from-json", help="write the report (--md, default "
+                    f"{DEFAULT_MD.relative_to(ROOT)}) from the records of an earlier --json run "
+                    "instead of measuring")
     return ap.parse_args(argv)
 
 
@@ -87,8 +90,38 @@ def config(args: argparse.Namespace) -> runner.Config:
     return cfg
 
 
+def from_json(path: str, md: str) -> int:
+    """The report of a measured run, from its ``--json`` records (nothing is timed)."""
+    saved = json.loads(Path(path).read_text())
+    env = saved.pop("env")
+    result = saved
+    command = result["setup"]["command"]
+    cfg = config(parse_args(shlex.split(command)[2:]))
+    text = report.markdown(result, env, command, cfg)
+    if "load_end_extra" in result:
+        ulps = result.get("gelu_ulps")
+        if ulps is None and result["setup"].get("torch"):  # (records of an older run)
+            torch = runner.load_torch()
+            ulps = compiled.torch_gelu_ulps(torch) if torch is not None else None
+        if "backend_reason" not in result:
+            import symacts.kernels as K  # noqa: N812
+
+            result["backend_reason"] = K.BACKEND_REASON
+        lines = [f"## Compiled backend ({result['backend_reason']}; load "
+                 f"{result['setup']['load_start']:.2f} at the start, "
+                 f"{result['load_end_extra']:.2f} at the end)", "",
+                 *compiled.evaluate(result["records"], result["setup"]["piecewise_linear"],
+                                    ulps), ""]
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    Path(md).write_text(text, encoding="utf-8")
+    print(f"wrote {md}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_json:
+        return from_json(args.from_json, args.md or str(DEFAULT_MD))
     cfg = config(args)
     command = "python scripts/bench_kernels.py" + (
         " " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
@@ -113,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         extra = compiled.extra(cfg, torch, log=lambda s: print(s, flush=True))
         ulps = compiled.torch_gelu_ulps(torch) if torch is not None else None
         result["load_end_extra"] = round(os.getloadavg()[0], 2)
+        result["gelu_ulps"], result["backend_reason"] = ulps, K.BACKEND_REASON
         lines = [f"## Compiled backend ({K.BACKEND_REASON}; load {load0:.2f} at the start, "
                  f"{result['load_end_extra']:.2f} at the end)", "",
                  *compiled.evaluate(result["records"] + extra,

@@ -119,12 +119,19 @@ class _Kernels:
                           if isinstance(v, torch.Tensor) else v)
         xn = x.detach().numpy()
         threads = torch.get_num_threads()
-        if kind == "f":
-            return _tensor(k.f(xn, **kw, threads=threads))
+        # outputs from torch's caching allocator (fresh NumPy arrays of this size cost a page
+        # fault per 4 KiB), written in place by the kernels
+        shape = np.broadcast_shapes(xn.shape, *[np.shape(v) for v in kw.values()])
         if kind == "vg":
-            f, d = k.value_and_grad(xn, **kw, threads=threads)
-            return _tensor(f), _tensor(d)
-        return _tensor(k.grad(xn, **kw, wrt=which, threads=threads))
+            f, d = torch.empty(shape, dtype=x.dtype), torch.empty(shape, dtype=x.dtype)
+            k.value_and_grad(xn, **kw, threads=threads, out=(f.numpy(), d.numpy()))
+            return f, d
+        out = torch.empty(shape, dtype=x.dtype)
+        if kind == "f":
+            k.f(xn, **kw, threads=threads, out=out.numpy())
+        else:
+            k.grad(xn, **kw, wrt=which, threads=threads, out=out.numpy())
+        return out
 
 
 def _tensor(a) -> torch.Tensor:
@@ -179,6 +186,7 @@ class _Operator:
     def _setup_vg(self, ctx, inputs, output):
         x, *args = inputs
         ctx.mark_non_differentiable(output[1])
+        ctx.set_materialize_grads(False)  # (no zeros made for f' whose gradient is never used)
         self._setup(ctx, x, args, output[1])
 
     def _setup_f(self, ctx, inputs, output):
@@ -209,6 +217,8 @@ class _Operator:
                 f"symacts.torch.{self.spec.name}: second derivatives (create_graph=True) are "
                 "not available from the fused kernels; symacts.jax differentiates to any "
                 "order, and symacts.get(name).derivative(order=2) gives the formula")
+        if gf is None:  # (f' only, whose gradient is not taken: nothing flows back)
+            return (None,) * (1 + 2 * self.n)
         saved = list(ctx.saved_tensors)
         df = saved.pop(0) if ctx.has_df else None
         args = list(ctx.args)
@@ -249,6 +259,35 @@ def _batched(x, args, dims, k=None) -> list:
     return res
 
 
+# ---- eager CPU calls -----------------------------------------------------------------------
+def _eager(x: torch.Tensor) -> bool:
+    """A plain CPU float32/float64 tensor outside torch.compile and torch.func transforms:
+    the kernels run through a plain autograd.Function (a custom op's dispatch costs ~0.3 ms
+    a call, as much as the kernel on 1e6 elements); everything else takes the custom ops."""
+    return (x.device.type == "cpu" and x.dtype in _FAST and type(x) is torch.Tensor
+            and not torch.compiler.is_compiling()
+            and torch._C._functorch.peek_interpreter_stack() is None)
+
+
+class _EagerVG(torch.autograd.Function):
+    """f with f' computed in the same pass and saved alone; backward grad·f' (numbers as
+    parameters: no parameter gradients)."""
+
+    @staticmethod
+    def forward(ctx, x, op, vals):
+        f, df = op.kernels._run_numpy("vg", x, list(vals), None)
+        ctx.save_for_backward(df)
+        ctx.op = op
+        return f
+
+    @staticmethod
+    def backward(ctx, gf):
+        if torch.is_grad_enabled():
+            ctx.op._backward(ctx, gf)  # raises: no second derivatives from the kernels
+        (df,) = ctx.saved_tensors
+        return gf * df, None, None
+
+
 # ---- public functions ----------------------------------------------------------------------
 def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Callable:
     o = _Operator(spec, _Kernels(spec, numpy_kernel), qualname)
@@ -284,7 +323,13 @@ def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Cal
                 args += [None, v]
         if not tensors and spec.rules:
             _fw.check_rules(spec, numbers)
-        if need and torch.is_grad_enabled() and x.requires_grad:
+        grad = need and torch.is_grad_enabled() and x.requires_grad
+        if not tensors and _eager(x):
+            vals = args[1::2]
+            if grad:
+                return _EagerVG.apply(x, o, vals)
+            return o.kernels._run_numpy("f", x, vals, None)
+        if grad:
             return o.vg(x, *args)[0]
         return o.f(x, *args)
 

@@ -6,7 +6,8 @@
 #include <stdatomic.h>
 #include <time.h>
 
-/* how long a worker spins for the next region before it sleeps */
+/* how long a worker spins for the next region before it sleeps (yielding its core every few
+ * dozen spins: other threads, PyTorch's among them, are not held up) */
 #define SY_SPIN_NS 50000L
 
 static _Thread_local int sy_threads = 1;
@@ -59,7 +60,10 @@ static void *worker(void *arg)
         int spins = 0;
         while ((g = atomic_load_explicit(&pool.gen, memory_order_acquire)) == seen) {
             sy_relax();
-            if ((++spins & 255) != 0 || sy_now_ns() < until)
+            if ((++spins & 63) != 0)
+                continue;
+            sched_yield(); /* a spinning worker gives its core to any thread that wants it */
+            if (sy_now_ns() < until)
                 continue;
             pthread_mutex_lock(&pool.lock);
             while ((g = atomic_load(&pool.gen)) == seen)
@@ -143,7 +147,7 @@ void sy_parallel(intptr_t n, int nt, sy_task_fn fn, void *ctx, int *bad)
     fn(ctx, pool.bounds[0], pool.bounds[1], &pool.bad[0]);
     for (int spins = 1; atomic_load_explicit(&pool.pending, memory_order_acquire) > 0; spins++) {
         sy_relax();
-        if ((spins & 4095) == 0)
+        if ((spins & 63) == 0)
             sched_yield(); /* a worker without a core of its own */
     }
     for (int k = 0; k < nt; k++)
