@@ -81,21 +81,17 @@ def trusted_kernels(act, compile_plan: Callable[[ActivationPlan], Any], check: b
     plan = plan_activation(act)
     if not check:
         return plan, compile_plan(plan), []
+    fixed = None
     if draft is None:
         kernels = compile_plan(plan)
-        findings = check_kernels(act, _outputs(act, kernels))
-        fixed = _with_fallbacks(act, plan, findings)
-        if fixed is None:
-            return plan, kernels, findings
-        kernels = compile_plan(fixed)
-        return fixed, kernels, check_kernels(act, _outputs(act, kernels))
-    from concurrent.futures import ThreadPoolExecutor
+    else:
+        from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        building = pool.submit(compile_plan, plan)  # (a compiler's processes, off the GIL)
-        fixed = _with_fallbacks(act, plan, check_kernels(act, _outputs(act, draft(plan))))
-        kernels = building.result()
-    if fixed is None:  # the draft passed or cannot be fixed: judge the build itself
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            building = pool.submit(compile_plan, plan)  # (a compiler's processes, off the GIL)
+            fixed = _with_fallbacks(act, plan, check_kernels(act, _outputs(act, draft(plan))))
+            kernels = building.result()
+    if fixed is None:  # no draft, or it passed or cannot be fixed: judge the build itself
         findings = check_kernels(act, _outputs(act, kernels))
         fixed = _with_fallbacks(act, plan, findings)
         if fixed is None:
