@@ -119,8 +119,8 @@ class _Kernels:
                           if isinstance(v, torch.Tensor) else v)
         xn = x.detach().numpy()
         threads = torch.get_num_threads()
-        # outputs from torch's caching allocator (fresh NumPy arrays of this size cost a page
-        # fault per 4 KiB), written in place by the kernels
+        # outputs allocated by torch (they are returned as tensors), written in place by the
+        # kernels
         shape = np.broadcast_shapes(xn.shape, *[np.shape(v) for v in kw.values()])
         if kind == "vg":
             f, d = torch.empty(shape, dtype=x.dtype), torch.empty(shape, dtype=x.dtype)
