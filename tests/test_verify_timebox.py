@@ -9,7 +9,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from symacts.verify import NUMERICALLY_EQUAL, PROVED, REFUTED, numeric, verify
+from symacts.verify import NUMERICALLY_EQUAL, PROVED, REFUTED, pointwise, verify
 from symacts.verify.evaluate import Unresolved, compile_expr
 from symacts.verify.worker import fork_available, run_bounded
 
@@ -147,7 +147,7 @@ def test_run_bounded_stops_at_the_first_wanted_result():
 
 
 def test_numeric_layer_survives_a_point_that_hangs(monkeypatch):
-    real = numeric.compare_at
+    real = pointwise.compare_at
     base = verify(lhs="2 sigmoid(2x) - 1", rhs="tanh(x)", time_box=0)
 
     def compare(gl, gr, X):
@@ -155,8 +155,8 @@ def test_numeric_layer_survives_a_point_that_hangs(monkeypatch):
             time.sleep(60)
         return real(gl, gr, X)
 
-    monkeypatch.setattr(numeric, "compare_at", compare)
-    monkeypatch.setattr(numeric, "POINT_TIME_LIMIT", 0.3)
+    monkeypatch.setattr(pointwise, "compare_at", compare)
+    monkeypatch.setattr(pointwise, "POINT_TIME_LIMIT", 0.3)
     r = verify(lhs="2 sigmoid(2x) - 1", rhs="tanh(x)", time_box=0)
     assert r.verdict == NUMERICALLY_EQUAL
     assert r.points_unresolved == base.points_unresolved + 1
@@ -170,7 +170,7 @@ def test_breakpoint_search_is_time_boxed_too(monkeypatch):
         time.sleep(60)
 
     monkeypatch.setattr(sampling, "_numeric_zeros", hang)
-    monkeypatch.setattr(numeric, "BREAKPOINT_TIME_LIMIT", 0.3)
+    monkeypatch.setattr(pointwise, "BREAKPOINT_TIME_LIMIT", 0.3)
     start = time.perf_counter()
     # exp(x) > 1 needs the numeric search (cut off); x^2 < 4e12 is solved exactly
     r = verify("relu", function="x if exp(x) > 1 and x^2 < 4e12 else 0 if x < 0 else 2x",

@@ -8,7 +8,7 @@ Layers, each time-boxed:
    dense near 0, log-spaced to ±10⁶ with a tail to ±10³⁰⁰, every kink, breakpoint and singular
    point exactly and on both sides —
    for the default parameters and up to three other admissible parameter sets
-   (:mod:`.numeric`). Each point is cut off after ``POINT_TIME_LIMIT`` seconds and the layer
+   (:mod:`.pointwise`). Each point is cut off after ``POINT_TIME_LIMIT`` seconds and the layer
    stops at its deadline (an interval timer, or a forked worker that is killed: :mod:`.worker`);
    arguments beyond 10¹¹ take the function's limit or leave the point unresolved instead of
    sending mpmath into minutes of work.
@@ -37,7 +37,7 @@ from ..errors import FormulaError, ParameterError, SymactsError
 from ..parse import Guard, ParsedFormula, constant_names, parse_formula, parse_written
 from . import sampling, symbolic
 from .evaluate import Unsupported, compile_expr
-from .numeric import (
+from .pointwise import (
     AGREE,
     BOTH_UNDEF,
     DIFFER,
