@@ -7,11 +7,13 @@
     fn = st.function(symacts.define("my", "x*tanh(softplus(b*x))", params={"b": 1}))
 
 Each activation is a ``torch.library.custom_op`` with ``register_autograd`` and
-``register_fake`` (``torch.compile(fullgraph=True)`` traces it). When a gradient with respect
-to x will be needed, the forward computes f and f' together and saves f' alone; backward is
-grad·f'. ∂f/∂p is computed in backward (x is then saved too) and summed over the dimensions
-the parameter was broadcast along. CPU float32/float64 tensors run the kernels of
-:mod:`symacts.kernels` on the tensors' memory (no copies); other devices and dtypes run the
+``register_fake`` (``torch.compile(fullgraph=True)`` traces it); plain CPU tensors with number
+parameters, outside torch.compile and torch.func, take a plain ``autograd.Function`` over the
+same kernels (the custom op's dispatch costs as much as a kernel on 1e6 elements). When a
+gradient with respect to x will be needed, the forward computes f and f' together and saves f'
+alone; backward is grad·f'. ∂f/∂p is computed in backward (x is then saved too) and summed over
+the dimensions the parameter was broadcast along. CPU float32/float64 tensors run the kernels
+of :mod:`symacts.kernels` on the tensors' memory (no copies); other devices and dtypes run the
 PyTorch code printed from the same kernel plans (``generated/symacts_torch.py``; float16 and
 bfloat16 are computed in float32). Kinks take PyTorch's backward values.
 """
