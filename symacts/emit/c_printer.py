@@ -325,6 +325,36 @@ class CPrinter:
         return f"v_ipow({base}, {n})"
 
 
+def _abs_bounds(cond) -> dict[sp.Expr, float]:
+    """v → r for each |v| < r (or ≤) in a branch condition (alone or in a conjunction)."""
+    out: dict[sp.Expr, float] = {}
+    parts = cond.args if isinstance(cond, sp.And) else (cond,)
+    for c in parts:
+        if (isinstance(c, (sp.StrictLessThan, sp.LessThan)) and isinstance(c.lhs, sp.Abs)
+                and c.rhs.is_number):
+            out[c.lhs.args[0]] = float(c.rhs)
+    return out
+
+
+def _float32_degrees(coeffs: dict, degs: list[int], radius: float | None) -> list[int]:
+    """The degrees (highest first) a Taylor polynomial needs in float32 for |v| ≤ radius: the
+    highest terms dropped while together they stay below 2⁻²⁸ of the value at the radius
+    (the series was cut for float64: 2⁻⁵⁸); all of them without a known radius."""
+    if radius is None or radius <= 0:
+        return degs
+    term = {k: abs(float(coeffs.get(k, 0))) * radius**k for k in degs}
+    total = abs(sum(float(coeffs.get(k, 0)) * radius**k for k in degs))
+    if total == 0:
+        return degs
+    tail, keep = 0.0, len(degs)
+    for i, k in enumerate(degs[:-1]):  # highest first; the lowest term always stays
+        tail += term[k]
+        if tail > total * 2.0**-28:
+            break
+        keep = len(degs) - i - 1
+    return degs[len(degs) - keep:]
+
+
 def _simple(s: str) -> bool:
     return bool(_IDENT.match(s))
 
@@ -338,6 +368,8 @@ class _Writer:
         self.x = plan.x
         self.pnames = pnames
         self.lines: list[str] = []
+        #: |v| < r of the branch being printed: v → r (how far a Taylor polynomial reaches)
+        self.bounds: dict[sp.Expr, float] = {}
 
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
@@ -386,17 +418,29 @@ class _Writer:
         else:
             v, step = vs, 1
         degs = list(reversed(range(low, max(coeffs) + 1, step)))
-        top = c_literal(coeffs.get(degs[0], sp.S.Zero))
-        self.emit(indent, f"V {name} = v_set1({top});")
-        for k in degs[1:]:
-            c = c_literal(coeffs.get(k, sp.S.Zero))
-            self.emit(indent, f"{name} = {name} * {v} + {c};")
+        short = _float32_degrees(coeffs, degs, self.bounds.get(value))
+        if short != degs:  # float32 needs fewer terms on the branch's interval
+            self.emit(indent, "#if SY_F32")
+            self._horner_steps(name, v, coeffs, short, indent)
+            self.emit(indent, "#else")
+            self._horner_steps(name, v, coeffs, degs, indent)
+            self.emit(indent, "#endif")
+        else:
+            self._horner_steps(name, v, coeffs, degs, indent)
         if low == 1:
             self.emit(indent, f"{name} = {vs} * {name};")
         elif low == 2:
             self.emit(indent, f"{name} = ({vs} * {vs}) * {name};")
         elif low > 2:
             self.emit(indent, f"{name} = v_ipow({vs}, {low}) * {name};")
+
+    def _horner_steps(self, name: str, v: str, coeffs: dict, degs: list[int],
+                      indent: int) -> None:
+        top = c_literal(coeffs.get(degs[0], sp.S.Zero))
+        self.emit(indent, f"V {name} = v_set1({top});")
+        for k in degs[1:]:
+            c = c_literal(coeffs.get(k, sp.S.Zero))
+            self.emit(indent, f"{name} = {name} * {v} + {c};")
 
     def body(self, body, targets: list[str], limits: list[Limits], indent: int) -> None:
         """Statements computing ``body`` into the C lvalues ``targets``."""
@@ -446,7 +490,9 @@ class _Writer:
             else:
                 self.emit(indent, "{")
                 inner = indent + 1
+            outer, self.bounds = self.bounds, {**self.bounds, **_abs_bounds(cond)}
             vals, _ = self.block(blk, inner, {})
+            self.bounds = outer
             for r, v in zip(rs, vals, strict=True):
                 self.emit(inner, f"{r} = v_sel(m, {v}, {r});")
             self.emit(indent, "}")
