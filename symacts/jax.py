@@ -192,14 +192,8 @@ def _make(spec: _fw.Spec) -> Callable:
             out = jnp.where(ok, out, jnp.nan)
         return out.astype(x.dtype)
 
-    activation.__name__ = spec.name
-    activation.__qualname__ = spec.name
-    ps = ", ".join(f"{p.name}={p.default:g}" for p in free)
-    activation.__doc__ = (f"{spec.summary}\n\n    f(x) = {spec.formula}\n\n"
-                          f"    symacts.jax.{spec.name}(x{', ' + ps if ps else ''}); parameters "
-                          "are numbers or arrays (broadcast, differentiable).")
-    activation.spec = spec
-    return activation
+    return _fw.named_activation(activation, spec, "symacts.jax",
+                                "numbers or arrays (broadcast, differentiable)")
 
 
 def _catalog(name: str) -> Callable:

@@ -335,14 +335,8 @@ def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Cal
             return o.vg(x, *args)[0]
         return o.f(x, *args)
 
-    activation.__name__ = spec.name
-    activation.__qualname__ = spec.name
-    ps = ", ".join(f"{p.name}={p.default:g}" for p in free)
-    activation.__doc__ = (f"{spec.summary}\n\n    f(x) = {spec.formula}\n\n"
-                          f"    symacts.torch.{spec.name}(x{', ' + ps if ps else ''}); parameters "
-                          "are numbers or tensors (broadcast, with gradients).")
-    activation.spec = spec
-    return activation
+    return _fw.named_activation(activation, spec, "symacts.torch",
+                                "numbers or tensors (broadcast, with gradients)")
 
 
 def _catalog(name: str) -> Callable:

@@ -15,6 +15,7 @@ import operator
 import re
 import sys
 import sysconfig
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from numbers import Real
 from pathlib import Path
@@ -171,6 +172,18 @@ def spec_from_entry(entry: dict, fixed: dict | None = None) -> Spec:
     params = tuple(Param(n, float(d), dom) for n, d, dom in entry["params"])
     return Spec(entry["name"], params, tuple(entry["rules"]), entry,
                 entry.get("summary", ""), entry.get("formula", ""), dict(fixed or {}))
+
+
+def named_activation(fn: Callable, spec: Spec, module: str, params_are: str) -> Callable:
+    """``fn`` named, documented and tagged as ``module.<name>`` of ``spec`` (its formula and
+    its parameters' defaults in the docstring; ``params_are``: what parameters may be)."""
+    fn.__name__ = fn.__qualname__ = spec.name
+    ps = ", ".join(f"{p.name}={p.default:g}" for p in spec.free)
+    fn.__doc__ = (f"{spec.summary}\n\n    f(x) = {spec.formula}\n\n"
+                  f"    {module}.{spec.name}(x{', ' + ps if ps else ''}); parameters "
+                  f"are {params_are}.")
+    fn.spec = spec
+    return fn
 
 
 def check_number(spec: Spec, p: Param, value: Any) -> float:
