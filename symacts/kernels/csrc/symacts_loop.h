@@ -40,6 +40,17 @@ SY_INLINE void sy_finish(int bad)
 }
 
 #define SY_DEFINE_LOOP(NAME, NP, NO, CHECKED)                                                  \
+/* one vector: the kernel, and with CHECKED NaN in lanes whose parameters are out of domain */ \
+SY_INLINE void SFX(NAME##_lanes)(V xv, const V *pv, int uniform, V *ov, M *badm)              \
+{                                                                                             \
+    SFX(NAME)(xv, pv, uniform, ov);                                                           \
+    if (CHECKED) {                                                                            \
+        M b = ~SFX(NAME##_valid)(pv);                                                         \
+        for (int k = 0; k < (NO); k++)                                                        \
+            ov[k] = v_sel(b, v_nan(), ov[k]);                                                 \
+        *badm = *badm | b;                                                                    \
+    }                                                                                         \
+}                                                                                             \
 static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int *pconst,      \
                             T *const *o, int *bad)                                            \
 {                                                                                             \
@@ -56,13 +67,7 @@ static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int 
             for (int k = 0; k < (NP); k++)                                                    \
                 if (!pconst[k])                                                               \
                     pv[k] = v_load(p[k] + i);                                                 \
-        SFX(NAME)(v_load(x + i), pv, uniform, ov);                                            \
-        if (CHECKED) {                                                                        \
-            M b = ~SFX(NAME##_valid)(pv);                                                     \
-            for (int k = 0; k < (NO); k++)                                                    \
-                ov[k] = v_sel(b, v_nan(), ov[k]);                                             \
-            badm = badm | b;                                                                  \
-        }                                                                                     \
+        SFX(NAME##_lanes)(v_load(x + i), pv, uniform, ov, &badm);                             \
         for (int k = 0; k < (NO); k++)                                                        \
             v_store(o[k] + i, ov[k]);                                                         \
     }                                                                                         \
@@ -79,13 +84,7 @@ static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int 
                 pv[k] = v_load(pb);                                                           \
             }                                                                                 \
         }                                                                                     \
-        SFX(NAME)(v_load(xb), pv, uniform, ov);                                               \
-        if (CHECKED) {                                                                        \
-            M b = ~SFX(NAME##_valid)(pv);                                                     \
-            for (int k = 0; k < (NO); k++)                                                    \
-                ov[k] = v_sel(b, v_nan(), ov[k]);                                             \
-            badm = badm | b;                                                                  \
-        }                                                                                     \
+        SFX(NAME##_lanes)(v_load(xb), pv, uniform, ov, &badm);                                \
         for (int k = 0; k < (NO); k++) {                                                      \
             v_store(ob, ov[k]);                                                               \
             memcpy(o[k] + i, ob, (size_t)r * sizeof(T));                                      \
