@@ -204,21 +204,6 @@ def _linear(e: sp.Expr, x: sp.Symbol):
 
 
 # ---- bodies --------------------------------------------------------------------------------
-def _depends_on_x(block: Block, e: sp.Expr, x: sp.Symbol) -> bool:
-    steps = dict(block.steps)
-    seen: set = set()
-    todo = [e]
-    while todo:
-        v = todo.pop()
-        if v.has(x):
-            return True
-        for s in v.free_symbols:
-            if s in steps and s not in seen:
-                seen.add(s)
-                todo.append(steps[s])
-    return False
-
-
 class _Writer:
     def __init__(self, dialect: Dialect, x, params):
         self.d = dialect
@@ -261,7 +246,7 @@ class _Writer:
         out = []
         for e in block.values:
             v = pr(e)
-            if not _depends_on_x(block, e, self.x):
+            if not block.depends_on(e, self.x):
                 v = f"_full(x, {v})"
             elif v == "x" and fresh:
                 v = "_copy(x)"

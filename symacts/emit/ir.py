@@ -140,6 +140,22 @@ class Block:
     #: as derived, before shared subexpressions were taken out)
     cost: int = 0
 
+    def depends_on(self, e: sp.Expr, x: sp.Symbol) -> bool:
+        """Whether ``e`` (a value or step of the block) depends on x, directly or through
+        the steps it uses."""
+        steps = dict(self.steps)
+        seen: set = set()
+        todo = [e]
+        while todo:
+            v = todo.pop()
+            if v.has(x):
+                return True
+            for s in v.free_symbols:
+                if s in steps and s not in seen:
+                    seen.add(s)
+                    todo.append(steps[s])
+        return False
+
 
 @dataclass(frozen=True)
 class Straight:

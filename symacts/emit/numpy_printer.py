@@ -415,22 +415,6 @@ def _plain_printer(x, params) -> NumpyPrinter:
                         scalars={p.symbol for p in params})
 
 
-def _depends_on_x(block: Block, e: sp.Expr, x: sp.Symbol) -> bool:
-    """Whether a value of the block depends on x, through its steps or directly."""
-    steps = dict(block.steps)
-    seen: set = set()
-    todo = [e]
-    while todo:
-        v = todo.pop()
-        if v.has(x):
-            return True
-        for s in v.free_symbols:
-            if s in steps and s not in seen:
-                seen.add(s)
-                todo.append(steps[s])
-    return False
-
-
 class _Lines:
     """Lines of one core function and the printer state of its names."""
 
@@ -493,12 +477,12 @@ def print_core(name: str, body, x: sp.Symbol, params, limits) -> Core:
         vals, pr = b.block(body.block, "x", ident, "    ")
         outs = []
         for e, v, fx in zip(body.block.values, vals, fixes, strict=True):
-            if not _depends_on_x(body.block, e, x):
+            if not body.block.depends_on(e, x):
                 v = f"_full(x, {v})"
             elif v == "x":
                 v = "np.positive(x)"
             outs.append(f"_atinf({v}, x, {fx})" if fx else v)
-        if len(outs) == 1 and not fixes[0] and _depends_on_x(body.block, body.block.values[0], x):
+        if len(outs) == 1 and not fixes[0] and body.block.depends_on(body.block.values[0], x):
             into = pr.into(body.block.values[0])
             if into is not None:
                 head = f"def {name}({sig}, out=None):"
@@ -520,7 +504,7 @@ def print_core(name: str, body, x: sp.Symbol, params, limits) -> Core:
         _, last = branches.pop()
         vals, _ = b.block(last, "x", ident, "    ")
         for r, e, v in zip(rs, last.values, vals, strict=True):
-            if _depends_on_x(last, e, x) and v != "x":  # a fresh array of x's shape and dtype
+            if last.depends_on(e, x) and v != "x":  # a fresh array of x's shape and dtype
                 b.lines.append(f"    {r} = np.asarray({v})")
             else:
                 b.lines.append(f"    {r} = np.empty(x.shape, x.dtype)")
