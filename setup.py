@@ -57,9 +57,12 @@ class OptionalBuildExt(build_ext):
     def _drop_stale(self) -> None:
         """No extension left from an earlier build (it would serve kernels this build lacks)."""
         for ext in self.extensions:
-            path = Path(self.get_ext_fullpath(ext.name))
-            if path.is_file():
-                path.unlink()
+            self._drop_stale_one(ext)
+
+    def _drop_stale_one(self, ext: Extension) -> None:
+        path = Path(self.get_ext_fullpath(ext.name))
+        if path.is_file():
+            path.unlink()
 
     def _probe(self) -> None:
         from setuptools._distutils.ccompiler import new_compiler
@@ -88,6 +91,15 @@ class OptionalBuildExt(build_ext):
 
     def build_extension(self, ext: Extension) -> None:
         """The sources in parallel (one per core), then one link."""
+        if ext.name == OPENMP:
+            try:
+                return super().build_extension(ext)
+            except Exception as exc:  # the kernels serve without it, on their own threads
+                self._drop_stale_one(ext)
+                text = str(exc).strip()
+                say(f"OpenMP runner not built ({text.splitlines()[-1] if text else exc}); "
+                    "symacts.torch's kernels use their own threads")
+                return None
         objects: list[str] = []
         jobs = max(1, min(len(ext.sources), os.cpu_count() or 1))
         macros = [*ext.define_macros]
@@ -110,10 +122,16 @@ class OptionalBuildExt(build_ext):
         say(f"compiled kernels built ({', '.join(ISAS)})")
 
 
+OPENMP = "symacts.kernels._openmp"
+
+
 setup(
     ext_modules=[Extension(
         "symacts.kernels._compiled", sources=SOURCES,
         include_dirs=[str(GENERATED), str(CSRC)], libraries=["sleef", "pthread"],
-        extra_compile_args=FLAGS, optional=True)],
+        extra_compile_args=FLAGS, optional=True),
+        Extension(OPENMP, sources=[str(CSRC / "symacts_openmp.c")], include_dirs=[str(CSRC)],
+                  extra_compile_args=[*FLAGS, "-fopenmp"], extra_link_args=["-fopenmp"],
+                  optional=True)],
     cmdclass={"build_ext": OptionalBuildExt},
 )

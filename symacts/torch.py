@@ -13,7 +13,8 @@ same kernels (the custom op's dispatch costs as much as a kernel on 1e6 elements
 gradient with respect to x will be needed, the forward computes f and f' together and saves f'
 alone; backward is grad·f'. ∂f/∂p is computed in backward (x is then saved too) and summed over
 the dimensions the parameter was broadcast along. CPU float32/float64 tensors run the kernels
-of :mod:`symacts.kernels` on the tensors' memory (no copies); other devices and dtypes run the
+of :mod:`symacts.kernels` on the tensors' memory (no copies), on PyTorch's own threads;
+other devices and dtypes run the
 PyTorch code printed from the same kernel plans (``generated/symacts_torch.py``; float16 and
 bfloat16 are computed in float32). Kinks take PyTorch's backward values.
 """
@@ -35,6 +36,11 @@ import numpy as np
 from . import kernels as _kernels
 from .emit import frameworks as _fw
 from .errors import SymactsError
+from .kernels.compiled import use_openmp_threads
+
+# the kernels split their loops over PyTorch's OpenMP threads (a pool of their own would wait
+# for cores that PyTorch's spinning threads hold)
+use_openmp_threads()
 
 __all__ = ["InputTypeError", "function", "module", "names"]
 

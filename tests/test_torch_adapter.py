@@ -3,6 +3,9 @@ PyTorch has the activation (kinks included), gradcheck for every entry and param
 torch.compile, modules, user-defined activations and clear errors."""
 
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -317,3 +320,42 @@ def test_torch_vmap_batches_x_and_parameters():
     x2 = x.clone().requires_grad_()
     F.mish(x2).sum().backward()
     torch.testing.assert_close(xr.grad, x2.grad, rtol=1e-14, atol=0)
+
+
+_SHARED_THREADS = """
+import os, torch
+torch.set_num_threads(2)
+import symacts.kernels as K
+import symacts.torch as st
+x = torch.randn(400_000, generator=torch.Generator().manual_seed(0)) * 8
+torch.sin(x)  # PyTorch's OpenMP threads are running
+def tasks():
+    return len(os.listdir("/proc/self/task"))
+before = tasks()
+serial = K.mish(x.numpy(), threads=1).tobytes()
+y = st.mish(x)
+shared = tasks() == before
+same = y.numpy().tobytes() == serial
+pid = os.fork()
+if pid == 0:  # a forked child: no OpenMP there (it would hang), the kernels' own threads
+    os._exit(0 if K.mish(x.numpy(), threads=2).tobytes() == serial else 3)
+child = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+K._compiled.set_runner(None)  # the kernels' own pool: one more thread
+before = tasks()
+own = K.mish(x.numpy(), threads=2).tobytes() == serial and tasks() == before + 1
+print(shared, same, child, own)
+"""
+
+
+@pytest.mark.skipif(K.BACKEND != "compiled", reason="needs the compiled kernels")
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2,
+                    reason="counts threads in /proc/self/task, on at least 2 cores")
+def test_kernels_run_on_pytorchs_threads_and_after_fork():
+    """Under symacts.torch the kernels split their loops over PyTorch's OpenMP threads (no
+    thread of their own is started) with the serial bits; a forked child, where OpenMP
+    regions hang, splits on the kernels' own threads."""
+    pytest.importorskip("symacts.kernels._openmp", reason="the OpenMP runner was not built")
+    run = subprocess.run([sys.executable, "-c", _SHARED_THREADS], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True", "0", "True"], run.stdout

@@ -6,7 +6,8 @@ extension carries (printed with the C, ``generated/c/symacts_metadata.inc``) and
 argument helpers of the generated NumPy module. Arrays of at least ``GRAIN`` elements per
 thread are split over the extension's own threads (symacts_pool.c); every element goes through
 the same vector code wherever the split falls, so results are bit-identical for any thread
-count.
+count. :func:`use_openmp_threads` hands the split to the process's OpenMP threads instead
+(symacts.torch does, to share PyTorch's threads rather than compete with them).
 Array-likes that implement ``__array_ufunc__`` (dask, xarray) go to the ufunc as they are and
 stay lazy.
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GRAIN", "build_namespace"]
+__all__ = ["GRAIN", "build_namespace", "use_openmp_threads"]
 
 #: elements per thread below which another thread costs more (hand-off ~30 µs) than it saves
 GRAIN = 1 << 16
@@ -33,6 +34,24 @@ _DOMAIN_CHECK = {
 }
 
 _NCPU = max(os.cpu_count() or 1, 1)
+
+_EXTENSIONS: list[ModuleType] = []  # every extension a namespace was built on
+_RUNNER: list[Any] = [None]  # the runner capsule they all use (None: their own pools)
+
+
+def use_openmp_threads() -> bool:
+    """Split the loops of every compiled kernel, those built later included, over the
+    process's OpenMP threads (the ones PyTorch computes on: import torch first). False if the
+    OpenMP runner was not built; the kernels then keep their own threads."""
+    if _RUNNER[0] is None:
+        try:
+            from . import _openmp
+        except ImportError:
+            return False
+        _RUNNER[0] = _openmp.RUNNER
+        for ext in _EXTENSIONS:
+            ext.set_runner(_RUNNER[0])
+    return True
 
 
 def _nthreads(threads, n: int) -> int:
@@ -172,6 +191,10 @@ def build_namespace(ext: ModuleType, numpy_module: ModuleType) -> dict[str, Any]
     """``{NAME, NAME_grad, NAME_value_and_grad (and aliases), KERNELS, ALIASES}`` on the
     extension's ufuncs, with the argument helpers of ``numpy_module``."""
     meta = json.loads(ext.METADATA)
+    if ext not in _EXTENSIONS:
+        _EXTENSIONS.append(ext)
+        if _RUNNER[0] is not None:
+            ext.set_runner(_RUNNER[0])
     helpers = {k: getattr(numpy_module, k) for k in
                ("_arg", "_par", "_check", "_check_rule", "_all", "_bcast", "_ret", "_ret2")}
     ns: dict[str, Any] = {**helpers, "_U": ext.UFUNCS, "_np": numpy_module, "np": np,

@@ -208,10 +208,27 @@ static PyObject *py_set_threads(PyObject *self, PyObject *arg)
     return PyLong_FromLong(sy_set_threads(n < 1 ? 1 : n > SY_POOL_MAX ? SY_POOL_MAX : (int)n));
 }
 
+static PyObject *py_set_runner(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    sy_runner_fn runner = NULL;
+    if (arg != Py_None) {
+        runner = (sy_runner_fn)PyCapsule_GetPointer(arg, SY_RUNNER_CAPSULE);
+        if (runner == NULL)
+            return NULL;
+    }
+    sy_set_runner(runner);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"set_threads", py_set_threads, METH_O,
      "set_threads(n) -> previous: threads the ufuncs called from this thread may split a "
      "contiguous array over (1: serial; results are the same bits for any n)."},
+    {"set_runner", py_set_runner, METH_O,
+     "set_runner(capsule or None): the threads that split the loops (a '"
+     SY_RUNNER_CAPSULE "' capsule, e.g. symacts.kernels._openmp.RUNNER; None: this "
+     "module's own pool)."},
     {"build_ufuncs", py_build, METH_O,
      "build_ufuncs(isa) -> {name: ufunc} with the loops of 'avx512', 'avx2' or 'scalar'."},
     {"supported", py_supported, METH_O, "supported(isa) -> whether this module has it and this CPU runs it."},

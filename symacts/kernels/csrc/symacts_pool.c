@@ -11,6 +11,7 @@
 #define SY_SPIN_NS 50000L
 
 static _Thread_local int sy_threads = 1;
+static _Atomic(sy_runner_fn) sy_runner = NULL;
 
 int sy_set_threads(int n)
 {
@@ -87,17 +88,30 @@ static void after_fork_child(void)
     pthread_cond_init(&pool.wake, NULL);
     pthread_mutex_init(&pool.region, NULL);
     pool.started = 0;
+    /* libgomp's threads do not survive fork (an OpenMP region in the child hangs, PyTorch's
+     * own included): a forked child splits on this pool's threads */
+    atomic_store(&sy_runner, NULL);
+}
+
+static void after_fork_register(void) { pthread_atfork(NULL, NULL, after_fork_child); }
+
+static void register_atfork(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, after_fork_register);
+}
+
+void sy_set_runner(sy_runner_fn runner)
+{
+    register_atfork();
+    atomic_store(&sy_runner, runner);
 }
 
 /* workers 0 … want − 2 running; the number running (fewer if a thread cannot start) */
 static int ensure_workers(int want)
 {
-    static int atfork_set = 0;
+    register_atfork();
     pthread_mutex_lock(&pool.lock);
-    if (!atfork_set) {
-        pthread_atfork(NULL, NULL, after_fork_child);
-        atfork_set = 1;
-    }
     while (pool.started < want - 1) {
         pthread_t t;
         pthread_attr_t attr;
@@ -119,6 +133,11 @@ void sy_parallel(intptr_t n, int nt, sy_task_fn fn, void *ctx, int *bad)
 {
     if (nt > SY_POOL_MAX)
         nt = SY_POOL_MAX;
+    sy_runner_fn runner = atomic_load(&sy_runner);
+    if (nt > 1 && runner != NULL) {
+        runner(n, nt, fn, ctx, bad);
+        return;
+    }
     if (nt > 1 && pthread_mutex_trylock(&pool.region) != 0)
         nt = 1; /* a region is running (another thread): this one runs serially */
     else if (nt > 1) {
@@ -132,9 +151,8 @@ void sy_parallel(intptr_t n, int nt, sy_task_fn fn, void *ctx, int *bad)
         fn(ctx, 0, n, bad);
         return;
     }
-    for (int k = 0; k < nt; k++)
-        pool.bounds[k] = (intptr_t)((n * k / nt) / 64 * 64);
-    pool.bounds[nt] = n;
+    for (int k = 0; k <= nt; k++)
+        pool.bounds[k] = sy_part_bound(n, k, nt);
     pool.nt = nt;
     pool.fn = fn;
     pool.ctx = ctx;
