@@ -36,7 +36,8 @@ import numpy as np
 from . import kernels as _kernels
 from .emit import frameworks as _fw
 from .errors import SymactsError
-from .kernels.compiled import use_openmp_threads
+from .kernels import compiled as _compiled
+from .kernels.compiled import raw_ufunc, use_openmp_threads
 
 # the kernels split their loops over PyTorch's OpenMP threads (a pool of their own would wait
 # for cores that PyTorch's spinning threads hold)
@@ -76,6 +77,20 @@ class _Kernels:
         self.spec = spec
         self._numpy_kernel = numpy_kernel
         self._np = None
+        self._raw: Any = None
+
+    def raw(self):
+        """``(f ufunc, vg ufunc, order, set_threads)`` of the compiled kernels (the ufuncs take
+        x and ``vals[i] for i in order``), or None (NumPy backend, bound parameters, kernels
+        with fallbacks): then the Python front serves."""
+        if self._raw is None:
+            k = self.numpy()
+            f, vg = raw_ufunc(k.f), raw_ufunc(k.value_and_grad)
+            free = [p.name for p in self.spec.free]
+            ok = (f is not None and vg is not None and not self.spec.fixed
+                  and sorted(f[1]) == sorted(free))
+            self._raw = (f[0], vg[0], [free.index(n) for n in f[1]], f[2]) if ok else False
+        return self._raw or None
 
     def numpy(self):
         if self._np is None:
@@ -120,6 +135,9 @@ class _Kernels:
         return outs[0] if kind != "vg" else outs
 
     def _run_numpy(self, kind, x, vals, which):
+        raw = self.raw() if kind != "d" else None
+        if raw is not None and not any(isinstance(v, torch.Tensor) for v in vals):
+            return self._run_ufunc(raw, kind, x, vals)
         k = self.numpy()
         kw = dict(self.spec.fixed)
         for p, v in zip(self.spec.free, vals, strict=True):
@@ -140,6 +158,27 @@ class _Kernels:
         else:
             k.grad(xn, **kw, wrt=which, threads=threads, out=out.numpy())
         return out
+
+
+    @staticmethod
+    def _run_ufunc(raw, kind, x, vals):
+        """The compiled ufunc straight on the tensors' memory (number parameters)."""
+        uf_f, uf_vg, order, set_threads = raw
+        xn = x.detach().numpy()
+        ps = [float(vals[i]) for i in order]
+        nt = max(1, min(torch.get_num_threads(), x.numel() // _compiled.GRAIN))
+        prev = set_threads(nt)
+        try:
+            if kind == "vg":
+                f = torch.empty(x.shape, dtype=x.dtype)
+                d = torch.empty(x.shape, dtype=x.dtype)
+                uf_vg(xn, *ps, out=(f.numpy(), d.numpy()))
+                return f, d
+            f = torch.empty(x.shape, dtype=x.dtype)
+            uf_f(xn, *ps, out=f.numpy())
+            return f
+        finally:
+            set_threads(prev)
 
 
 def _tensor(a) -> torch.Tensor:
@@ -272,9 +311,16 @@ def _eager(x: torch.Tensor) -> bool:
     """A plain CPU float32/float64 tensor outside torch.compile and torch.func transforms:
     the kernels run through a plain autograd.Function (a custom op's dispatch costs ~0.3 ms
     a call, as much as the kernel on 1e6 elements); everything else takes the custom ops."""
-    return (x.device.type == "cpu" and x.dtype in _FAST and type(x) is torch.Tensor
-            and not torch.compiler.is_compiling()
-            and torch._C._functorch.peek_interpreter_stack() is None)
+    return x.is_cpu and x.dtype in _FAST and type(x) is torch.Tensor and _plain()
+
+
+_is_compiling = torch.compiler.is_compiling
+_peek = torch._C._functorch.peek_interpreter_stack
+
+
+def _plain() -> bool:
+    """Outside torch.compile and torch.func transforms."""
+    return not _is_compiling() and _peek() is None
 
 
 class _EagerVG(torch.autograd.Function):
@@ -297,11 +343,31 @@ class _EagerVG(torch.autograd.Function):
 
 
 # ---- public functions ----------------------------------------------------------------------
+def _checked_defaults(spec: _fw.Spec) -> list | None:
+    """The default parameter values, checked once, or None if a call must check its own."""
+    if spec.fixed:
+        return None
+    try:
+        vals = [_fw.check_number(spec, p, p.default) for p in spec.free]
+        if spec.rules:
+            _fw.check_rules(spec, {p.name: v for p, v in zip(spec.free, vals, strict=True)})
+    except (SymactsError, TypeError, ValueError):
+        return None
+    return vals
+
+
 def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Callable:
     o = _Operator(spec, _Kernels(spec, numpy_kernel), qualname)
     free = spec.free
+    defaults = _checked_defaults(spec)
 
     def activation(x: torch.Tensor, *args: Any, **params: Any) -> torch.Tensor:
+        if (defaults is not None and not args and not params and x.__class__ is torch.Tensor
+                and x.dtype in _FAST and x.is_cpu and _plain()):
+            # the common call: a plain CPU tensor, the default parameters (checked once)
+            if x.requires_grad and torch.is_grad_enabled():
+                return _EagerVG.apply(x, o, defaults)
+            return o.kernels._run_numpy("f", x, defaults, None)
         params = spec.named(args, params)
         if not isinstance(x, torch.Tensor):
             raise InputTypeError(f"symacts.torch.{spec.name}: x must be a torch.Tensor, "
@@ -431,9 +497,11 @@ def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
     try:
-        return _catalog(name)
+        fn = _catalog(name)
     except _fw.UnknownActivationError as exc:
         raise _fw.UnknownNameError(str(exc)) from None
+    globals()[name] = fn  # (the next lookup is a plain attribute)
+    return fn
 
 
 def __dir__() -> list[str]:

@@ -383,3 +383,24 @@ def test_run_time_build_gives_the_extensions_bits(tmp_path, monkeypatch):
             np.testing.assert_array_equal(_bits(again.f(x)), _bits(getattr(U, name)(x)))
             np.testing.assert_array_equal(_bits(again.grad(x)),
                                           _bits(getattr(U, name + "_grad")(x)))
+
+
+def test_raw_ufunc_only_behind_plain_front_functions():
+    """raw_ufunc gives the ufunc of NAME and NAME_value_and_grad (parameters in the ufunc's
+    order), and nothing for functions that add to it (bound parameters, wrappers)."""
+    import functools
+
+    from symacts.kernels.compiled import raw_ufunc
+
+    f, _, vg = K.KERNELS["elu"]
+    uf, pnames, _ = raw_ufunc(f)
+    x = np.linspace(-4, 4, 1001)
+    assert pnames == ("alpha",)
+    assert uf(x, 1.5).tobytes() == K.elu(x, alpha=1.5).tobytes()
+    uvg, _, _ = raw_ufunc(vg)
+    assert [a.tobytes() for a in uvg(x, 1.5)] == [
+        a.tobytes() for a in K.elu_value_and_grad(x, alpha=1.5)]
+    assert raw_ufunc(functools.partial(f, alpha=2.0)) is None
+    assert raw_ufunc(lambda x: f(x)) is None
+    assert raw_ufunc(K.KERNELS["elu"][1]) is None  # (grad: wrt= picks the ufunc)
+    assert raw_ufunc([]) is None

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GRAIN", "build_namespace", "use_openmp_threads"]
+__all__ = ["GRAIN", "build_namespace", "raw_ufunc", "use_openmp_threads"]
 
 #: elements per thread below which another thread costs more (hand-off ~30 µs) than it saves
 GRAIN = 1 << 16
@@ -36,7 +36,18 @@ _DOMAIN_CHECK = {
 _NCPU = max(os.cpu_count() or 1, 1)
 
 _EXTENSIONS: list[ModuleType] = []  # every extension a namespace was built on
+_RAW: dict[Any, tuple] = {}  # NAME / NAME_value_and_grad -> (ufunc, parameters, set_threads)
 _RUNNER: list[Any] = [None]  # the runner capsule they all use (None: their own pools)
+
+
+def raw_ufunc(fn: Any) -> tuple | None:
+    """``(ufunc, parameter names, set_threads)`` behind a compiled ``NAME`` or
+    ``NAME_value_and_grad`` (the ufunc takes x then the parameters in that order), or None for
+    any other function (NumPy kernels, bound parameters, kernels wrapped with fallbacks)."""
+    try:
+        return _RAW.get(fn)
+    except TypeError:  # unhashable
+        return None
 
 
 def use_openmp_threads() -> bool:
@@ -207,6 +218,9 @@ def build_namespace(ext: ModuleType, numpy_module: ModuleType) -> dict[str, Any]
     kernels = {}
     for n, e in meta.items():
         triple = (ns[n], ns[n + "_grad"], ns[n + "_value_and_grad"])
+        pnames = tuple(p[0] for p in e["params"])
+        for fn, key in ((triple[0], "f"), (triple[2], "vg")):
+            _RAW[fn] = (ext.UFUNCS[e["kernels"][key]], pnames, ext.set_threads)
         kernels[n] = triple
         for a in e["aliases"]:
             ns[a], ns[a + "_grad"], ns[a + "_value_and_grad"] = triple
