@@ -80,16 +80,18 @@ class _Kernels:
         self._raw: Any = None
 
     def raw(self):
-        """``(f ufunc, vg ufunc, order, set_threads)`` of the compiled kernels (the ufuncs take
-        x and ``vals[i] for i in order``), or None (NumPy backend, bound parameters, kernels
-        with fallbacks): then the Python front serves."""
+        """``(f ufunc, vg ufunc, vjp ufunc, order, set_threads, backward)`` of the compiled
+        kernels (the ufuncs take x and ``vals[i] for i in order``; backward: "x" or "df", what
+        a backward pass keeps), or None (NumPy backend, bound parameters, kernels with
+        fallbacks): then the Python front serves."""
         if self._raw is None:
             k = self.numpy()
             f, vg = raw_ufunc(k.f), raw_ufunc(k.value_and_grad)
             free = [p.name for p in self.spec.free]
             ok = (f is not None and vg is not None and not self.spec.fixed
-                  and sorted(f[1]) == sorted(free))
-            self._raw = (f[0], vg[0], [free.index(n) for n in f[1]], f[2]) if ok else False
+                  and sorted(f.params) == sorted(free))
+            self._raw = ((f.ufunc, vg.ufunc, f.vjp, [free.index(n) for n in f.params],
+                          f.set_threads, f.backward) if ok else False)
         return self._raw or None
 
     def numpy(self):
@@ -161,24 +163,35 @@ class _Kernels:
 
 
     @staticmethod
-    def _run_ufunc(raw, kind, x, vals):
-        """The compiled ufunc straight on the tensors' memory (number parameters)."""
-        uf_f, uf_vg, order, set_threads = raw
+    def _run_ufunc(raw, kind, x, vals, g=None):
+        """The compiled ufunc straight on the tensors' memory (number parameters); kind "vjp":
+        g·f'(x)."""
+        uf_f, uf_vg, uf_vjp, order, set_threads, _ = raw
         xn = x.detach().numpy()
         ps = [float(vals[i]) for i in order]
         nt = max(1, min(torch.get_num_threads(), x.numel() // _compiled.GRAIN))
         prev = set_threads(nt)
         try:
+            f = torch.empty(x.shape, dtype=x.dtype)
             if kind == "vg":
-                f = torch.empty(x.shape, dtype=x.dtype)
                 d = torch.empty(x.shape, dtype=x.dtype)
                 uf_vg(xn, *ps, out=(f.numpy(), d.numpy()))
                 return f, d
-            f = torch.empty(x.shape, dtype=x.dtype)
-            uf_f(xn, *ps, out=f.numpy())
+            if kind == "vjp":
+                uf_vjp(xn, *ps, g.numpy(), out=f.numpy())
+            else:
+                uf_f(xn, *ps, out=f.numpy())
             return f
         finally:
             set_threads(prev)
+
+    def vjp(self, x: torch.Tensor, g: torch.Tensor, vals: list) -> torch.Tensor:
+        """g·f'(x) (number parameters): one fused pass where the compiled kernels serve."""
+        raw = self.raw()
+        if (raw is not None and g.dtype == x.dtype and g.is_cpu and g.shape == x.shape
+                and type(g) is torch.Tensor):
+            return self._run_ufunc(raw, "vjp", x, vals, g)
+        return g * self._run_numpy("d", x, vals, "x")
 
 
 def _tensor(a) -> torch.Tensor:
@@ -323,6 +336,24 @@ def _plain() -> bool:
     return not _is_compiling() and _peek() is None
 
 
+class _EagerX(torch.autograd.Function):
+    """f alone, x saved; backward g·f'(x) in one fused pass (for derivatives that cost less to
+    recompute than to store and reload: piecewise rational ones)."""
+
+    @staticmethod
+    def forward(ctx, x, op, vals):
+        ctx.save_for_backward(x)
+        ctx.op, ctx.vals = op, vals
+        return op.kernels._run_numpy("f", x, list(vals), None)
+
+    @staticmethod
+    def backward(ctx, gf):
+        if torch.is_grad_enabled():
+            ctx.op._backward(ctx, gf)  # raises: no second derivatives from the kernels
+        (x,) = ctx.saved_tensors
+        return ctx.op.kernels.vjp(x, gf, ctx.vals), None, None
+
+
 class _EagerVG(torch.autograd.Function):
     """f with f' computed in the same pass and saved alone; backward grad·f' (numbers as
     parameters: no parameter gradients)."""
@@ -340,6 +371,12 @@ class _EagerVG(torch.autograd.Function):
             ctx.op._backward(ctx, gf)  # raises: no second derivatives from the kernels
         (df,) = ctx.saved_tensors
         return gf * df, None, None
+
+
+def _eager_grad(op: _Operator) -> type:
+    """The autograd.Function of an eager call that needs f'."""
+    raw = op.kernels.raw()
+    return _EagerX if raw is not None and raw[5] == "x" else _EagerVG
 
 
 # ---- public functions ----------------------------------------------------------------------
@@ -366,7 +403,7 @@ def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Cal
                 and x.dtype in _FAST and x.is_cpu and _plain()):
             # the common call: a plain CPU tensor, the default parameters (checked once)
             if x.requires_grad and torch.is_grad_enabled():
-                return _EagerVG.apply(x, o, defaults)
+                return _eager_grad(o).apply(x, o, defaults)
             return o.kernels._run_numpy("f", x, defaults, None)
         params = spec.named(args, params)
         if not isinstance(x, torch.Tensor):
@@ -401,7 +438,7 @@ def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Cal
         if not tensors and _eager(x):
             vals = args[1::2]
             if grad:
-                return _EagerVG.apply(x, o, vals)
+                return _eager_grad(o).apply(x, o, vals)
             return o.kernels._run_numpy("f", x, vals, None)
         if grad:
             return o.vg(x, *args)[0]

@@ -393,14 +393,34 @@ def test_raw_ufunc_only_behind_plain_front_functions():
     from symacts.kernels.compiled import raw_ufunc
 
     f, _, vg = K.KERNELS["elu"]
-    uf, pnames, _ = raw_ufunc(f)
+    raw = raw_ufunc(f)
     x = np.linspace(-4, 4, 1001)
-    assert pnames == ("alpha",)
-    assert uf(x, 1.5).tobytes() == K.elu(x, alpha=1.5).tobytes()
-    uvg, _, _ = raw_ufunc(vg)
+    assert raw.params == ("alpha",) and raw.backward == "df"
+    assert raw.ufunc(x, 1.5).tobytes() == K.elu(x, alpha=1.5).tobytes()
+    uvg = raw_ufunc(vg).ufunc
     assert [a.tobytes() for a in uvg(x, 1.5)] == [
         a.tobytes() for a in K.elu_value_and_grad(x, alpha=1.5)]
     assert raw_ufunc(functools.partial(f, alpha=2.0)) is None
     assert raw_ufunc(lambda x: f(x)) is None
     assert raw_ufunc(K.KERNELS["elu"][1]) is None  # (grad: wrt= picks the ufunc)
     assert raw_ufunc([]) is None
+
+
+@pytest.mark.parametrize("name", sorted(META))
+def test_vjp_is_g_times_the_derivative_bit_for_bit(name):
+    """NAME_vjp(x, params…, g) = g·f'(x) with one rounding of the product: the same bits as
+    the derivative's ufunc times g, for contiguous, broadcast and strided g."""
+    entry = META[name]
+    vjp, df = U[entry["vjp"]], U[entry["kernels"]["df"]]
+    rng = np.random.default_rng(6)
+    for dt in (np.float32, np.float64):
+        x = np.concatenate([(rng.standard_normal(5000) * 6), kink_floats(symacts.get(name)),
+                            [0.0, -0.0, np.inf, -np.inf, np.nan, 1e30, -1e30]]).astype(dt)
+        g = (rng.standard_normal(x.size) * 3).astype(dt)
+        g[::7] = 0
+        g[3::11] = np.inf
+        ps = [dt(p[1]) for p in entry["params"]]
+        d = df(x, *ps)
+        with np.errstate(all="ignore"):
+            for gg in (g, dt(-2.5), np.repeat(g, 2)[::2]):
+                assert vjp(x, *ps, gg).tobytes() == (gg * d).astype(dt).tobytes(), name

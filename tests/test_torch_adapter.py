@@ -359,3 +359,22 @@ def test_kernels_run_on_pytorchs_threads_and_after_fork():
                          text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["True", "True", "0", "True"], run.stdout
+
+
+@pytest.mark.parametrize("name", st.names())
+def test_eager_backward_is_g_times_the_kernels_derivative(name):
+    """Whichever the eager path keeps for backward (x for piecewise-rational f', else f'), the
+    gradient is g·f'(x) with the kernels' f', for a dense g, the broadcast g of .sum() and a
+    strided x."""
+    rng = np.random.default_rng(8)
+    for dt in (torch.float32, torch.float64):
+        base = torch.from_numpy(rng.standard_normal(3000) * 5).to(dt)
+        for x0 in (base, base[::3]):
+            d = torch.from_numpy(np.asarray(K.kernel_for(name).grad(x0.numpy())))
+            g = torch.from_numpy(rng.standard_normal(x0.shape[0])).to(dt)
+            x = x0.clone().requires_grad_() if x0.is_contiguous() else x0.requires_grad_()
+            (gx,) = torch.autograd.grad(getattr(st, name)(x), x, g)
+            assert torch.equal(gx, g * d), name
+            (gx,) = torch.autograd.grad(getattr(st, name)(x).sum(), x)
+            assert torch.equal(gx, d), name
+            x0.requires_grad_(False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 
 from .c_forms import apply_forms
+from .cost import is_rational
 from .c_printer import c_name, comment_text, print_kernel
 from .ir import EmitError
 from .planner import ActivationPlan
@@ -33,11 +34,11 @@ HEADER = """/* {what}
 """
 
 #: kernel key → suffix of its ufunc's name
-_SUFFIX = {"f": "", "df": "_grad", "vg": "_value_and_grad"}
+_SUFFIX = {"f": "", "df": "_grad", "vg": "_value_and_grad", "vjp": "_vjp"}
 
 
 def ufunc_name(activation: str, key: str) -> str:
-    """``mish``, ``mish_grad``, ``mish_value_and_grad``, ``swish_grad_beta``."""
+    """``mish``, ``mish_grad``, ``mish_value_and_grad``, ``mish_vjp``, ``swish_grad_beta``."""
     if key in _SUFFIX:
         return activation + _SUFFIX[key]
     if key.startswith("d_"):
@@ -64,7 +65,7 @@ def c_string(s: str) -> str:
 
 
 def _doc(plan: ActivationPlan, key: str) -> str:
-    k = plan.kernels[key]
+    k = plan.kernels["df" if key == "vjp" else key]
     inputs = ", ".join(["x", *plan.param_names])
     if key == "f":
         what = f"{plan.summary}\n\nf(x) = {plan.formula}"
@@ -72,12 +73,16 @@ def _doc(plan: ActivationPlan, key: str) -> str:
         what = f"f'(x) of {plan.name}.\n\nf'(x) = {plan.derivative}"
     elif key == "vg":
         what = f"(f(x), f'(x)) of {plan.name} in one pass."
+    elif key == "vjp":
+        what = f"g·f'(x) of {plan.name} in one pass (backpropagation)."
     else:
         what = f"∂f/∂{key[2:]} of {plan.name}."
     extra = ""
     if plan.params:
         extra = ("\n\nParameters are inputs (broadcast per element); outside their domain the "
                  "result is NaN with an invalid-value warning.")
+    if key == "vjp":
+        return f"{what}\n\nInputs: {inputs}, g; outputs: g_x.{extra}"
     return f"{what}\n\nInputs: {inputs}; outputs: {', '.join(k.outputs)}.{extra}"
 
 
@@ -99,12 +104,19 @@ def c_sources(plans: list[ActivationPlan]) -> dict[str, str]:
         }
         for key, k in plan.kernels.items():
             cname = f"{name}_{key}"
-            kernels.append(print_kernel(apply_forms(k), cname, plan.rules))
-            table.append(f"SY_KERNEL({cname}, {c_string(ufunc_name(plan.name, key))}, "
-                         f"{c_string(plan.name)}, {c_string(key)}, "
-                         f"{len(k.params)}, {len(k.outputs)},\n          "
-                         f"{c_string(_doc(plan, key))})")
+            kernels.append(print_kernel(apply_forms(k), cname, plan.rules, times=key == "df"))
+            rows = [(cname, key, len(k.params), len(k.outputs))]
             entry["kernels"][key] = ufunc_name(plan.name, key)
+            if key == "df":  # g·f'(x): "vjp" in the metadata, apart from the kernels of x
+                rows.append((f"{cname}_times", "vjp", len(k.params) + 1, 1))
+                entry["vjp"] = ufunc_name(plan.name, "vjp")
+                # what a backward pass keeps: x (f' recomputed in the vjp) or f' itself
+                entry["backward"] = ("x" if all(is_rational(e) for e in k.textbook)
+                                     else "df")
+            for cn, kind, n_in, n_out in rows:
+                table.append(f"SY_KERNEL({cn}, {c_string(ufunc_name(plan.name, kind))}, "
+                             f"{c_string(plan.name)}, {c_string(kind)}, {n_in}, {n_out},\n"
+                             f"          {c_string(_doc(plan, kind))})")
         meta[plan.name] = entry
     text = json.dumps(meta, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     chunks = [text[i:i + 90] for i in range(0, len(text), 90)]

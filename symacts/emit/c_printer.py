@@ -547,9 +547,11 @@ def _describe_limits(lim: Limits) -> str:
     return f"+inf -> {f(lim.true[0])}, -inf -> {f(lim.true[1])}"
 
 
-def print_kernel(plan: KernelPlan, cname: str, rules: list[str] | None = None) -> str:
+def print_kernel(plan: KernelPlan, cname: str, rules: list[str] | None = None,
+                 times: bool = False) -> str:
     """C source of one kernel: its comment, ``SFX(cname)`` on one vector, the parameter check
-    ``SFX(cname_valid)`` and the ufunc loop."""
+    ``SFX(cname_valid)`` and the ufunc loop; with ``times`` also the loop of g·out
+    (``cname_times``, one more input g: the vector-Jacobian product of f')."""
     pnames = {p.symbol: param_c_name(p.name) for p in plan.params}
     w = _Writer(plan, pnames)
     head = [f"/* {plan.activation}, {plan.kind} ({', '.join(plan.outputs)})"]
@@ -581,6 +583,8 @@ def print_kernel(plan: KernelPlan, cname: str, rules: list[str] | None = None) -
         lines.append("    return m_true();")
     lines.append("}")
     lines.append(f"SY_DEFINE_LOOP({cname}, {np_}, {no}, {1 if checks else 0})")
+    if times:
+        lines.append(f"SY_DEFINE_TIMES_LOOP({cname}, {np_}, {1 if checks else 0})")
     return "\n".join(lines)
 
 

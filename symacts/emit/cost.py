@@ -12,7 +12,7 @@ from sympy.codegen.cfunctions import hypot
 
 from ..stabilise import Horner
 
-__all__ = ["GATHER_COST", "cost", "is_cheap"]
+__all__ = ["GATHER_COST", "cost", "is_cheap", "is_rational"]
 
 #: branch cost from which gathering its elements pays off (a boolean x[m] / r[m] = v costs
 #: ~5 ns per element, take/put by index ~1 ns, a multiply over a cached block ~0.3 ns)
@@ -48,5 +48,18 @@ def is_cheap(e: sp.Basic) -> bool:
             if not (n.exp.is_Integer and n.exp >= 0):
                 return False
         elif not isinstance(n, _CHEAP) and not n.is_number:
+            return False
+    return True
+
+
+def is_rational(e: sp.Basic) -> bool:
+    """Piecewise rational in x and the parameters (|·|, min/max and integer powers, no calls):
+    a derivative backward can recompute from x for less than storing and reloading it."""
+    for n in sp.preorder_traversal(e):
+        if isinstance(n, sp.Pow):
+            if not n.exp.is_Integer:
+                return False
+        elif isinstance(n, sp.Function) and not isinstance(
+                n, (sp.Piecewise, sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min)):
             return False
     return True

@@ -18,7 +18,7 @@ import json
 import os
 import sys
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -36,14 +36,26 @@ _DOMAIN_CHECK = {
 _NCPU = max(os.cpu_count() or 1, 1)
 
 _EXTENSIONS: list[ModuleType] = []  # every extension a namespace was built on
-_RAW: dict[Any, tuple] = {}  # NAME / NAME_value_and_grad -> (ufunc, parameters, set_threads)
+
+
+class Raw(NamedTuple):
+    """The ufunc behind a front function, for callers that check their own arguments."""
+
+    ufunc: Any  # ufunc(x, *params) in the order of ``params``
+    params: tuple[str, ...]
+    set_threads: Any  # the extension's set_threads(n) -> previous
+    vjp: Any  # ufunc(x, *params, g) = g·f'(x), one pass
+    backward: str  # what a backward pass should keep: "x" (f' recomputed by vjp) or "df"
+
+
+_RAW: dict[Any, Raw] = {}  # NAME / NAME_value_and_grad -> Raw
 _RUNNER: list[Any] = [None]  # the runner capsule they all use (None: their own pools)
 
 
-def raw_ufunc(fn: Any) -> tuple | None:
-    """``(ufunc, parameter names, set_threads)`` behind a compiled ``NAME`` or
-    ``NAME_value_and_grad`` (the ufunc takes x then the parameters in that order), or None for
-    any other function (NumPy kernels, bound parameters, kernels wrapped with fallbacks)."""
+def raw_ufunc(fn: Any) -> Raw | None:
+    """The :class:`Raw` ufunc behind a compiled ``NAME`` or ``NAME_value_and_grad``, or None
+    for any other function (NumPy kernels, bound parameters, kernels wrapped with
+    fallbacks)."""
     try:
         return _RAW.get(fn)
     except TypeError:  # unhashable
@@ -220,7 +232,8 @@ def build_namespace(ext: ModuleType, numpy_module: ModuleType) -> dict[str, Any]
         triple = (ns[n], ns[n + "_grad"], ns[n + "_value_and_grad"])
         pnames = tuple(p[0] for p in e["params"])
         for fn, key in ((triple[0], "f"), (triple[2], "vg")):
-            _RAW[fn] = (ext.UFUNCS[e["kernels"][key]], pnames, ext.set_threads)
+            _RAW[fn] = Raw(ext.UFUNCS[e["kernels"][key]], pnames, ext.set_threads,
+                           ext.UFUNCS[e["vjp"]], e["backward"])
         kernels[n] = triple
         for a in e["aliases"]:
             ns[a], ns[a + "_grad"], ns[a + "_value_and_grad"] = triple

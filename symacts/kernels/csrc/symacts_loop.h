@@ -39,7 +39,23 @@ SY_INLINE void sy_finish(int bad)
         feraiseexcept(FE_INVALID);
 }
 
-#define SY_DEFINE_LOOP(NAME, NP, NO, CHECKED)                                                  \
+#define SY_DEFINE_LOOP(NAME, NP, NO, CHECKED) SY_DEFINE_LOOP_U(NAME, NP, NP, NO, CHECKED)
+
+/* g·f'(x) in one pass: the ufunc NAME_times(x, params…, g) of the one-output kernel NAME (the
+ * vector-Jacobian product PyTorch's backward asks for). g is one more input after the
+ * parameters; it does not count against the parameters being uniform. */
+#define SY_DEFINE_TIMES_LOOP(NAME, NP, CHECKED)                                               \
+SY_INLINE void SFX(NAME##_times)(V xv, const V *pv, int uniform, V *ov)                       \
+{                                                                                             \
+    SFX(NAME)(xv, pv, uniform, ov);                                                           \
+    ov[0] = pv[(NP)] * ov[0];                                                                 \
+}                                                                                             \
+SY_INLINE M SFX(NAME##_times_valid)(const V *pv) { return SFX(NAME##_valid)(pv); }            \
+SY_DEFINE_LOOP_U(NAME##_times, (NP) + 1, (NP), 1, CHECKED)
+
+/* NP inputs after x, the first NU of which are the kernel's parameters (uniform when each is
+ * constant over the call) */
+#define SY_DEFINE_LOOP_U(NAME, NP, NU, NO, CHECKED)                                            \
 /* one vector: the kernel, and with CHECKED NaN in lanes whose parameters are out of domain */ \
 SY_INLINE void SFX(NAME##_lanes)(V xv, const V *pv, int uniform, V *ov, M *badm)              \
 {                                                                                             \
@@ -55,15 +71,17 @@ static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int 
                             T *const *o, int *bad)                                            \
 {                                                                                             \
     V pv[(NP) + 1], ov[(NO)];                                                                 \
-    int uniform = 1;                                                                          \
+    int uniform = 1, allconst = 1;                                                            \
     for (int k = 0; k < (NP); k++) {                                                          \
         pv[k] = v_set1(pconst[k] ? p[k][0] : (T)0);                                           \
-        uniform &= pconst[k];                                                                 \
+        allconst &= pconst[k];                                                                \
+        if (k < (NU))                                                                         \
+            uniform &= pconst[k];                                                             \
     }                                                                                         \
     M badm = m_false();                                                                       \
     sy_intp i = 0;                                                                            \
     for (; i + SY_W <= n; i += SY_W) {                                                        \
-        if (!uniform)                                                                         \
+        if (!allconst)                                                                        \
             for (int k = 0; k < (NP); k++)                                                    \
                 if (!pconst[k])                                                               \
                     pv[k] = v_load(p[k] + i);                                                 \
