@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 
 from .c_forms import apply_forms
-from .cost import is_rational
 from .c_printer import c_name, comment_text, print_kernel
+from .cost import is_rational
 from .ir import EmitError
 from .planner import ActivationPlan
 
