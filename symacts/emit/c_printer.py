@@ -59,6 +59,15 @@ def _unit_interval(t: sp.Expr) -> bool:
     return isinstance(t, sp.exp) and bool(t.args[0].is_nonpositive)
 
 
+def _keeps_nan_of_x(e: sp.Basic, x: sp.Symbol) -> bool:
+    """Whether the printed e already is x where x is NaN (x clipped, a step or a two-way select
+    of x): v_keepnan around it would change nothing."""
+    name = type(e).__name__
+    if name == "Clip":
+        return e.args[0] == x
+    return name in ("Step", "Select2") and e.args[-1] == x
+
+
 #: nodes printed as a call on all their (value) arguments in order
 CALLS: dict[str, str] = {
     "Maximum": "v_maximum", "Minimum": "v_minimum", "Clip": "v_clip", "dmul": "v_dmul",
@@ -248,6 +257,13 @@ class CPrinter:
 
     def _print_Function(self, e: sp.Function) -> str:
         name = type(e).__name__
+        if name == "Clip" and sp.oo in (e.args[2], -e.args[1]):
+            # one bound infinite: one compare and one select (the same bits as v_clip)
+            a, lo, hi = e.args
+            if hi == sp.oo and lo != -sp.oo:
+                return f"v_clip_lo({self.vec(a)}, {self.vec(lo)})"
+            if lo == -sp.oo and hi != sp.oo:
+                return f"v_clip_hi({self.vec(a)}, {self.vec(hi)})"
         if name in CALLS:
             return f"{CALLS[name]}({', '.join(self.vec(a) for a in e.args)})"
         if name in FUNCTIONS:
@@ -461,10 +477,11 @@ class _Writer:
 
     def _straight(self, body: Straight, targets, limits, indent) -> None:
         vals, _ = self.block(body.block, indent, {})
-        for t, v in zip(targets, vals, strict=True):
+        for t, v, e in zip(targets, vals, body.block.values, strict=True):
             # x's own NaN where x is NaN: the NaN a computation makes depends on the compiler
             # and on SLEEF's paths for the other lanes, x's does not
-            self.emit(indent, f"{t} = {v};" if v == "x" else f"{t} = v_keepnan({v}, x);")
+            keeps = v == "x" or _keeps_nan_of_x(e, self.plan.x)
+            self.emit(indent, f"{t} = {v};" if keeps else f"{t} = v_keepnan({v}, x);")
         self._limits(targets, limits, indent)
 
     def _select(self, body: Select, targets, limits, indent) -> None:

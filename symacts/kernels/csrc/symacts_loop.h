@@ -71,8 +71,14 @@ static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int 
                             T *const *o, int *bad)                                            \
 {                                                                                             \
     V pv[(NP) + 1], ov[(NO)];                                                                 \
+    /* the pointers in locals: stores through them cannot change them (no reloads) */         \
+    const T *pl[(NP) + 1];                                                                    \
+    T *ol[(NO)];                                                                              \
+    for (int k = 0; k < (NO); k++)                                                            \
+        ol[k] = o[k];                                                                         \
     int uniform = 1, allconst = 1;                                                            \
     for (int k = 0; k < (NP); k++) {                                                          \
+        pl[k] = p[k];                                                                         \
         pv[k] = v_set1(pconst[k] ? p[k][0] : (T)0);                                           \
         allconst &= pconst[k];                                                                \
         if (k < (NU))                                                                         \
@@ -84,10 +90,10 @@ static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int 
         if (!allconst)                                                                        \
             for (int k = 0; k < (NP); k++)                                                    \
                 if (!pconst[k])                                                               \
-                    pv[k] = v_load(p[k] + i);                                                 \
+                    pv[k] = v_load(pl[k] + i);                                                \
         SFX(NAME##_lanes)(v_load(x + i), pv, uniform, ov, &badm);                             \
         for (int k = 0; k < (NO); k++)                                                        \
-            v_store(o[k] + i, ov[k]);                                                         \
+            v_store(ol[k] + i, ov[k]);                                                        \
     }                                                                                         \
     if (i < n) {                                                                              \
         sy_intp r = n - i;                                                                    \

@@ -78,6 +78,9 @@ SY_INLINE V v_clip(V a, V lo, V hi)
     m = v_sel(hi < m, hi, m);
     return v_sel(m_isnan(a), a, m);
 }
+/* v_clip with hi = +inf / lo = −inf (the same bits: no value compares above +inf) */
+SY_INLINE V v_clip_lo(V a, V lo) { return v_sel(lo > a, lo, a); }
+SY_INLINE V v_clip_hi(V a, V hi) { return v_sel(hi < a, hi, a); }
 /* Step: [m] as 0/1 with x's NaN */
 SY_INLINE V v_step(M m, V x) { return v_keepnan(v_ones(m), x); }
 /* Select2: m ? a : b, exact bits, x's NaN */
