@@ -57,10 +57,10 @@ SY_DEFINE_LOOP_U(NAME##_times, (NP) + 1, (NP), 1, CHECKED)
  * constant over the call) */
 #define SY_DEFINE_LOOP_U(NAME, NP, NU, NO, CHECKED)                                            \
 /* one vector: the kernel, and with CHECKED NaN in lanes whose parameters are out of domain */ \
-SY_INLINE void SFX(NAME##_lanes)(V xv, const V *pv, int uniform, V *ov, M *badm)              \
+SY_INLINE void SFX(NAME##_lanes)(V xv, const V *pv, int uniform, int check, V *ov, M *badm)  \
 {                                                                                             \
     SFX(NAME)(xv, pv, uniform, ov);                                                           \
-    if (CHECKED) {                                                                            \
+    if (CHECKED && check) {                                                                   \
         M b = ~SFX(NAME##_valid)(pv);                                                         \
         for (int k = 0; k < (NO); k++)                                                        \
             ov[k] = v_sel(b, v_nan(), ov[k]);                                                 \
@@ -76,22 +76,26 @@ static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int 
     T *ol[(NO)];                                                                              \
     for (int k = 0; k < (NO); k++)                                                            \
         ol[k] = o[k];                                                                         \
-    int uniform = 1, allconst = 1;                                                            \
+    int uniform = 1;                                                                          \
     for (int k = 0; k < (NP); k++) {                                                          \
         pl[k] = p[k];                                                                         \
         pv[k] = v_set1(pconst[k] ? p[k][0] : (T)0);                                           \
-        allconst &= pconst[k];                                                                \
         if (k < (NU))                                                                         \
             uniform &= pconst[k];                                                             \
     }                                                                                         \
     M badm = m_false();                                                                       \
+    /* parameters constant over the call and in their domain: no lane to check */             \
+    int check = !(uniform && !m_any(~SFX(NAME##_valid)(pv)));                                 \
     sy_intp i = 0;                                                                            \
     for (; i + SY_W <= n; i += SY_W) {                                                        \
-        if (!allconst)                                                                        \
-            for (int k = 0; k < (NP); k++)                                                    \
+        if (!uniform) /* (the parameters: loaded where they vary) */                          \
+            for (int k = 0; k < (NU); k++)                                                    \
                 if (!pconst[k])                                                               \
                     pv[k] = v_load(pl[k] + i);                                                \
-        SFX(NAME##_lanes)(v_load(x + i), pv, uniform, ov, &badm);                             \
+        for (int k = (NU); k < (NP); k++) /* (the inputs after them) */                       \
+            if (!pconst[k])                                                                   \
+                pv[k] = v_load(pl[k] + i);                                                    \
+        SFX(NAME##_lanes)(v_load(x + i), pv, uniform, check, ov, &badm);                      \
         for (int k = 0; k < (NO); k++)                                                        \
             v_store(ol[k] + i, ov[k]);                                                        \
     }                                                                                         \
@@ -108,7 +112,7 @@ static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int 
                 pv[k] = v_load(pb);                                                           \
             }                                                                                 \
         }                                                                                     \
-        SFX(NAME##_lanes)(v_load(xb), pv, uniform, ov, &badm);                                \
+        SFX(NAME##_lanes)(v_load(xb), pv, uniform, check, ov, &badm);                         \
         for (int k = 0; k < (NO); k++) {                                                      \
             v_store(ob, ov[k]);                                                               \
             memcpy(o[k] + i, ob, (size_t)r * sizeof(T));                                      \
