@@ -70,6 +70,59 @@ def _sum_to(t: torch.Tensor, shape: torch.Size) -> torch.Tensor:
     return t.sum_to_size(shape)
 
 
+class _Direct:
+    """The compiled ufuncs of one activation (number parameters) called on tensor memory:
+    outputs from torch's allocator, loops split over PyTorch's threads."""
+
+    __slots__ = ("f", "keeps_x", "name", "order", "set_threads", "vg", "vjp")
+
+    def __init__(self, name: str, raw, vg, free: list[str]):
+        self.name = name
+        self.f, self.vg, self.vjp, self.set_threads = raw.ufunc, vg, raw.vjp, raw.set_threads
+        self.order = [free.index(n) for n in raw.params]
+        #: backward keeps x and computes g·f'(x) in one pass (f' piecewise rational), else f'
+        self.keeps_x = raw.backward == "x"
+
+    def params(self, vals) -> tuple:
+        """The parameter values (in the order of the free parameters) in the ufuncs' order."""
+        return tuple(float(vals[i]) for i in self.order)
+
+    def _threads(self, n: int) -> int:
+        nt = torch.get_num_threads()
+        return 1 if nt < 2 else max(1, min(nt, n // _compiled.GRAIN))
+
+    def call(self, uf, x: torch.Tensor, ps: tuple, *more: torch.Tensor) -> torch.Tensor:
+        """uf(x, *ps, *more) into a new tensor."""
+        out = torch.empty(x.shape, dtype=x.dtype)
+        args = (x.detach().numpy(), *ps, *[m.numpy() for m in more])
+        nt = self._threads(x.numel())
+        if nt == 1:
+            uf(*args, out=out.numpy())
+            return out
+        prev = self.set_threads(nt)
+        try:
+            uf(*args, out=out.numpy())
+        finally:
+            self.set_threads(prev)
+        return out
+
+    def call2(self, uf, x: torch.Tensor, ps: tuple) -> tuple[torch.Tensor, torch.Tensor]:
+        """(f, f') = uf(x, *ps) into two new tensors."""
+        f, d = torch.empty(x.shape, dtype=x.dtype), torch.empty(x.shape, dtype=x.dtype)
+        prev = self.set_threads(self._threads(x.numel()))
+        try:
+            uf(x.detach().numpy(), *ps, out=(f.numpy(), d.numpy()))
+        finally:
+            self.set_threads(prev)
+        return f, d
+
+    def grad_times(self, x: torch.Tensor, ps: tuple, g: torch.Tensor) -> torch.Tensor:
+        """g·f'(x): one fused pass for a plain g of x's dtype and shape."""
+        if g.dtype == x.dtype and g.shape == x.shape and type(g) is torch.Tensor and g.is_cpu:
+            return self.call(self.vjp, x, ps, g)
+        return g * self.call2(self.vg, x, ps)[1]
+
+
 class _Kernels:
     """How one activation is evaluated: NumPy kernels (CPU float32/float64) or printed torch."""
 
@@ -79,19 +132,16 @@ class _Kernels:
         self._np = None
         self._raw: Any = None
 
-    def raw(self):
-        """``(f ufunc, vg ufunc, vjp ufunc, order, set_threads, backward)`` of the compiled
-        kernels (the ufuncs take x and ``vals[i] for i in order``; backward: "x" or "df", what
-        a backward pass keeps), or None (NumPy backend, bound parameters, kernels with
-        fallbacks): then the Python front serves."""
+    def direct(self) -> _Direct | None:
+        """The compiled ufuncs to call on tensor memory, or None (NumPy backend, bound
+        parameters, kernels with fallbacks): then the Python front serves."""
         if self._raw is None:
             k = self.numpy()
             f, vg = raw_ufunc(k.f), raw_ufunc(k.value_and_grad)
             free = [p.name for p in self.spec.free]
             ok = (f is not None and vg is not None and not self.spec.fixed
                   and sorted(f.params) == sorted(free))
-            self._raw = ((f.ufunc, vg.ufunc, f.vjp, [free.index(n) for n in f.params],
-                          f.set_threads, f.backward) if ok else False)
+            self._raw = _Direct(self.spec.name, f, vg.ufunc, free) if ok else False
         return self._raw or None
 
     def numpy(self):
@@ -137,9 +187,10 @@ class _Kernels:
         return outs[0] if kind != "vg" else outs
 
     def _run_numpy(self, kind, x, vals, which):
-        raw = self.raw() if kind != "d" else None
-        if raw is not None and not any(isinstance(v, torch.Tensor) for v in vals):
-            return self._run_ufunc(raw, kind, x, vals)
+        d = self.direct() if kind != "d" else None
+        if d is not None and not any(isinstance(v, torch.Tensor) for v in vals):
+            ps = d.params(vals)
+            return d.call2(d.vg, x, ps) if kind == "vg" else d.call(d.f, x, ps)
         k = self.numpy()
         kw = dict(self.spec.fixed)
         for p, v in zip(self.spec.free, vals, strict=True):
@@ -160,38 +211,6 @@ class _Kernels:
         else:
             k.grad(xn, **kw, wrt=which, threads=threads, out=out.numpy())
         return out
-
-
-    @staticmethod
-    def _run_ufunc(raw, kind, x, vals, g=None):
-        """The compiled ufunc straight on the tensors' memory (number parameters); kind "vjp":
-        g·f'(x)."""
-        uf_f, uf_vg, uf_vjp, order, set_threads, _ = raw
-        xn = x.detach().numpy()
-        ps = [float(vals[i]) for i in order]
-        nt = max(1, min(torch.get_num_threads(), x.numel() // _compiled.GRAIN))
-        prev = set_threads(nt)
-        try:
-            f = torch.empty(x.shape, dtype=x.dtype)
-            if kind == "vg":
-                d = torch.empty(x.shape, dtype=x.dtype)
-                uf_vg(xn, *ps, out=(f.numpy(), d.numpy()))
-                return f, d
-            if kind == "vjp":
-                uf_vjp(xn, *ps, g.numpy(), out=f.numpy())
-            else:
-                uf_f(xn, *ps, out=f.numpy())
-            return f
-        finally:
-            set_threads(prev)
-
-    def vjp(self, x: torch.Tensor, g: torch.Tensor, vals: list) -> torch.Tensor:
-        """g·f'(x) (number parameters): one fused pass where the compiled kernels serve."""
-        raw = self.raw()
-        if (raw is not None and g.dtype == x.dtype and g.is_cpu and g.shape == x.shape
-                and type(g) is torch.Tensor):
-            return self._run_ufunc(raw, "vjp", x, vals, g)
-        return g * self._run_numpy("d", x, vals, "x")
 
 
 def _tensor(a) -> torch.Tensor:
@@ -273,10 +292,7 @@ class _Operator:
 
     def _backward(self, ctx, gf):
         if torch.is_grad_enabled():
-            raise SymactsError(
-                f"symacts.torch.{self.spec.name}: second derivatives (create_graph=True) are "
-                "not available from the fused kernels; symacts.jax differentiates to any "
-                "order, and symacts.get(name).derivative(order=2) gives the formula")
+            raise _no_second_derivative(self.spec.name)
         if gf is None:  # (f' only, whose gradient is not taken: nothing flows back)
             return (None,) * (1 + 2 * self.n)
         saved = list(ctx.saved_tensors)
@@ -336,27 +352,51 @@ def _plain() -> bool:
     return not _is_compiling() and _peek() is None
 
 
-class _EagerX(torch.autograd.Function):
+def _no_second_derivative(name: str):
+    return SymactsError(
+        f"symacts.torch.{name}: second derivatives (create_graph=True) are not available "
+        "from the fused kernels; symacts.jax differentiates to any order, and "
+        "symacts.get(name).derivative(order=2) gives the formula")
+
+
+class _DirectX(torch.autograd.Function):
     """f alone, x saved; backward g·f'(x) in one fused pass (for derivatives that cost less to
     recompute than to store and reload: piecewise rational ones)."""
 
     @staticmethod
-    def forward(ctx, x, op, vals):
+    def forward(ctx, x, d, ps):
         ctx.save_for_backward(x)
-        ctx.op, ctx.vals = op, vals
-        return op.kernels._run_numpy("f", x, list(vals), None)
+        ctx.d, ctx.ps = d, ps
+        return d.call(d.f, x, ps)
 
     @staticmethod
     def backward(ctx, gf):
         if torch.is_grad_enabled():
-            ctx.op._backward(ctx, gf)  # raises: no second derivatives from the kernels
+            raise _no_second_derivative(ctx.d.name)
         (x,) = ctx.saved_tensors
-        return ctx.op.kernels.vjp(x, gf, ctx.vals), None, None
+        return ctx.d.grad_times(x, ctx.ps, gf), None, None
+
+
+class _DirectVG(torch.autograd.Function):
+    """f with f' computed in the same pass and saved alone; backward g·f'."""
+
+    @staticmethod
+    def forward(ctx, x, d, ps):
+        f, df = d.call2(d.vg, x, ps)
+        ctx.save_for_backward(df)
+        ctx.d = d
+        return f
+
+    @staticmethod
+    def backward(ctx, gf):
+        if torch.is_grad_enabled():
+            raise _no_second_derivative(ctx.d.name)
+        (df,) = ctx.saved_tensors
+        return gf * df, None, None
 
 
 class _EagerVG(torch.autograd.Function):
-    """f with f' computed in the same pass and saved alone; backward grad·f' (numbers as
-    parameters: no parameter gradients)."""
+    """The same over the Python front (NumPy backend, bound parameters, fallbacks)."""
 
     @staticmethod
     def forward(ctx, x, op, vals):
@@ -368,15 +408,17 @@ class _EagerVG(torch.autograd.Function):
     @staticmethod
     def backward(ctx, gf):
         if torch.is_grad_enabled():
-            ctx.op._backward(ctx, gf)  # raises: no second derivatives from the kernels
+            raise _no_second_derivative(ctx.op.spec.name)
         (df,) = ctx.saved_tensors
         return gf * df, None, None
 
 
-def _eager_grad(op: _Operator) -> type:
-    """The autograd.Function of an eager call that needs f'."""
-    raw = op.kernels.raw()
-    return _EagerX if raw is not None and raw[5] == "x" else _EagerVG
+def _eager_grad(op: _Operator, x: torch.Tensor, vals: list) -> torch.Tensor:
+    """f of an eager call that needs f' (number parameters), with its autograd node."""
+    d = op.kernels.direct()
+    if d is None:
+        return _EagerVG.apply(x, op, vals)
+    return (_DirectX if d.keeps_x else _DirectVG).apply(x, d, d.params(vals))
 
 
 # ---- public functions ----------------------------------------------------------------------
@@ -403,7 +445,7 @@ def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Cal
                 and x.dtype in _FAST and x.is_cpu and _plain()):
             # the common call: a plain CPU tensor, the default parameters (checked once)
             if x.requires_grad and torch.is_grad_enabled():
-                return _eager_grad(o).apply(x, o, defaults)
+                return _eager_grad(o, x, defaults)
             return o.kernels._run_numpy("f", x, defaults, None)
         params = spec.named(args, params)
         if not isinstance(x, torch.Tensor):
@@ -438,7 +480,7 @@ def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Cal
         if not tensors and _eager(x):
             vals = args[1::2]
             if grad:
-                return _eager_grad(o).apply(x, o, vals)
+                return _eager_grad(o, x, vals)
             return o.kernels._run_numpy("f", x, vals, None)
         if grad:
             return o.vg(x, *args)[0]
