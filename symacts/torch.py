@@ -7,7 +7,10 @@
     fn = st.function(symacts.define("my", "x*tanh(softplus(b*x))", params={"b": 1}))
 
 Each activation is a ``torch.library.custom_op`` with ``register_autograd`` and
-``register_fake`` (``torch.compile(fullgraph=True)`` traces it); plain CPU tensors with number
+``register_fake`` (``torch.compile(fullgraph=True)`` traces it). Inside torch.func's grad, vjp,
+jvp, jacrev or hessian it is an ``autograd.Function`` over the printed torch code whose
+derivatives are the engine's next partial derivatives, closed form to any order (printed
+when first needed: SymPy, about a second each). Plain CPU tensors with number
 parameters, outside torch.compile and torch.func, take a plain ``autograd.Function`` over the
 same kernels (the custom op's dispatch costs as much as a kernel on 1e6 elements). When a
 gradient with respect to x will be needed, the forward computes f and f' together and saves f'
@@ -227,6 +230,7 @@ class _Operator:
     def __init__(self, spec: _fw.Spec, kernels: _Kernels, qualname: str):
         self.spec = spec
         self.kernels = kernels
+        self.tower = _Tower(spec)
         self.n = len(spec.free)
         args = "".join(f", Tensor? t{i}, float f{i}" for i in range(self.n))
         pn = self.n
@@ -354,8 +358,9 @@ def _plain() -> bool:
 
 def _no_second_derivative(name: str):
     return SymactsError(
-        f"symacts.torch.{name}: second derivatives (create_graph=True) are not available "
-        "from the fused kernels; symacts.jax differentiates to any order, and "
+        f"symacts.torch.{name}: backward with create_graph=True is not available from the "
+        "fused kernels; torch.func (grad, jacrev, hessian, jvp) differentiates symacts.torch "
+        "functions to any order with closed-form derivatives, and "
         "symacts.get(name).derivative(order=2) gives the formula")
 
 
@@ -411,6 +416,107 @@ class _EagerVG(torch.autograd.Function):
             raise _no_second_derivative(ctx.op.spec.name)
         (df,) = ctx.saved_tensors
         return gf * df, None, None
+
+
+class _Tower:
+    """The partial derivatives F_α of one activation (α: orders in x and in each parameter)
+    as printed torch code: f, f' and ∂f/∂p from the generated module, higher orders planned
+    and printed when first asked for (SymPy, about a second each)."""
+
+    def __init__(self, spec: _fw.Spec):
+        self.spec = spec
+        self.n = 1 + len(spec.params)
+        e = spec.entry
+        self.names = tuple(p.name for p in spec.params)
+        self.cores: dict[tuple, Callable] = {self.unit(None): e["f"], self.unit(0): e["df"]}
+        for i, name in enumerate(self.names):
+            self.cores[self.unit(i + 1)] = e["dp"][name]
+        self.functions: dict[tuple, type] = {}
+        self.lock = threading.Lock()
+
+    def unit(self, j: int | None) -> tuple:
+        return tuple(int(i == j) for i in range(self.n))
+
+    def core(self, alpha: tuple) -> Callable:
+        with self.lock:
+            fn = self.cores.get(alpha)
+        if fn is None:
+            from .emit.torch_printer import compile_derivative
+
+            fn = compile_derivative(self.spec.activation(), alpha)
+            with self.lock:
+                fn = self.cores.setdefault(alpha, fn)
+        return fn
+
+    def apply(self, x: torch.Tensor, vals: list) -> torch.Tensor:
+        """f(x) through the Function of F_0 (numbers or tensors as the free parameters)."""
+        spec = self.spec
+        ct = x.dtype if x.dtype in _FAST else torch.float32
+        named = dict(spec.fixed)
+        named.update({p.name: v for p, v in zip(spec.free, vals, strict=True)})
+        ps = [v.to(dtype=ct) if isinstance(v, torch.Tensor)
+              else torch.full((), float(v), dtype=ct, device=x.device)
+              for v in (named[n] for n in self.names)]
+        return self.partial(self.unit(None)).apply(x.to(ct), *ps).to(x.dtype)
+
+    def partial(self, alpha: tuple) -> type:
+        """The autograd.Function of F_α (made once)."""
+        with self.lock:
+            fn = self.functions.get(alpha)
+        if fn is None:
+            fn = _partial_function(self, alpha)
+            with self.lock:
+                fn = self.functions.setdefault(alpha, fn)
+        return fn
+
+
+def _partial_function(tower: _Tower, alpha: tuple) -> type:
+    """F_α(x, *params) of a :class:`_Tower` as an autograd.Function for torch.func's grad,
+    vjp, jvp, jacrev and hessian: its derivatives are the next partials F_{α+e_j}, each closed
+    form and itself such a Function, so every order sees the engine's derivatives (kinks and
+    limits included)."""
+
+    def forward(x, *ps):
+        return tower.core(alpha)(x, *ps)
+
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(*inputs)
+        ctx.save_for_forward(*inputs)
+
+    def following(j: int, x, ps) -> torch.Tensor:
+        beta = tuple(a + (i == j) for i, a in enumerate(alpha))
+        return tower.partial(beta).apply(x, *ps)
+
+    def backward(ctx, g):
+        x, *ps = ctx.saved_tensors
+        return tuple(_sum_to(g * following(j, x, ps), t.shape) if ctx.needs_input_grad[j]
+                     else None for j, t in enumerate((x, *ps)))
+
+    def jvp(ctx, *tangents):
+        x, *ps = ctx.saved_tensors
+        out = None
+        for j, t in enumerate(tangents):
+            if t is not None:
+                term = following(j, x, ps) * t
+                out = term if out is None else out + term
+        return torch.zeros_like(x) if out is None else out
+
+    name = f"{tower.spec.name}_d{''.join(map(str, alpha))}"
+    return type(name, (torch.autograd.Function,), {
+        "generate_vmap_rule": True, "forward": staticmethod(forward),
+        "setup_context": staticmethod(setup_context), "backward": staticmethod(backward),
+        "jvp": staticmethod(jvp), "__doc__": f"F_{alpha} of {tower.spec.name}"})
+
+
+def _in_grad_transform() -> bool:
+    """Inside torch.func.grad, vjp, jvp, jacrev, hessian (a transform other than vmap; not
+    while torch.compile traces, which takes the custom ops)."""
+    if _is_compiling() or _peek() is None:
+        return False
+    return any(i.key() != _VMAP for i in torch._C._functorch.get_interpreter_stack())
+
+
+_VMAP = torch._C._functorch.TransformType.Vmap
 
 
 def _eager_grad(op: _Operator, x: torch.Tensor, vals: list) -> torch.Tensor:
@@ -482,6 +588,9 @@ def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Cal
             if grad:
                 return _eager_grad(o, x, vals)
             return o.kernels._run_numpy("f", x, vals, None)
+        if _in_grad_transform():
+            return o.tower.apply(x, [a if a is not None else f
+                                     for a, f in zip(args[0::2], args[1::2], strict=True)])
         if grad:
             return o.vg(x, *args)[0]
         return o.f(x, *args)

@@ -405,3 +405,15 @@ def compile_source(dialect: Dialect, source: str, prelude_file: str, name: str) 
     src = prelude_text(prelude_file) + "\n\n\n" + source + "\n"
     exec(compile(src, f"<symacts {dialect.name} kernels of {name}>", "exec"), ns)
     return ns
+
+
+def compile_derivative(dialect: Dialect, prelude_file: str, act, alpha: tuple[int, ...]):
+    """``fn(x, *params)`` computing one partial derivative of ``act`` (α: orders in x and in
+    each parameter) as code of the dialect, planned now by
+    :func:`symacts.emit.derivatives.plan_derivative`."""
+    from .derivatives import plan_derivative
+
+    plan = plan_derivative(act, alpha)
+    name = "_d_" + "_".join(str(a) for a in alpha)
+    src = print_function(dialect, name, plan.body, plan.x, plan.params, plan.limits)
+    return compile_source(dialect, src, prelude_file, f"{act.name}{name}")[name]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .array_printer import JAX, activation_source, compile_source, module_source
+from .array_printer import compile_derivative as _compile_derivative
 
 __all__ = ["HEADER", "PRELUDE", "catalog_source", "compile_plan"]
 
@@ -46,10 +47,4 @@ def compile_plan(plan) -> dict:
 def compile_derivative(act, alpha: tuple[int, ...]):
     """``fn(x, *params)`` computing one partial derivative of ``act`` as jax.numpy code
     (planned now by :func:`symacts.emit.derivatives.plan_derivative`)."""
-    from .array_printer import print_function
-    from .derivatives import plan_derivative
-
-    plan = plan_derivative(act, alpha)
-    name = "_d_" + "_".join(str(a) for a in alpha)
-    src = print_function(JAX, name, plan.body, plan.x, plan.params, plan.limits)
-    return compile_source(JAX, src, PRELUDE, f"{act.name}{name}")[name]
+    return _compile_derivative(JAX, PRELUDE, act, alpha)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .array_printer import TORCH, activation_source, compile_source, module_source
+from .array_printer import compile_derivative as _compile_derivative
 
-__all__ = ["HEADER", "PRELUDE", "catalog_source", "compile_plan"]
+__all__ = ["HEADER", "PRELUDE", "catalog_source", "compile_derivative", "compile_plan"]
 
 PRELUDE = str(Path(__file__).with_name("torch_prelude.py"))
 
@@ -39,3 +40,9 @@ def compile_plan(plan) -> dict:
     table entry ``{"f", "df", "vg", "dp", "params", ...}``."""
     ns = compile_source(TORCH, activation_source(TORCH, plan), PRELUDE, plan.name)
     return ns[f"_ENTRY_{plan.name}"]
+
+
+def compile_derivative(act, alpha: tuple[int, ...]):
+    """``fn(x, *params)`` computing one partial derivative of ``act`` as torch code (planned
+    now by :func:`symacts.emit.derivatives.plan_derivative`)."""
+    return _compile_derivative(TORCH, PRELUDE, act, alpha)
