@@ -14,6 +14,7 @@ out, ±inf give the limits, kinks take the catalog's convention (PyTorch's backw
 import math
 
 import jax.numpy as jnp
+from jax import lax as _lax
 from jax.scipy import special as _jsp  # noqa: F401 - the printed kernels call _jsp.erf, ...
 
 
@@ -109,14 +110,14 @@ def _hypot(a, b):
 
 
 def _sigmoid_t(u, t):
-    """σ(u) from t = e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0."""
-    return jnp.where(u >= 0, jnp.ones_like(t), t) / (1 + t)
+    """σ(u) (t = e^{−|u|} is not needed: XLA's logistic, 1/(1 + e^{−u}), is accurate for
+    either sign, and XLA fuses it where a shared t would be stored and reloaded)."""
+    return _lax.logistic(u)
 
 
 def _dsigmoid_t(u, t):
-    """σ'(u) = t/(1 + t)² from t = e^{−|u|}."""
-    d = 1 + t
-    return t / (d * d)
+    """σ'(u) = σ(u)·σ(−u): both factors accurate, no cancellation for any u."""
+    return _lax.logistic(u) * _lax.logistic(-u)
 
 
 def _softplus_t(u, t):
