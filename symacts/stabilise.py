@@ -274,8 +274,8 @@ def _complement(
 
 @rule("stabilise")
 def _sigmoid_complement(n, x):
-    """c − c·σ(u) → c·σ(−u) (1 − σ cancels for u ≫ 0)."""
-    m = _complement(n, lambda g: (-1,) if isinstance(g, sigmoid) else ())
+    """c − c·σ(u) → c·σ(−u) (1 − σ cancels for u ≫ 0; c a number or a cofactor)."""
+    m = _complement(n, lambda g: (-1,) if isinstance(g, sigmoid) else (), symbolic=True)
     return None if m is None else m.rest + (-m.c) * sigmoid(-m.g.args[0])
 
 
@@ -300,8 +300,9 @@ def _tanh_complement(n, x):
 
 @rule("stabilise")
 def _one_plus_erf_to_erfc(n, x):
-    """c + c·erf(z) → c·erfc(−z);  c − c·erf(z) → c·erfc(z)."""
-    m = _complement(n, lambda g: (1, -1) if isinstance(g, sp.erf) else ())
+    """c + c·erf(z) → c·erfc(−z);  c − c·erf(z) → c·erfc(z) (c a number or a cofactor:
+    x/2 + x·erf(z)/2 as well)."""
+    m = _complement(n, lambda g: (1, -1) if isinstance(g, sp.erf) else (), symbolic=True)
     if m is None:
         return None
     z = -m.g.args[0] if m.sign == 1 else m.g.args[0]

@@ -196,6 +196,8 @@ def test_sigmoid_complement():
     assert run("sigmoid_complement", 3 - 3 * sigmoid(2 * x)) == 3 * sigmoid(-2 * x)
     assert run("sigmoid_complement", x + 2 - 2 * sigmoid(x)) == x + 2 * sigmoid(-x)
     assert run("sigmoid_complement", 2 - sigmoid(x)) == 2 - sigmoid(x)  # no matching constant
+    # a cofactor instead of a number: x − x·σ(x) = x·σ(−x)
+    assert run("sigmoid_complement", x - x * sigmoid(x)) == x * sigmoid(-x)
     plain = 1 - 1 / (1 + sp.exp(-x))
     want = reference(plain, 40.0)
     assert naive(plain, 40.0) == 0.0 and want > 4e-18
@@ -228,6 +230,15 @@ def test_one_plus_erf_to_erfc():
     e2 = 1 - sp.erf(x)
     assert float(numeric(run("one_plus_erf_to_erfc", e2), 10.0)) == pytest.approx(
         reference(e2, 10.0), rel=1e-14)
+    # the sum as a user may write it, a cofactor of x: x·erf(ax)/2 + x/2 = x·erfc(−ax)/2
+    a = sp.Symbol("a", positive=True)
+    e3 = x * sp.erf(a * x) / 2 + x / 2
+    got = run("one_plus_erf_to_erfc", e3)
+    assert got == x * erfc(-a * x) / 2
+    at = {a: sp.Rational(7, 10)}
+    want = reference(e3.subs(at), -12.0)
+    assert want < -1e-32 and abs(naive(e3.subs(at), -12.0) - want) > 0.5 * abs(want)
+    assert float(numeric(got.subs(at), -12.0)) == pytest.approx(want, rel=1e-14)
 
 
 def test_softplus_reflect():
