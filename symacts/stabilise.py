@@ -287,8 +287,9 @@ def _tanh_signs(g) -> tuple[int, ...]:
 
 @rule("stabilise")
 def _tanh_complement(n, x):
-    """c − c·tanh²(u) → c·sech²(u);  c ± c·tanh(u) → 2c·σ(±2u) (no cancellation)."""
-    m = _complement(n, _tanh_signs)
+    """c − c·tanh²(u) → c·sech²(u);  c ± c·tanh(u) → 2c·σ(±2u) (no cancellation; c a number
+    or a cofactor)."""
+    m = _complement(n, _tanh_signs, symbolic=True)
     if m is None:
         return None
     if isinstance(m.g, sp.tanh):

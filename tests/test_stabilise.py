@@ -211,6 +211,7 @@ def test_tanh_complement():
     assert run("tanh_complement", 1 + sp.tanh(x) ** 2) == 1 + sp.tanh(x) ** 2
     assert run("tanh_complement", 1 + sp.tanh(x)) == 2 * sigmoid(2 * x)
     assert run("tanh_complement", 1 - sp.tanh(x)) == 2 * sigmoid(-2 * x)
+    assert run("tanh_complement", x - x * sp.tanh(x) ** 2) == x * sech2(x)
     want = reference(e, 20.0)
     assert naive(e, 20.0) == 0.0 and want > 1e-17
     assert close(numeric(sech2(x), 20.0), want)
