@@ -46,35 +46,20 @@ def names() -> list[str]:
     return sorted(_GEN.KERNELS)
 
 
-class _Tower:
+def _compile_derivative(act, alpha: tuple):
+    from .emit.jax_printer import compile_derivative
+
+    return compile_derivative(act, alpha)
+
+
+class _Tower(_fw.Partials):
     """The partial derivatives F_α (α = orders in x and in each parameter) of one activation,
     each a ``custom_jvp`` whose tangent is Σ_j F_{α+e_j}·t_j."""
 
     def __init__(self, spec: _fw.Spec):
-        self.spec = spec
-        self.n = 1 + len(spec.params)
-        e = spec.entry
-        zero = (0,) * self.n
-        self.cores: dict[tuple, Callable] = {zero: e["f"], self.unit(0): e["df"]}
-        for i, p in enumerate(spec.params):
-            self.cores[self.unit(i + 1)] = e["dp"][p.name]
-        self.fused = e["vg"]
+        super().__init__(spec, _compile_derivative)
+        self.fused = spec.entry["vg"]
         self.fns: dict[tuple, Callable] = {}
-        self.lock = threading.Lock()
-
-    def unit(self, j: int) -> tuple:
-        return tuple(1 if i == j else 0 for i in range(self.n))
-
-    def core(self, alpha: tuple) -> Callable:
-        with self.lock:
-            fn = self.cores.get(alpha)
-        if fn is None:
-            from .emit.jax_printer import compile_derivative
-
-            fn = compile_derivative(self.spec.activation(), alpha)
-            with self.lock:
-                fn = self.cores.setdefault(alpha, fn)
-        return fn
 
     def evaluate(self, alphas: tuple, x, ps) -> tuple:
         out = {}

@@ -382,71 +382,38 @@ class _DirectX(torch.autograd.Function):
         return ctx.d.grad_times(x, ctx.ps, gf), None, None
 
 
-class _DirectVG(torch.autograd.Function):
-    """f with f' computed in the same pass and saved alone; backward g·f'."""
+class _SavedDerivative(torch.autograd.Function):
+    """f with f' computed in the same pass by ``vg(x)`` and saved alone; backward g·f'."""
 
     @staticmethod
-    def forward(ctx, x, d, ps):
-        f, df = d.call2(d.vg, x, ps)
+    def forward(ctx, x, vg, name):
+        f, df = vg(x)
         ctx.save_for_backward(df)
-        ctx.d = d
+        ctx.name = name
         return f
 
     @staticmethod
     def backward(ctx, gf):
         if torch.is_grad_enabled():
-            raise _no_second_derivative(ctx.d.name)
+            raise _no_second_derivative(ctx.name)
         (df,) = ctx.saved_tensors
         return gf * df, None, None
 
 
-class _EagerVG(torch.autograd.Function):
-    """The same over the Python front (NumPy backend, bound parameters, fallbacks)."""
+def _compile_derivative(act, alpha: tuple):
+    from .emit.torch_printer import compile_derivative
 
-    @staticmethod
-    def forward(ctx, x, op, vals):
-        f, df = op.kernels._run_numpy("vg", x, list(vals), None)
-        ctx.save_for_backward(df)
-        ctx.op = op
-        return f
-
-    @staticmethod
-    def backward(ctx, gf):
-        if torch.is_grad_enabled():
-            raise _no_second_derivative(ctx.op.spec.name)
-        (df,) = ctx.saved_tensors
-        return gf * df, None, None
+    return compile_derivative(act, alpha)
 
 
-class _Tower:
-    """The partial derivatives F_α of one activation (α: orders in x and in each parameter)
-    as printed torch code: f, f' and ∂f/∂p from the generated module, higher orders planned
-    and printed when first asked for (SymPy, about a second each)."""
+class _Tower(_fw.Partials):
+    """The partial derivatives F_α of one activation as printed torch code, each with its
+    autograd.Function (:func:`_partial_function`)."""
 
     def __init__(self, spec: _fw.Spec):
-        self.spec = spec
-        self.n = 1 + len(spec.params)
-        e = spec.entry
+        super().__init__(spec, _compile_derivative)
         self.names = tuple(p.name for p in spec.params)
-        self.cores: dict[tuple, Callable] = {self.unit(None): e["f"], self.unit(0): e["df"]}
-        for i, name in enumerate(self.names):
-            self.cores[self.unit(i + 1)] = e["dp"][name]
         self.functions: dict[tuple, type] = {}
-        self.lock = threading.Lock()
-
-    def unit(self, j: int | None) -> tuple:
-        return tuple(int(i == j) for i in range(self.n))
-
-    def core(self, alpha: tuple) -> Callable:
-        with self.lock:
-            fn = self.cores.get(alpha)
-        if fn is None:
-            from .emit.torch_printer import compile_derivative
-
-            fn = compile_derivative(self.spec.activation(), alpha)
-            with self.lock:
-                fn = self.cores.setdefault(alpha, fn)
-        return fn
 
     def apply(self, x: torch.Tensor, vals: list) -> torch.Tensor:
         """f(x) through the Function of F_0 (numbers or tensors as the free parameters)."""
@@ -522,9 +489,13 @@ _VMAP = torch._C._functorch.TransformType.Vmap
 def _eager_grad(op: _Operator, x: torch.Tensor, vals: list) -> torch.Tensor:
     """f of an eager call that needs f' (number parameters), with its autograd node."""
     d = op.kernels.direct()
-    if d is None:
-        return _EagerVG.apply(x, op, vals)
-    return (_DirectX if d.keeps_x else _DirectVG).apply(x, d, d.params(vals))
+    if d is None:  # the Python front (NumPy backend, bound parameters, fallbacks)
+        return _SavedDerivative.apply(
+            x, lambda v: op.kernels._run_numpy("vg", v, list(vals), None), op.spec.name)
+    ps = d.params(vals)
+    if d.keeps_x:
+        return _DirectX.apply(x, d, ps)
+    return _SavedDerivative.apply(x, lambda v: d.call2(d.vg, v, ps), d.name)
 
 
 # ---- public functions ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ import operator
 import re
 import sys
 import sysconfig
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from numbers import Real
@@ -24,8 +25,8 @@ from typing import Any
 
 from ..errors import ParameterError, SymactsError, UnknownActivationError
 
-__all__ = ["InputTypeError", "Param", "Spec", "check_number", "check_rules", "load_generated",
-           "resolve", "spec_from_entry"]
+__all__ = ["InputTypeError", "Param", "Partials", "Spec", "check_number", "check_rules",
+           "load_generated", "resolve", "spec_from_entry"]
 
 
 class InputTypeError(SymactsError, TypeError):
@@ -272,3 +273,34 @@ def spec_for(act: Any, module: ModuleType, compile_plan) -> Spec:
     spec.name = act.name
     spec.act = act
     return spec
+
+
+class Partials:
+    """The partial derivatives F_α of one activation (α: orders in x and in each parameter) as
+    printed functions: f, f' and ∂f/∂p from the generated module, the others planned and
+    printed by ``compile_derivative(act, α)`` when first asked for (SymPy, about a second
+    each)."""
+
+    def __init__(self, spec: Spec, compile_derivative: Callable[[Any, tuple], Callable]):
+        self.spec = spec
+        self.n = 1 + len(spec.params)
+        e = spec.entry
+        self.cores: dict[tuple, Callable] = {self.unit(None): e["f"], self.unit(0): e["df"]}
+        for i, p in enumerate(spec.params):
+            self.cores[self.unit(i + 1)] = e["dp"][p.name]
+        self._compile = compile_derivative
+        self.lock = threading.Lock()
+
+    def unit(self, j: int | None) -> tuple:
+        """α of ∂/∂(argument j) (0: x, i + 1: parameter i); None: f itself."""
+        return tuple(int(i == j) for i in range(self.n))
+
+    def core(self, alpha: tuple) -> Callable:
+        """The printed function of F_α."""
+        with self.lock:
+            fn = self.cores.get(alpha)
+        if fn is None:
+            fn = self._compile(self.spec.activation(), alpha)
+            with self.lock:
+                fn = self.cores.setdefault(alpha, fn)
+        return fn
