@@ -109,6 +109,12 @@ def _hypot(a, b):
     return jnp.hypot(a, b)
 
 
+def _Phi(u):
+    """Φ(u) = erfc(−u/√2)/2: one erfc (jax.scipy's ndtr takes erf and erfc and selects; the
+    same z = u/√2, the same tails)."""
+    return 0.5 * _lax.erfc(-u * 0.7071067811865476)
+
+
 def _sigmoid_t(u, t):
     """σ(u) (t = e^{−|u|} is not needed: XLA's logistic, 1/(1 + e^{−u}), is accurate for
     either sign, and XLA fuses it where a shared t would be stored and reloaded)."""
@@ -400,17 +406,17 @@ _ENTRY_gaussian = {
 
 def _f_gelu(x):
     """f(x) of gelu, from the kernel plan (straight-line)."""
-    return _dmul(_jsp.ndtr(x), x)
+    return _dmul(_Phi(x), x)
 
 
 def _df_gelu(x):
     """f'(x) of gelu, from the kernel plan (straight-line)."""
-    return (_jsp.ndtr(x) + _dmul(jnp.exp(-(0.5 * x**2)), (0.3989422804014327 * x)))
+    return (_Phi(x) + _dmul(jnp.exp(-(0.5 * x**2)), (0.3989422804014327 * x)))
 
 
 def _vg_gelu(x):
     """(f(x), f'(x)) of gelu, from the kernel plan (straight-line, straight-line)."""
-    t1 = _jsp.ndtr(x)
+    t1 = _Phi(x)
     return (_dmul(t1, x), (t1 + _dmul(jnp.exp(-(0.5 * x**2)), (0.3989422804014327 * x))))
 
 

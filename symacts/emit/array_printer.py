@@ -60,7 +60,7 @@ TORCH = Dialect("torch", "torch", _functions("torch", {
 
 JAX = Dialect("jax", "jnp", _functions("jnp", {
     "atan": "jnp.arctan", "asinh": "jnp.arcsinh", "erf": "_jsp.erf", "erfc": "_jsp.erfc",
-    "Phi": "_jsp.ndtr",
+    "Phi": "_Phi",
 }), factor_linear=True)
 
 #: nodes printed as a prelude helper called on all their arguments in order

@@ -106,6 +106,12 @@ def _hypot(a, b):
     return jnp.hypot(a, b)
 
 
+def _Phi(u):
+    """Φ(u) = erfc(−u/√2)/2: one erfc (jax.scipy's ndtr takes erf and erfc and selects; the
+    same z = u/√2, the same tails)."""
+    return 0.5 * _lax.erfc(-u * 0.7071067811865476)
+
+
 def _sigmoid_t(u, t):
     """σ(u) (t = e^{−|u|} is not needed: XLA's logistic, 1/(1 + e^{−u}), is accurate for
     either sign, and XLA fuses it where a shared t would be stored and reloaded)."""
