@@ -116,14 +116,14 @@ def _Phi(u):
 
 
 def _sigmoid_t(u, t):
-    """σ(u) (t = e^{−|u|} is not needed: XLA's logistic, 1/(1 + e^{−u}), is accurate for
-    either sign, and XLA fuses it where a shared t would be stored and reloaded)."""
-    return _lax.logistic(u)
+    """σ(u) from t = e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0."""
+    return jnp.where(u >= 0, jnp.ones_like(t), t) / (1 + t)
 
 
 def _dsigmoid_t(u, t):
-    """σ'(u) = σ(u)·σ(−u): both factors accurate, no cancellation for any u."""
-    return _lax.logistic(u) * _lax.logistic(-u)
+    """σ'(u) = t/(1 + t)² from t = e^{−|u|}."""
+    d = 1 + t
+    return t / (d * d)
 
 
 def _softplus_t(u, t):
@@ -132,7 +132,9 @@ def _softplus_t(u, t):
 
 
 def _sigmoid(u):
-    return _sigmoid_t(u, jnp.exp(-jnp.abs(u)))
+    """σ(u) as XLA's logistic 1/(1 + e^{−u}) (accurate for either sign; the printer uses it
+    where no other value shares e^{−|u|}: XLA fuses it into each consumer)."""
+    return _lax.logistic(u)
 
 
 def _softplus(u):
@@ -140,7 +142,8 @@ def _softplus(u):
 
 
 def _dsigmoid(u):
-    return _dsigmoid_t(u, jnp.exp(-jnp.abs(u)))
+    """σ'(u) = σ(u)·σ(−u): both factors accurate, no cancellation for any u."""
+    return _lax.logistic(u) * _lax.logistic(-u)
 
 
 def _sech2(u):
@@ -441,16 +444,14 @@ def _f_gelu_sigmoid(x):
 def _df_gelu_sigmoid(x):
     """f'(x) of gelu_sigmoid, from the kernel plan (straight-line)."""
     t1 = (1.702 * x)
-    t2 = jnp.exp(-jnp.abs(t1))
-    return (_sigmoid_t(t1, t2) + (1.702 * _dmul(_dsigmoid_t(t1, t2), x)))
+    return ((1.702 * _dmul(_dsigmoid(t1), x)) + _sigmoid(t1))
 
 
 def _vg_gelu_sigmoid(x):
     """(f(x), f'(x)) of gelu_sigmoid, from the kernel plan (straight-line, straight-line)."""
     t1 = (1.702 * x)
-    t2 = jnp.exp(-jnp.abs(t1))
-    t3 = _sigmoid_t(t1, t2)
-    return (_dmul(t3, x), (t3 + (1.702 * _dmul(_dsigmoid_t(t1, t2), x))))
+    t3 = _sigmoid(t1)
+    return (_dmul(t3, x), (t3 + (1.702 * _dmul(_dsigmoid(t1), x))))
 
 
 _ENTRY_gelu_sigmoid = {
@@ -1121,8 +1122,7 @@ def _df_sigmoid(x):
 
 def _vg_sigmoid(x):
     """(f(x), f'(x)) of sigmoid, from the kernel plan (straight-line, straight-line)."""
-    t1 = jnp.exp(-jnp.abs(x))
-    return (_sigmoid_t(x, t1), _dsigmoid_t(x, t1))
+    return (_sigmoid(x), _dsigmoid(x))
 
 
 _ENTRY_sigmoid = {
@@ -1144,15 +1144,13 @@ def _f_silu(x):
 
 def _df_silu(x):
     """f'(x) of silu, from the kernel plan (straight-line)."""
-    t1 = jnp.exp(-jnp.abs(x))
-    return (_sigmoid_t(x, t1) + _dmul(_dsigmoid_t(x, t1), x))
+    return (_dmul(_dsigmoid(x), x) + _sigmoid(x))
 
 
 def _vg_silu(x):
     """(f(x), f'(x)) of silu, from the kernel plan (straight-line, straight-line)."""
-    t1 = jnp.exp(-jnp.abs(x))
-    t2 = _sigmoid_t(x, t1)
-    return (_dmul(t2, x), (t2 + _dmul(_dsigmoid_t(x, t1), x)))
+    t2 = _sigmoid(x)
+    return (_dmul(t2, x), (t2 + _dmul(_dsigmoid(x), x)))
 
 
 _ENTRY_silu = {
@@ -1492,17 +1490,15 @@ def _df_swish(x, beta):
     """f'(x) of swish, from the kernel plan (straight-line)."""
     x = _bcast(x, beta)
     t1 = (beta * x)
-    t2 = jnp.exp(-jnp.abs(t1))
-    return ((beta * _dmul(_dsigmoid_t(t1, t2), x)) + _sigmoid_t(t1, t2))
+    return ((beta * _dmul(_dsigmoid(t1), x)) + _sigmoid(t1))
 
 
 def _vg_swish(x, beta):
     """(f(x), f'(x)) of swish, from the kernel plan (straight-line, straight-line)."""
     x = _bcast(x, beta)
     t1 = (beta * x)
-    t2 = jnp.exp(-jnp.abs(t1))
-    t3 = _sigmoid_t(t1, t2)
-    return (_dmul(t3, x), (t3 + (beta * _dmul(_dsigmoid_t(t1, t2), x))))
+    t3 = _sigmoid(t1)
+    return (_dmul(t3, x), (t3 + (beta * _dmul(_dsigmoid(t1), x))))
 
 
 def _dp_swish_beta(x, beta):

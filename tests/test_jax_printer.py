@@ -101,3 +101,23 @@ def test_printed_code_is_pure_array_code():
 
     src = inspect.getsource(GEN)
     assert not re.search(r"\bnp\.", src) and "out=" not in src
+
+
+def test_sigmoid_takes_its_own_logistic_where_no_other_value_shares_the_exponential():
+    """In jnp code σ(u), σ'(u) of a shared t = e^{−|u|} become sigmoid(u), dsigmoid(u) (XLA's
+    logistic, fused into each consumer) only where t serves nothing else."""
+    import sympy as sp
+
+    from symacts.emit.array_printer import _own_logistic
+    from symacts.emit.ir import Block, DsigmoidT, ExpNegAbs, SigmoidT, SoftplusT
+    from symacts.primitives import dsigmoid, sigmoid
+
+    x, t, s = sp.symbols("x t1 t2")
+    alone = Block(((t, ExpNegAbs(x)),), (SigmoidT(x, t) * x, DsigmoidT(x, t) + 1))
+    steps, values = _own_logistic(alone)
+    assert steps == [] and values == [sigmoid(x) * x, dsigmoid(x) + 1]
+    shared = Block(((t, ExpNegAbs(x)), (s, SoftplusT(x, t))), (SigmoidT(x, t) * s,))
+    steps, values = _own_logistic(shared)
+    assert steps == list(shared.steps) and values == list(shared.values)
+    other = Block(((t, ExpNegAbs(x)),), (SigmoidT(2 * x, t),))  # t of another argument
+    assert _own_logistic(other) == (list(other.steps), list(other.values))

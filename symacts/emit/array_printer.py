@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
+from ..primitives import dsigmoid, sigmoid
 from .algebra import exact_threshold
 from .ir import Block, ByParams, EmitError, Select, Separate, Straight
 from .numpy_printer import FUNCTIONS, RELATIONS, NumpyPrinter, float_literal
@@ -40,6 +41,9 @@ class Dialect:
     #: contracts a·x + b into one fused multiply-add (XLA on CPU) would otherwise turn
     #: x/6 + 1/2 at x = −3 into 2.8e−17 instead of 0 (the rounding of 1/6 no longer cancels)
     factor_linear: bool = False
+    #: σ(u) and σ'(u) from their own exponentials where e^{−|u|} serves nothing else (XLA fuses
+    #: its logistic into each consumer; a shared e^{−|u|} is written out and read back)
+    own_logistic: bool = False
 
 
 def _functions(ns: str, special: dict[str, str]) -> dict[str, str]:
@@ -61,7 +65,7 @@ TORCH = Dialect("torch", "torch", _functions("torch", {
 JAX = Dialect("jax", "jnp", _functions("jnp", {
     "atan": "jnp.arctan", "asinh": "jnp.arcsinh", "erf": "_jsp.erf", "erfc": "_jsp.erfc",
     "Phi": "_Phi",
-}), factor_linear=True)
+}), factor_linear=True, own_logistic=True)
 
 #: nodes printed as a prelude helper called on all their arguments in order
 CALLS: dict[str, str] = {
@@ -203,6 +207,30 @@ def _linear(e: sp.Expr, x: sp.Symbol):
     return a, shift
 
 
+def _own_logistic(block: Block) -> tuple[list, list]:
+    """The block's steps and values with σ(u), σ'(u) of a shared t = e^{−|u|} as sigmoid(u),
+    dsigmoid(u) where t serves nothing else (t's step is then dropped)."""
+    from .ir import DsigmoidT, ExpNegAbs, SigmoidT
+
+    def count(exprs, nodes) -> int:
+        return sum(1 for w in exprs for n in sp.preorder_traversal(w) if n in nodes)
+
+    steps, values = list(block.steps), list(block.values)
+    for s, v in list(steps):
+        if not isinstance(v, ExpNegAbs):
+            continue
+        u = v.args[0]
+        later = [w for t, w in steps if t != s] + values
+        own = {n for w in later for n in sp.preorder_traversal(w)
+               if isinstance(n, (SigmoidT, DsigmoidT)) and n.args == (u, s)}
+        if not own or count(later, {s}) != count(later, own):
+            continue
+        swap = {n: (sigmoid(u) if isinstance(n, SigmoidT) else dsigmoid(u)) for n in own}
+        steps = [(t, w.xreplace(swap)) for t, w in steps if t != s]
+        values = [w.xreplace(swap) for w in values]
+    return steps, values
+
+
 # ---- bodies --------------------------------------------------------------------------------
 class _Writer:
     def __init__(self, dialect: Dialect, x, params):
@@ -228,7 +256,9 @@ class _Writer:
         ``fresh``: x itself as a copy, for a value returned as it is)."""
         names = dict(self.names)
         scalars = set(self.scalars)
-        for s, v in block.steps:
+        steps, values = (_own_logistic(block) if self.d.own_logistic
+                         else (block.steps, block.values))
+        for s, v in steps:
             pr = self.printer(names, scalars=scalars)
             if type(v).__name__ == "_Horner":
                 value = v.args[2] if len(v.args) == 3 else v.args[1]
@@ -244,7 +274,7 @@ class _Writer:
                 scalars.add(s)
         pr = self.printer(names, scalars=scalars)
         out = []
-        for e in block.values:
+        for e in values:
             v = pr(e)
             if not block.depends_on(e, self.x):
                 v = f"_full(x, {v})"

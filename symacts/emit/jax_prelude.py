@@ -113,14 +113,14 @@ def _Phi(u):
 
 
 def _sigmoid_t(u, t):
-    """σ(u) (t = e^{−|u|} is not needed: XLA's logistic, 1/(1 + e^{−u}), is accurate for
-    either sign, and XLA fuses it where a shared t would be stored and reloaded)."""
-    return _lax.logistic(u)
+    """σ(u) from t = e^{−|u|}: 1/(1 + t) for u ≥ 0, t/(1 + t) for u < 0."""
+    return jnp.where(u >= 0, jnp.ones_like(t), t) / (1 + t)
 
 
 def _dsigmoid_t(u, t):
-    """σ'(u) = σ(u)·σ(−u): both factors accurate, no cancellation for any u."""
-    return _lax.logistic(u) * _lax.logistic(-u)
+    """σ'(u) = t/(1 + t)² from t = e^{−|u|}."""
+    d = 1 + t
+    return t / (d * d)
 
 
 def _softplus_t(u, t):
@@ -129,7 +129,9 @@ def _softplus_t(u, t):
 
 
 def _sigmoid(u):
-    return _sigmoid_t(u, jnp.exp(-jnp.abs(u)))
+    """σ(u) as XLA's logistic 1/(1 + e^{−u}) (accurate for either sign; the printer uses it
+    where no other value shares e^{−|u|}: XLA fuses it into each consumer)."""
+    return _lax.logistic(u)
 
 
 def _softplus(u):
@@ -137,7 +139,8 @@ def _softplus(u):
 
 
 def _dsigmoid(u):
-    return _dsigmoid_t(u, jnp.exp(-jnp.abs(u)))
+    """σ'(u) = σ(u)·σ(−u): both factors accurate, no cancellation for any u."""
+    return _lax.logistic(u) * _lax.logistic(-u)
 
 
 def _sech2(u):
