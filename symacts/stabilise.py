@@ -239,14 +239,12 @@ class _Complement:
     sign: int
 
 
-def _complement(
-    n: sp.Expr, signs: Callable[[sp.Expr], tuple[int, ...]], *, symbolic: bool = False
-) -> _Complement | None:
-    """Find a term c·g(u) and the constant term s·c in the sum ``n`` (1 − σ, 1 + erf, eᵘ − 1).
+def _complement(n: sp.Expr, signs: Callable[[sp.Expr], tuple[int, ...]]) -> _Complement | None:
+    """Find a term c·g(u) and the term s·c in the sum ``n`` (1 − σ, 1 + erf, eᵘ − 1).
 
     ``signs(g)`` gives the signs s to look for, in order, when g fits (empty when it does not).
-    c is the numeric coefficient of a term; with ``symbolic``, then the cofactor of the one
-    fitting factor of a product (a·eᵘ − a). The first term of ``n`` that fits wins.
+    c is the numeric coefficient of a term, else the cofactor of the one fitting factor of a
+    product (a·eᵘ − a, x/2 + x·erf(z)/2). The first term of ``n`` that fits wins.
     """
     if not isinstance(n, sp.Add):
         return None
@@ -257,25 +255,24 @@ def _complement(
             if s * c in consts:
                 rest = [t for t in n.args if t not in (c * g, s * c)]
                 return _Complement(sp.Add(*rest), c, g, s)
-    if symbolic:
-        for t in n.args:
-            if not isinstance(t, sp.Mul):
-                continue
-            fits = [f for f in t.args if signs(f)]
-            if len(fits) == 1:
-                g = fits[0]
-                c = t / g
-                for s in signs(g):
-                    if s * c in n.args:
-                        rest = [u for u in n.args if u not in (t, s * c)]
-                        return _Complement(sp.Add(*rest), c, g, s)
+    for t in n.args:
+        if not isinstance(t, sp.Mul):
+            continue
+        fits = [f for f in t.args if signs(f)]
+        if len(fits) == 1:
+            g = fits[0]
+            c = t / g
+            for s in signs(g):
+                if s * c in n.args:
+                    rest = [u for u in n.args if u not in (t, s * c)]
+                    return _Complement(sp.Add(*rest), c, g, s)
     return None
 
 
 @rule("stabilise")
 def _sigmoid_complement(n, x):
     """c − c·σ(u) → c·σ(−u) (1 − σ cancels for u ≫ 0; c a number or a cofactor)."""
-    m = _complement(n, lambda g: (-1,) if isinstance(g, sigmoid) else (), symbolic=True)
+    m = _complement(n, lambda g: (-1,) if isinstance(g, sigmoid) else ())
     return None if m is None else m.rest + (-m.c) * sigmoid(-m.g.args[0])
 
 
@@ -289,7 +286,7 @@ def _tanh_signs(g) -> tuple[int, ...]:
 def _tanh_complement(n, x):
     """c − c·tanh²(u) → c·sech²(u);  c ± c·tanh(u) → 2c·σ(±2u) (no cancellation; c a number
     or a cofactor)."""
-    m = _complement(n, _tanh_signs, symbolic=True)
+    m = _complement(n, _tanh_signs)
     if m is None:
         return None
     if isinstance(m.g, sp.tanh):
@@ -303,7 +300,7 @@ def _tanh_complement(n, x):
 def _one_plus_erf_to_erfc(n, x):
     """c + c·erf(z) → c·erfc(−z);  c − c·erf(z) → c·erfc(z) (c a number or a cofactor:
     x/2 + x·erf(z)/2 as well)."""
-    m = _complement(n, lambda g: (1, -1) if isinstance(g, sp.erf) else (), symbolic=True)
+    m = _complement(n, lambda g: (1, -1) if isinstance(g, sp.erf) else ())
     if m is None:
         return None
     z = -m.g.args[0] if m.sign == 1 else m.g.args[0]
@@ -338,7 +335,7 @@ def _log1p(n, x):
 @rule("stabilise")
 def _expm1(n, x):
     """c·eᵘ − c → c·expm1(u), also for a symbolic c (no cancellation for u → 0)."""
-    m = _complement(n, lambda g: (-1,) if isinstance(g, sp.exp) else (), symbolic=True)
+    m = _complement(n, lambda g: (-1,) if isinstance(g, sp.exp) else ())
     return None if m is None else m.rest + m.c * expm1(m.g.args[0])
 
 
