@@ -90,33 +90,29 @@ class _Direct:
         """The parameter values (in the order of the free parameters) in the ufuncs' order."""
         return tuple(float(vals[i]) for i in self.order)
 
-    def _threads(self, n: int) -> int:
+    def _run(self, uf, x: torch.Tensor, args: tuple, out) -> None:
+        """uf(*args, out=out), its loop split over PyTorch's thread count."""
         nt = torch.get_num_threads()
-        return 1 if nt < 2 else max(1, min(nt, n // _compiled.GRAIN))
+        nt = 1 if nt < 2 else max(1, min(nt, x.numel() // _compiled.GRAIN))
+        if nt == 1:
+            uf(*args, out=out)
+            return
+        prev = self.set_threads(nt)
+        try:
+            uf(*args, out=out)
+        finally:
+            self.set_threads(prev)
 
     def call(self, uf, x: torch.Tensor, ps: tuple, *more: torch.Tensor) -> torch.Tensor:
         """uf(x, *ps, *more) into a new tensor."""
         out = torch.empty(x.shape, dtype=x.dtype)
-        args = (x.detach().numpy(), *ps, *[m.numpy() for m in more])
-        nt = self._threads(x.numel())
-        if nt == 1:
-            uf(*args, out=out.numpy())
-            return out
-        prev = self.set_threads(nt)
-        try:
-            uf(*args, out=out.numpy())
-        finally:
-            self.set_threads(prev)
+        self._run(uf, x, (x.detach().numpy(), *ps, *[m.numpy() for m in more]), out.numpy())
         return out
 
     def call2(self, uf, x: torch.Tensor, ps: tuple) -> tuple[torch.Tensor, torch.Tensor]:
         """(f, f') = uf(x, *ps) into two new tensors."""
         f, d = torch.empty(x.shape, dtype=x.dtype), torch.empty(x.shape, dtype=x.dtype)
-        prev = self.set_threads(self._threads(x.numel()))
-        try:
-            uf(x.detach().numpy(), *ps, out=(f.numpy(), d.numpy()))
-        finally:
-            self.set_threads(prev)
+        self._run(uf, x, (x.detach().numpy(), *ps), (f.numpy(), d.numpy()))
         return f, d
 
     def grad_times(self, x: torch.Tensor, ps: tuple, g: torch.Tensor) -> torch.Tensor:
@@ -214,13 +210,6 @@ class _Kernels:
         else:
             k.grad(xn, **kw, wrt=which, threads=threads, out=out.numpy())
         return out
-
-
-def _tensor(a) -> torch.Tensor:
-    a = np.asarray(a)
-    if not a.flags.writeable:
-        a = a.copy()
-    return torch.from_numpy(a)
 
 
 # ---- operators -----------------------------------------------------------------------------
@@ -344,7 +333,7 @@ def _eager(x: torch.Tensor) -> bool:
     """A plain CPU float32/float64 tensor outside torch.compile and torch.func transforms:
     the kernels run through a plain autograd.Function (a custom op's dispatch costs ~0.3 ms
     a call, as much as the kernel on 1e6 elements); everything else takes the custom ops."""
-    return x.is_cpu and x.dtype in _FAST and type(x) is torch.Tensor and _plain()
+    return type(x) is torch.Tensor and x.is_cpu and x.dtype in _FAST and _plain()
 
 
 _is_compiling = torch.compiler.is_compiling
@@ -518,8 +507,7 @@ def _make(spec: _fw.Spec, numpy_kernel: Callable[[], Any], qualname: str) -> Cal
     defaults = _checked_defaults(spec)
 
     def activation(x: torch.Tensor, *args: Any, **params: Any) -> torch.Tensor:
-        if (defaults is not None and not args and not params and x.__class__ is torch.Tensor
-                and x.dtype in _FAST and x.is_cpu and _plain()):
+        if defaults is not None and not args and not params and _eager(x):
             # the common call: a plain CPU tensor, the default parameters (checked once)
             if x.requires_grad and torch.is_grad_enabled():
                 return _eager_grad(o, x, defaults)
