@@ -257,8 +257,7 @@ class CPrinter:
 
     def _print_Function(self, e: sp.Function) -> str:
         name = type(e).__name__
-        if name == "Clip" and sp.oo in (e.args[2], -e.args[1]):
-            # one bound infinite: one compare and one select (the same bits as v_clip)
+        if name == "Clip":  # one bound infinite: one compare, one select (v_clip's bits)
             a, lo, hi = e.args
             if hi == sp.oo and lo != -sp.oo:
                 return f"v_clip_lo({self.vec(a)}, {self.vec(lo)})"
