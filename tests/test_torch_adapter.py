@@ -293,7 +293,7 @@ def test_bad_input_gives_clear_errors():
     with pytest.raises(st.InputTypeError, match=r"'beta'.*int64"):
         st.swish(x, beta=torch.tensor([1, 2, 3]))
     xr = torch.ones(3, requires_grad=True)
-    with pytest.raises(SymactsError, match="create_graph=True"):
+    with pytest.raises(SymactsError, match=r"create_graph=True.*torch\.func"):
         torch.autograd.grad(st.mish(xr).sum(), xr, create_graph=True)
 
 
@@ -445,9 +445,3 @@ def test_torch_func_parameter_derivatives_jvp_and_vmap():
     torch.testing.assert_close(torch.vmap(grad_mish)(batch)[1], grad_mish(-x), rtol=0, atol=0)
     gv = torch.func.grad(lambda v: torch.vmap(st.mish)(v).sum())(batch)
     torch.testing.assert_close(gv[0], g, rtol=1e-14, atol=0)
-
-
-def test_eager_create_graph_points_to_torch_func():
-    xr = torch.ones(3, requires_grad=True)
-    with pytest.raises(SymactsError, match=r"torch\.func"):
-        torch.autograd.grad(st.mish(xr).sum(), xr, create_graph=True)
