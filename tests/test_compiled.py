@@ -204,6 +204,55 @@ def test_any_length_stride_and_split_gives_the_same_bits(name):
                     assert a.tobytes() == b[:n].tobytes(), (uname, n)
             for a, b, c in zip(whole, single, strided, strict=True):
                 assert a.tobytes() == b.tobytes() == c.tobytes(), uname
+            # input and output at every offset from a vector boundary (the loop aligns its
+            # stores with a head of lone lanes)
+            big = np.tile(x, 4)
+            want = uf(big, *ps)
+            want = want if isinstance(want, tuple) else (want,)
+            for off_x, off_o in ((1, 1), (3, 3), (1, 5), (0, 7), (6, 0)):
+                xs = np.concatenate([np.zeros(off_x, dt), big])[off_x:]
+                outs = tuple(np.empty(len(big) + off_o, dt)[off_o:] for _ in range(uf.nout))
+                uf(xs, *ps, out=outs if uf.nout > 1 else outs[0])
+                for a, b in zip(outs, want, strict=True):
+                    assert a.tobytes() == b.tobytes(), (uname, off_x, off_o)
+
+
+def _grouped_kernels() -> set[str]:
+    """C names of the kernels whose loops say SY_GROUPED (lanes not computed alone)."""
+    return set(re.findall(r"^SY_DEFINE_LOOP\((\w+), .*SY_GROUPED", GENERATED_C.read_text(),
+                          re.MULTILINE))
+
+
+def test_every_lane_is_computed_alone_unless_the_loop_says_grouped():
+    """Each element alone gives the bits it gets among any neighbours (huge, tiny, inf and NaN
+    ones included), for every kernel not marked SY_GROUPED: so a loop may start its vectors
+    wherever its stores align. The grouped ones are those calling SLEEF's sin and cos."""
+    grouped = _grouped_kernels()
+    assert grouped == {f"{n}_{k}" for n in ("sinc", "sinusoid") for k in ("f", "df", "vg")}
+    rng = np.random.default_rng(0)
+    for dt in (np.float32, np.float64):
+        x = np.concatenate([rng.standard_normal(300) * 3, rng.standard_normal(100) * 200,
+                            rng.standard_normal(60) * 1e6,
+                            [np.inf, -np.inf, np.nan, 0.0, -0.0, 1e-40, 1e30, -1e30,
+                             np.finfo(dt).max, np.finfo(dt).tiny / 4]]).astype(dt)
+        rng.shuffle(x)
+        g = (rng.standard_normal(len(x)) * 2).astype(dt)
+        for name, entry in META.items():
+            ps = [dt(p[1]) for p in entry["params"]]
+            kernels = [(c_name(name) + "_" + k, u, False) for k, u in entry["kernels"].items()]
+            kernels.append((c_name(name) + "_df", entry["vjp"], True))
+            for cname, uname, with_g in kernels:
+                if cname in grouped:
+                    continue
+                uf = U[uname]
+                with np.errstate(all="ignore"):
+                    whole = uf(x, *ps, *([g] if with_g else []))
+                    alone = [uf(x[i:i + 1], *ps, *([g[i:i + 1]] if with_g else []))
+                             for i in range(len(x))]
+                whole = whole if isinstance(whole, tuple) else (whole,)
+                for k, w in enumerate(whole):
+                    a = np.concatenate([r[k] if isinstance(r, tuple) else r for r in alone])
+                    assert a.tobytes() == w.tobytes(), (uname, dt)
 
 
 def test_threads_give_bit_identical_results(monkeypatch):
@@ -395,7 +444,7 @@ def test_raw_ufunc_only_behind_plain_front_functions():
     f, _, vg = K.KERNELS["elu"]
     raw = raw_ufunc(f)
     x = np.linspace(-4, 4, 1001)
-    assert raw.params == ("alpha",) and raw.backward == "df"
+    assert raw.params == ("alpha",) and raw.backward == "x"  # (expm1 and exp share nothing)
     assert raw.ufunc(x, 1.5).tobytes() == K.elu(x, alpha=1.5).tobytes()
     uvg = raw_ufunc(vg).ufunc
     assert [a.tobytes() for a in uvg(x, 1.5)] == [
@@ -404,6 +453,14 @@ def test_raw_ufunc_only_behind_plain_front_functions():
     assert raw_ufunc(lambda x: f(x)) is None
     assert raw_ufunc(K.KERNELS["elu"][1]) is None  # (grad: wrt= picks the ufunc)
     assert raw_ufunc([]) is None
+
+
+def test_backward_keeps_x_unless_storing_the_derivative_saves_work():
+    """A backward pass keeps x (f' recomputed in the fused vjp) when f' is piecewise rational
+    or f and f' share no work; f' is stored where they share an exp or Φ."""
+    keeps = {name for name, e in META.items() if e["backward"] == "x"}
+    assert {"relu", "hardswish", "softsign", "elu", "selu", "celu", "tanh", "softplus"} <= keeps
+    assert not {"sigmoid", "silu", "swish", "mish", "gelu", "gelu_tanh", "logsigmoid"} & keeps
 
 
 @pytest.mark.parametrize("name", sorted(META))

@@ -19,7 +19,7 @@ import json
 
 from .c_forms import apply_forms
 from .c_printer import c_name, comment_text, print_kernel
-from .cost import is_rational
+from .cost import keeps_x
 from .ir import EmitError
 from .planner import ActivationPlan
 
@@ -102,17 +102,19 @@ def c_sources(plans: list[ActivationPlan]) -> dict[str, str]:
             "summary": plan.summary, "formula": plan.formula, "derivative": plan.derivative,
             "kernels": {},
         }
-        for key, k in plan.kernels.items():
+        formed = {key: apply_forms(k) for key, k in plan.kernels.items()}
+        for key, k in formed.items():
             cname = f"{name}_{key}"
-            kernels.append(print_kernel(apply_forms(k), cname, plan.rules, times=key == "df"))
+            kernels.append(print_kernel(k, cname, plan.rules, times=key == "df"))
             rows = [(cname, key, len(k.params), len(k.outputs))]
             entry["kernels"][key] = ufunc_name(plan.name, key)
             if key == "df":  # g·f'(x): "vjp" in the metadata, apart from the kernels of x
                 rows.append((f"{cname}_times", "vjp", len(k.params) + 1, 1))
                 entry["vjp"] = ufunc_name(plan.name, "vjp")
                 # what a backward pass keeps: x (f' recomputed in the vjp) or f' itself
-                entry["backward"] = ("x" if all(is_rational(e) for e in k.textbook)
-                                     else "df")
+                entry["backward"] = "x" if keeps_x(
+                    *(formed[kk].body if kk in formed else None for kk in ("f", "df", "vg")),
+                    k.textbook) else "df"
             for cn, kind, n_in, n_out in rows:
                 table.append(f"SY_KERNEL({cn}, {c_string(ufunc_name(plan.name, kind))}, "
                              f"{c_string(plan.name)}, {c_string(kind)}, {n_in}, {n_out},\n"

@@ -563,6 +563,10 @@ def _describe_limits(lim: Limits) -> str:
     return f"+inf -> {f(lim.true[0])}, -inf -> {f(lim.true[1])}"
 
 
+#: calls whose lanes are not computed alone (symacts_loop.h: SY_GROUPED)
+_GROUPED_CALLS = ("v_sin(", "v_cos(", "v_tan(")
+
+
 def print_kernel(plan: KernelPlan, cname: str, rules: list[str] | None = None,
                  times: bool = False) -> str:
     """C source of one kernel: its comment, ``SFX(cname)`` on one vector, the parameter check
@@ -598,9 +602,13 @@ def print_kernel(plan: KernelPlan, cname: str, rules: list[str] | None = None,
         lines.append("    (void)p;")
         lines.append("    return m_true();")
     lines.append("}")
-    lines.append(f"SY_DEFINE_LOOP({cname}, {np_}, {no}, {1 if checks else 0})")
+    # SLEEF's sin and cos choose their argument reduction for the whole vector
+    grouped = any(call in line for line in w.lines for call in _GROUPED_CALLS)
+    flags = " | ".join([*(["SY_CHECKED"] if checks else []), *(["SY_GROUPED"] if grouped else [])])
+    flags = flags or "0"
+    lines.append(f"SY_DEFINE_LOOP({cname}, {np_}, {no}, {flags})")
     if times:
-        lines.append(f"SY_DEFINE_TIMES_LOOP({cname}, {np_}, {1 if checks else 0})")
+        lines.append(f"SY_DEFINE_TIMES_LOOP({cname}, {np_}, {flags})")
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from sympy.codegen.cfunctions import hypot
 
 from ..stabilise import Horner
 
-__all__ = ["GATHER_COST", "cost", "is_cheap", "is_rational"]
+__all__ = ["GATHER_COST", "body_cost", "cost", "is_cheap", "is_rational", "keeps_x"]
 
 #: branch cost from which gathering its elements pays off (a boolean x[m] / r[m] = v costs
 #: ~5 ns per element, take/put by index ~1 ns, a multiply over a cached block ~0.3 ns)
@@ -39,6 +39,60 @@ def cost(e: sp.Basic) -> int:
         elif isinstance(n, sp.Function):
             c += CALL_COST.get(type(n), 4)
     return c
+
+
+#: the stabilised primitives a printed body calls, in the same units (an exp is 3: σ_t and
+#: σ'_t are a division or two on a shared t = e^{−|u|}; selects and |·| one pass)
+_PRIMITIVE_COST = {"ExpNegAbs": 3, "SigmoidT": 1, "DsigmoidT": 2, "SoftplusT": 4,
+                   "sigmoid": 4, "dsigmoid": 5, "softplus": 7, "sech2": 4, "Abs": 1,
+                   "Maximum": 1, "Minimum": 1, "Clip": 2, "Step": 1, "Select2": 1,
+                   "Masked": 1, "dmul": 2}
+
+
+def _printed_cost(e: sp.Basic) -> int:
+    c = 0
+    for n in sp.preorder_traversal(e):
+        if isinstance(n, (sp.Add, sp.Mul)):
+            c += len(n.args) - 1
+        elif isinstance(n, Horner):
+            c += 2 * sp.Poly(n.args[0], n.args[1]).degree()
+        elif isinstance(n, sp.Pow):
+            c += 1 if n.exp.is_Integer else 3
+        elif isinstance(n, sp.Function):
+            c += _PRIMITIVE_COST.get(type(n).__name__, CALL_COST.get(type(n), 4))
+    return c
+
+
+def body_cost(body) -> int:
+    """Rough passes of a printed kernel body (:mod:`symacts.emit.ir`), each shared step once
+    and every branch of a select counted (vector code evaluates each branch some lane takes)."""
+    from .ir import ByParams, Select, Straight
+
+    if isinstance(body, Straight):
+        blocks = [body.block]
+    elif isinstance(body, Select):
+        blocks = [b for _, b in body.branches]
+    elif isinstance(body, ByParams):  # the fallback: what arbitrary parameters run
+        return body_cost(body.alternatives[-1][1])
+    else:
+        return sum(body_cost(p) for p in body.parts)
+    return sum(sum(_printed_cost(v) for _, v in b.steps) + sum(_printed_cost(v) for v in b.values)
+               for b in blocks)
+
+
+def keeps_x(f, df, vg, df_textbook) -> bool:
+    """Whether a backward pass should keep x and recompute f' in a fused g·f'(x) (True) rather
+    than store f' in the forward (False), from the bodies of the f, f' and (f, f') kernels.
+
+    Storing f' costs one array written and read back; it pays only where f and f' share work
+    (σ's t = e^{−|u|} in sigmoid, silu, mish; Φ in gelu). A piecewise-rational f', or a pair
+    whose joint kernel costs as much as the two apart (elu's expm1 and exp, tanh and sech²),
+    is cheaper recomputed."""
+    if all(is_rational(e) for e in df_textbook):
+        return True
+    if f is None or vg is None:
+        return False
+    return body_cost(vg) >= body_cost(f) + body_cost(df)
 
 
 def is_cheap(e: sp.Basic) -> bool:
