@@ -103,16 +103,18 @@ class _Direct:
         finally:
             self.set_threads(prev)
 
+    # (empty_like and numpy(force=True): a quarter of the time of empty(shape, dtype=) and
+    # detach().numpy(), ~6 µs a call on this VM)
     def call(self, uf, x: torch.Tensor, ps: tuple, *more: torch.Tensor) -> torch.Tensor:
-        """uf(x, *ps, *more) into a new tensor."""
-        out = torch.empty(x.shape, dtype=x.dtype)
-        self._run(uf, x, (x.detach().numpy(), *ps, *[m.numpy() for m in more]), out.numpy())
+        """uf(x, *ps, *more) into a new tensor (x's layout)."""
+        out = torch.empty_like(x)
+        self._run(uf, x, (x.numpy(force=True), *ps, *[m.numpy() for m in more]), out.numpy())
         return out
 
     def call2(self, uf, x: torch.Tensor, ps: tuple) -> tuple[torch.Tensor, torch.Tensor]:
-        """(f, f') = uf(x, *ps) into two new tensors."""
-        f, d = torch.empty(x.shape, dtype=x.dtype), torch.empty(x.shape, dtype=x.dtype)
-        self._run(uf, x, (x.detach().numpy(), *ps), (f.numpy(), d.numpy()))
+        """(f, f') = uf(x, *ps) into two new tensors (x's layout)."""
+        f, d = torch.empty_like(x), torch.empty_like(x)
+        self._run(uf, x, (x.numpy(force=True), *ps), (f.numpy(), d.numpy()))
         return f, d
 
     def grad_times(self, x: torch.Tensor, ps: tuple, g: torch.Tensor) -> torch.Tensor:

@@ -380,6 +380,24 @@ def test_eager_backward_is_g_times_the_kernels_derivative(name):
             x0.requires_grad_(False)
 
 
+def test_outputs_keep_the_layout_of_x_as_torch_ops_do():
+    """A transposed or channels-last x gives an output (and a gradient) laid out like x, as
+    PyTorch's own elementwise ops do, with the values of the contiguous call."""
+    x = torch.randn(2, 3, 5, 7, dtype=torch.float64) * 3
+    for xt in (x.transpose(1, 3), x.contiguous(memory_format=torch.channels_last)):
+        for name in ("relu", "mish", "elu"):
+            ref = getattr(F, name)(xt)
+            xg = xt.detach().clone(memory_format=torch.preserve_format).requires_grad_()
+            y = getattr(st, name)(xg)
+            assert y.stride() == ref.stride() and torch.equal(y, getattr(st, name)(
+                xt.contiguous())), name
+            (gx,) = torch.autograd.grad(y, xg, torch.ones_like(y))
+            want = getattr(st, name)  # the gradient of the contiguous call, re-laid
+            xc = xt.contiguous().requires_grad_()
+            (gc,) = torch.autograd.grad(want(xc), xc, torch.ones_like(xc))
+            assert torch.equal(gx, gc), name
+
+
 def _mp_functions():
     """The activations written by hand for mpmath (an independent reference)."""
     import mpmath as m
