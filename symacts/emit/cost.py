@@ -26,21 +26,6 @@ CALL_COST: dict[type, int] = {sp.exp: 3, sp.log: 3, sp.tanh: 3, sp.erf: 15, sp.e
 _CHEAP = (sp.Add, sp.Mul, sp.Symbol, sp.Number, sp.Abs, sp.NumberSymbol)
 
 
-def cost(e: sp.Basic) -> int:
-    """Rough number of passes over a block to evaluate ``e``."""
-    c = 0
-    for n in sp.preorder_traversal(e):
-        if isinstance(n, (sp.Add, sp.Mul)):
-            c += len(n.args) - 1
-        elif isinstance(n, Horner):
-            c += 2 * sp.Poly(n.args[0], n.args[1]).degree()
-        elif isinstance(n, sp.Pow):
-            c += 1 if n.exp.is_Integer else 3
-        elif isinstance(n, sp.Function):
-            c += CALL_COST.get(type(n), 4)
-    return c
-
-
 #: the stabilised primitives a printed body calls, in the same units (an exp is 3: σ_t and
 #: σ'_t are a division or two on a shared t = e^{−|u|}; selects and |·| one pass)
 _PRIMITIVE_COST = {"ExpNegAbs": 3, "SigmoidT": 1, "DsigmoidT": 2, "SoftplusT": 4,
@@ -49,7 +34,9 @@ _PRIMITIVE_COST = {"ExpNegAbs": 3, "SigmoidT": 1, "DsigmoidT": 2, "SoftplusT": 4
                    "Masked": 1, "dmul": 2}
 
 
-def _printed_cost(e: sp.Basic) -> int:
+def cost(e: sp.Basic, printed: bool = False) -> int:
+    """Rough number of passes over a block to evaluate ``e`` (``printed``: an expression of a
+    printed body, whose primitives have their own costs)."""
     c = 0
     for n in sp.preorder_traversal(e):
         if isinstance(n, (sp.Add, sp.Mul)):
@@ -59,7 +46,8 @@ def _printed_cost(e: sp.Basic) -> int:
         elif isinstance(n, sp.Pow):
             c += 1 if n.exp.is_Integer else 3
         elif isinstance(n, sp.Function):
-            c += _PRIMITIVE_COST.get(type(n).__name__, CALL_COST.get(type(n), 4))
+            call = CALL_COST.get(type(n), 4)
+            c += _PRIMITIVE_COST.get(type(n).__name__, call) if printed else call
     return c
 
 
@@ -76,7 +64,7 @@ def body_cost(body) -> int:
         return body_cost(body.alternatives[-1][1])
     else:
         return sum(body_cost(p) for p in body.parts)
-    return sum(sum(_printed_cost(v) for _, v in b.steps) + sum(_printed_cost(v) for v in b.values)
+    return sum(sum(cost(v, True) for _, v in b.steps) + sum(cost(v, True) for v in b.values)
                for b in blocks)
 
 
