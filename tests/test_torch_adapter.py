@@ -347,6 +347,34 @@ print(shared, same, child, own)
 """
 
 
+_NUMPY_CALLS_SHARE = """
+import os, torch
+torch.set_num_threads(2)
+import numpy as np
+import symacts.kernels as K
+x = np.random.default_rng(0).standard_normal(400_000) * 8
+torch.sin(torch.from_numpy(x))  # PyTorch's OpenMP threads are running
+before = len(os.listdir("/proc/self/task"))
+serial = K.mish(x, threads=1).tobytes()
+same = K.mish(x, threads=2).tobytes() == serial
+print(same, len(os.listdir("/proc/self/task")) == before)
+"""
+
+
+@pytest.mark.skipif(K.BACKEND != "compiled", reason="needs the compiled kernels")
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2,
+                    reason="counts threads in /proc/self/task, on at least 2 cores")
+def test_numpy_calls_share_pytorchs_threads_once_torch_is_loaded():
+    """symacts.kernels called on NumPy arrays in a process that has imported torch (and not
+    symacts.torch) split their loops over PyTorch's OpenMP threads too: no thread of their
+    own, the serial bits."""
+    pytest.importorskip("symacts.kernels._openmp", reason="the OpenMP runner was not built")
+    run = subprocess.run([sys.executable, "-c", _NUMPY_CALLS_SHARE], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True"], run.stdout
+
+
 @pytest.mark.skipif(K.BACKEND != "compiled", reason="needs the compiled kernels")
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task") or (os.cpu_count() or 1) < 2,
                     reason="counts threads in /proc/self/task, on at least 2 cores")

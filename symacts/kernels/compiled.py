@@ -6,8 +6,10 @@ extension carries (printed with the C, ``generated/c/symacts_metadata.inc``) and
 argument helpers of the generated NumPy module. Arrays of at least ``GRAIN`` elements per
 thread are split over the extension's own threads (symacts_pool.c); every element goes through
 the same vector code wherever the split falls, so results are bit-identical for any thread
-count. :func:`use_openmp_threads` hands the split to the process's OpenMP threads instead
-(symacts.torch does, to share PyTorch's threads rather than compete with them).
+count. :func:`use_openmp_threads` hands the split to the process's OpenMP threads instead, to
+share PyTorch's threads rather than compete with them: symacts.torch does at import, and so
+does the first split call once torch is imported (PyTorch's threads spin after each of its
+operations, so a second pool's threads would find the cores taken).
 Array-likes that implement ``__array_ufunc__`` (dask, xarray) go to the ufunc as they are and
 stay lazy.
 """
@@ -118,7 +120,10 @@ def _make_call(set_threads):
             else:
                 outs.append(np.empty(n, x.dtype))
         # the extension's threads split the contiguous arrays (on multiples of 64 elements:
-        # every SIMD vector holds the same elements whatever the thread count)
+        # every SIMD vector holds the same elements whatever the thread count); PyTorch's
+        # threads, once it is loaded
+        if _RUNNER[0] is None and "torch" in sys.modules:
+            use_openmp_threads()
         prev = set_threads(nt)
         try:
             uf(xf, *pf, out=tuple(outs) if n_out > 1 else outs[0])
