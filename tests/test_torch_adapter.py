@@ -185,6 +185,20 @@ def test_forward_saves_one_tensor_the_size_of_the_input():
     assert saved[-1] == 1000
 
 
+def test_half_precision_parameter_of_a_float32_call():
+    """A float16 or bfloat16 β (learned) with float32 x: computed at x's precision, β's
+    gradient in β's dtype, equal to the float32 β's rounded."""
+    x = torch.linspace(-6, 6, 301, dtype=torch.float32)
+    b32 = torch.tensor(1.25, requires_grad=True)
+    (g32,) = torch.autograd.grad(st.swish(x, beta=b32).sum(), b32)
+    for dt in (torch.float16, torch.bfloat16):
+        b = torch.tensor(1.25, dtype=dt, requires_grad=True)
+        y = st.swish(x, beta=b)
+        (gb,) = torch.autograd.grad(y.sum(), b)
+        assert y.dtype == torch.float32 and gb.dtype == dt
+        assert torch.equal(y, st.swish(x, beta=1.25)) and gb == g32.to(dt)
+
+
 def test_half_precision_runs_the_printed_code():
     x = torch.linspace(-10, 10, 201, dtype=torch.float32)
     for dt in (torch.float16, torch.bfloat16):
