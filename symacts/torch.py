@@ -77,11 +77,12 @@ class _Direct:
     """The compiled ufuncs of one activation (number parameters) called on tensor memory:
     outputs from torch's allocator, loops split over PyTorch's threads."""
 
-    __slots__ = ("f", "keeps_x", "name", "order", "set_threads", "vg", "vjp")
+    __slots__ = ("derivs", "f", "keeps_x", "name", "order", "set_threads", "vg", "vjp")
 
     def __init__(self, name: str, raw, vg, free: list[str]):
         self.name = name
         self.f, self.vg, self.vjp, self.set_threads = raw.ufunc, vg, raw.vjp, raw.set_threads
+        self.derivs = raw.derivs  # "x" or a parameter -> the ufunc of that derivative
         self.order = [free.index(n) for n in raw.params]
         #: backward keeps x and computes g·f'(x) in one pass (f' piecewise rational), else f'
         self.keeps_x = raw.backward == "x"
@@ -195,10 +196,15 @@ class _Kernels:
         return outs[0] if kind != "vg" else outs
 
     def _run_numpy(self, kind, x, vals, which):
-        d = self.direct() if kind != "d" else None
-        if d is not None and not any(isinstance(v, torch.Tensor) for v in vals):
+        # a 0-d parameter (a learned scalar) is a number to the kernels: the same bits as its
+        # value in x's dtype, and the direct ufunc call
+        vals = [float(v) if isinstance(v, torch.Tensor) and v.dim() == 0 else v for v in vals]
+        d = self.direct()
+        uf = None if d is None else (d.vg if kind == "vg" else d.f if kind == "f"
+                                     else d.derivs.get(which))
+        if uf is not None and not any(isinstance(v, torch.Tensor) for v in vals):
             ps = d.params(vals)
-            return d.call2(d.vg, x, ps) if kind == "vg" else d.call(d.f, x, ps)
+            return d.call2(uf, x, ps) if kind == "vg" else d.call(uf, x, ps)
         k = self.numpy()
         kw = dict(self.spec.fixed)
         for p, v in zip(self.spec.free, vals, strict=True):

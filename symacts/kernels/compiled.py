@@ -48,6 +48,7 @@ class Raw(NamedTuple):
     set_threads: Any  # the extension's set_threads(n) -> previous
     vjp: Any  # ufunc(x, *params, g) = g·f'(x), one pass
     backward: str  # what a backward pass should keep: "x" (f' recomputed by vjp) or "df"
+    derivs: dict[str, Any]  # "x" or a parameter's name -> the ufunc of that derivative
 
 
 _RAW: dict[Any, Raw] = {}  # NAME / NAME_value_and_grad -> Raw
@@ -236,9 +237,11 @@ def build_namespace(ext: ModuleType, numpy_module: ModuleType) -> dict[str, Any]
     for n, e in meta.items():
         triple = (ns[n], ns[n + "_grad"], ns[n + "_value_and_grad"])
         pnames = tuple(p[0] for p in e["params"])
+        derivs = {k: ext.UFUNCS[e["kernels"][key]] for k, key in
+                  (("x", "df"), *((p, "d_" + p) for p in pnames)) if key in e["kernels"]}
         for fn, key in ((triple[0], "f"), (triple[2], "vg")):
             _RAW[fn] = Raw(ext.UFUNCS[e["kernels"][key]], pnames, ext.set_threads,
-                           ext.UFUNCS[e["vjp"]], e["backward"])
+                           ext.UFUNCS[e["vjp"]], e["backward"], derivs)
         kernels[n] = triple
         for a in e["aliases"]:
             ns[a], ns[a + "_grad"], ns[a + "_value_and_grad"] = triple
