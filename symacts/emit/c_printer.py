@@ -563,7 +563,8 @@ def _describe_limits(lim: Limits) -> str:
     return f"+inf -> {f(lim.true[0])}, -inf -> {f(lim.true[1])}"
 
 
-#: calls whose lanes are not computed alone (symacts_loop.h: SY_GROUPED)
+#: calls whose lanes are not computed alone (symacts_loop.h: SY_GROUPED): SLEEF's sin and
+#: cos choose one argument reduction for the whole vector (measured); tan shares their code
 _GROUPED_CALLS = ("v_sin(", "v_cos(", "v_tan(")
 
 
@@ -602,7 +603,6 @@ def print_kernel(plan: KernelPlan, cname: str, rules: list[str] | None = None,
         lines.append("    (void)p;")
         lines.append("    return m_true();")
     lines.append("}")
-    # SLEEF's sin and cos choose their argument reduction for the whole vector
     grouped = any(call in line for line in w.lines for call in _GROUPED_CALLS)
     flags = " | ".join([*(["SY_CHECKED"] if checks else []), *(["SY_GROUPED"] if grouped else [])])
     flags = flags or "0"

@@ -52,7 +52,9 @@ class Raw(NamedTuple):
 
 
 _RAW: dict[Any, Raw] = {}  # NAME / NAME_value_and_grad -> Raw
-_RUNNER: list[Any] = [None]  # the runner capsule they all use (None: their own pools)
+#: the runner capsule they all use (None: their own pools, the runner not asked for yet;
+#: False: their own pools, the runner was not built)
+_RUNNER: list[Any] = [None]
 
 
 def raw_ufunc(fn: Any) -> Raw | None:
@@ -72,12 +74,13 @@ def use_openmp_threads() -> bool:
     if _RUNNER[0] is None:
         try:
             from . import _openmp
-        except ImportError:
+        except ImportError:  # (asked once: the split calls below ask on every call)
+            _RUNNER[0] = False
             return False
         _RUNNER[0] = _openmp.RUNNER
         for ext in _EXTENSIONS:
             ext.set_runner(_RUNNER[0])
-    return True
+    return _RUNNER[0] is not False
 
 
 def _nthreads(threads, n: int) -> int:
@@ -222,7 +225,7 @@ def build_namespace(ext: ModuleType, numpy_module: ModuleType) -> dict[str, Any]
     meta = json.loads(ext.METADATA)
     if ext not in _EXTENSIONS:
         _EXTENSIONS.append(ext)
-        if _RUNNER[0] is not None:
+        if _RUNNER[0]:
             ext.set_runner(_RUNNER[0])
     helpers = {k: getattr(numpy_module, k) for k in
                ("_arg", "_par", "_check", "_check_rule", "_all", "_bcast", "_ret", "_ret2")}

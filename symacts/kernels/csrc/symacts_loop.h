@@ -8,12 +8,13 @@
  * not depend on how an array is split). Parameters constant over the call ("uniform") let the
  * kernel choose a form on their values once. With SY_CHECKED in FLAGS, lanes whose parameters
  * are outside their domain give NaN and raise the invalid flag (NumPy warns, as for
- * np.log(-1)); every other floating-point flag the kernel raised in branches it did not keep is cleared. A
- * contiguous loop is split over the threads sy_set_threads allows (symacts_pool.h: parts on
- * multiples of 64 elements, the same bits for any count). A loop starts with a head of lone
- * lanes up to the first output's vector boundary, unless SY_GROUPED says a lane's bits depend
- * on the lanes beside it (SLEEF's sin and cos choose one argument reduction for the whole
- * vector): those vectors start at multiples of SY_W from the array's start, wherever it is.
+ * np.log(-1)); every other floating-point flag the kernel raised in branches it did not keep
+ * is cleared. A contiguous loop is split over the threads sy_set_threads allows (parts on
+ * multiples of 64 elements, symacts_pool.h: the same bits for any count). A loop starts with
+ * a head of lone lanes up to the first output's vector boundary, unless SY_GROUPED says a
+ * lane's bits depend on the lanes beside it (SLEEF's sin and cos choose one argument
+ * reduction for the whole vector): those vectors start at multiples of SY_W from the array's
+ * start, wherever it is.
  */
 #include <fenv.h>
 #include <stddef.h>
@@ -62,7 +63,7 @@ SY_DEFINE_LOOP_U(NAME##_times, (NP) + 1, (NP), 1, FLAGS)
 
 /* NP inputs after x, the first NU of which are the kernel's parameters (uniform when each is
  * constant over the call) */
-#define SY_DEFINE_LOOP_U(NAME, NP, NU, NO, FLAGS)                                              \
+#define SY_DEFINE_LOOP_U(NAME, NP, NU, NO, FLAGS)                                             \
 /* one vector: the kernel, and with SY_CHECKED NaN in lanes whose parameters are out of their \
  * domain */                                                                                  \
 SY_INLINE void SFX(NAME##_lanes)(V xv, const V *pv, int uniform, int check, V *ov, M *badm)  \
@@ -75,7 +76,7 @@ SY_INLINE void SFX(NAME##_lanes)(V xv, const V *pv, int uniform, int check, V *o
         *badm = *badm | b;                                                                    \
     }                                                                                         \
 }                                                                                             \
-/* r < SY_W elements at i through a vector padded in a buffer (a head or the tail) */       \
+/* r < SY_W elements at i through a vector padded in a buffer (a head or the tail) */         \
 static void SFX(NAME##_part)(sy_intp i, sy_intp r, const T *x, const T *const *p,             \
                              const int *pconst, V *pv, int uniform, int check, T *const *o,   \
                              M *badm)                                                         \
@@ -122,7 +123,7 @@ static void SFX(NAME##_run)(sy_intp n, const T *x, const T *const *p, const int 
      * (NumPy's large buffers start 16 bytes past one) cost a memory-bound loop a third       \
      * (every lane is computed alone, so where the vectors start changes no bit) */           \
     uintptr_t mis = (uintptr_t)ol[0] % sizeof(V);                                             \
-    if (!((FLAGS) & SY_GROUPED) && mis % sizeof(T) == 0 && mis != 0 && n >= 4 * SY_W) {      \
+    if (!((FLAGS) & SY_GROUPED) && mis % sizeof(T) == 0 && mis != 0 && n >= 4 * SY_W) {       \
         i = (sy_intp)((sizeof(V) - mis) / sizeof(T));                                         \
         SFX(NAME##_part)(0, i, x, p, pconst, pv, uniform, check, ol, &badm);                  \
     }                                                                                         \
